@@ -1,0 +1,17 @@
+"""The Celery app. Broker and result backend come from Django settings (CELERY_*)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="portal.ping")
+def ping() -> str:
+    """Answer 'pong': lets health checks and tests prove a worker is consuming."""
+    return "pong"

@@ -1,0 +1,58 @@
+/* Brello 360 portal behaviour: progressive enhancement only; every page works without it. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  ready(function () {
+    // Mobile navigation toggle.
+    var toggle = document.querySelector(".nav-toggle");
+    var nav = document.getElementById("site-nav");
+    if (toggle && nav) {
+      toggle.addEventListener("click", function () {
+        var open = toggle.getAttribute("aria-expanded") === "true";
+        toggle.setAttribute("aria-expanded", String(!open));
+        nav.classList.toggle("is-open", !open);
+      });
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && nav.classList.contains("is-open")) {
+          toggle.setAttribute("aria-expanded", "false");
+          nav.classList.remove("is-open");
+          toggle.focus();
+        }
+      });
+    }
+
+    // One place for htmx feedback: a progress bar while any request runs, an alert when one fails.
+    var progress = document.getElementById("page-progress");
+    var errorBox = document.getElementById("request-error");
+    var active = 0;
+    function setBusy(delta) {
+      active = Math.max(0, active + delta);
+      if (progress) progress.classList.toggle("is-active", active > 0);
+      document.body.setAttribute("aria-busy", active > 0 ? "true" : "false");
+    }
+    function showError(kind) {
+      if (!errorBox) return;
+      errorBox.querySelector(".request-error__text").textContent = errorBox.dataset[kind];
+      errorBox.hidden = false;
+    }
+    if (errorBox) {
+      errorBox.querySelector(".request-error__close").addEventListener("click", function () {
+        errorBox.hidden = true;
+      });
+    }
+    document.body.addEventListener("htmx:beforeRequest", function () {
+      setBusy(1);
+      if (errorBox) errorBox.hidden = true;
+    });
+    document.body.addEventListener("htmx:afterRequest", function () { setBusy(-1); });
+    document.body.addEventListener("htmx:responseError", function () { showError("failed"); });
+    document.body.addEventListener("htmx:sendError", function () { showError("offline"); });
+    document.body.addEventListener("htmx:timeout", function () { showError("offline"); });
+  });
+})();

@@ -98,7 +98,12 @@ class SiteFooterSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("company_name"), FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("address")],
+            [
+                FieldPanel("company_name"),
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+                FieldPanel("address"),
+            ],
             heading=_("Contact details"),
         ),
         MultiFieldPanel(

@@ -3,13 +3,16 @@ pages that already exist (by slug under their parent) are left as editors may ha
 
 import json
 from io import BytesIO
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, GroupApprovalTask, Locale, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from . import demo_content as content
 from .models import ContentPage, HomePage, SiteFooterSettings, SolutionIndexPage
@@ -67,11 +70,34 @@ def _ensure_locales() -> dict[str, Locale]:
     return {code: Locale.objects.get_or_create(language_code=code)[0] for code in ("en", "lv")}
 
 
+def _ensure_tree_roots(locale: Locale) -> Page:
+    """Wagtail's migrations create the page tree root and the root collection; a flushed database
+    (transactional tests) has neither."""
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    return Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
+def _ensure_moderation_workflow(root: Page) -> None:
+    """Every public page goes through moderator approval (Wagtail's default workflow, recreated if a
+    database was flushed)."""
+    if WorkflowPage.objects.filter(page=root).exists():
+        return
+    moderators, _ = Group.objects.get_or_create(name="Moderators")
+    task, created = GroupApprovalTask.objects.get_or_create(name="Moderators approval")
+    if created:
+        task.groups.set([moderators])
+    workflow, _ = Workflow.objects.get_or_create(name="Moderators approval")
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.create(workflow=workflow, page=root)
+
+
 @transaction.atomic
 def public_site_seed() -> HomePage:
     """Create (once) the English and Latvian public site and point the default site at it."""
     locales = _ensure_locales()
-    root = Page.get_first_root_node()
+    root = _ensure_tree_roots(locales["en"])
+    _ensure_moderation_workflow(root)
     home_en = HomePage.objects.filter(locale=locales["en"], depth=2).first()
     created: dict[str, list[tuple[Page, dict]]] = {"en": [], "lv": []}
 
@@ -82,13 +108,16 @@ def public_site_seed() -> HomePage:
         root.add_child(instance=home_en)
         created["en"].append((home_en, content.HOME["en"]))
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-    site.hostname, site.port, site.site_name, site.root_page = "localhost", 80, "Brello 360", home_en
+    base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    site.hostname, site.port = base.hostname or "localhost", base.port or (443 if base.scheme == "https" else 80)
+    site.site_name, site.root_page = "Brello 360", home_en
     site.save()
 
     home_lv = home_en.get_translation_or_none(locales["lv"])
     if home_lv is None:
         home_lv = home_en.copy_for_translation(locales["lv"]).specific
         home_lv.title, home_lv.slug = content.HOME["lv"]["title"], "sakums"
+        home_lv.save()  # before children are added, so their url paths start with the final slug
         created["lv"].append((home_lv, content.HOME["lv"]))
 
     pages = {"en": {"home": home_en}, "lv": {"home": home_lv}}

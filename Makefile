@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test install install-dev services chromium lint migrate seed messages clean
+
+run: install
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo ""
+	@echo "Serving http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  — stop with Ctrl+C"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install-dev services chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the pinned requirements change.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+services:
+	@scripts/ensure-services.sh
+
+chromium:
+	@test -x /usr/bin/chromium || scripts/install-chromium.sh
+
+messages: install
+	$(MANAGE) makemessages -l lv --ignore=.venv --ignore=var --ignore=tests --no-obsolete
+	$(MANAGE) compilemessages -l lv --ignore=.venv
+
+clean:
+	rm -rf var/portal.sqlite3 var/static var/test-media tests/browser/artifacts

@@ -17,7 +17,10 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith("PYTEST")}
+    # Only what a production host has: nothing from the test run (DJANGO_ALLOW_ASYNC_UNSAFE is set by
+    # the browser tests and would itself be a deployment warning).
+    test_only = ("PYTEST", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith(test_only)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -257,3 +257,7 @@ LOGGING = {
         "wagtail.contrib.redirects": {"level": "WARNING"},
     },
 }
+
+# Privacy and CSP: no avatars from Gravatar and no calls home from the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False

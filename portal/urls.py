@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/cms/v2/", api_router.urls),
+    path("api/v1/", include("partner_area.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -32,6 +33,7 @@ if settings.DEBUG:
 
 # Public CMS pages live under a language prefix (/en/, /lv/); Wagtail serves whatever is left.
 urlpatterns += i18n_patterns(
+    path("partner/", include("partner_area.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

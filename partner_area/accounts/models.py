@@ -42,6 +42,9 @@ class User(AbstractUser):
         _("preferred language"), max_length=8, blank=True, help_text=_("Language for e-mails and the portal.")
     )
 
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    announcement_emails = models.BooleanField(_("announcement e-mails"), default=True)
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]

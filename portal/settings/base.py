@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "portal",
     "cms_pages",
     "partner_area.accounts",
+    "partner_area.organizations",
+    "partner_area.audit",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -43,6 +45,9 @@ INSTALLED_APPS = [
     "taggit",
     # Third party
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "drf_spectacular",
     "django_filters",
     "django_htmx",
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "partner_area.organizations.middleware.PartnerAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -91,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.context_processors.csp_nonce",
+                "partner_area.organizations.context_processors.partner_navigation",
             ],
         },
     },
@@ -128,7 +136,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "partner:login"
+LOGIN_REDIRECT_URL = "partner:home"
+LOGOUT_REDIRECT_URL = "partner:login"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Languages: English and Latvian for the UI (Django i18n) and content (Wagtail locales).
 LANGUAGE_CODE = "en"
@@ -186,7 +197,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
+    "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 SPECTACULAR_SETTINGS = {
@@ -261,3 +274,17 @@ LOGGING = {
 # Privacy and CSP: no avatars from Gravatar and no calls home from the admin.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Integrations: the ERP adapter (a dotted path to an ErpGateway implementation).
+ERP_BACKEND = env("ERP_BACKEND", default="integrations.erp.gateway.NoErpGateway")
+
+# Partner area
+PARTNER_TERMS_VERSION = env("PARTNER_TERMS_VERSION", default="2026-01")
+EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # seconds a confirmation link stays valid
+# Staff must pass TOTP two-factor to enter the Wagtail admin (on in production settings).
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
+# Rate limits (django-ratelimit syntax: count/period) for public forms.
+RATELIMIT_REGISTRATION = env("RATELIMIT_REGISTRATION", default="5/h")
+RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", default="20/10m")
+RATELIMIT_FORMS = env("RATELIMIT_FORMS", default="10/h")
+RATELIMIT_VIEW = "portal.views.rate_limited"

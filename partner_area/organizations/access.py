@@ -1,0 +1,73 @@
+"""Who may see what in the partner area. Every partner page and API view goes through here."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect
+from rest_framework import permissions
+
+from .models import CompanyStatus, Membership
+
+_CACHE_ATTR = "_partner_membership"
+
+
+def membership_for(request) -> Membership | None:
+    """The logged-in person's membership with its company (one query, cached on the request)."""
+    if not hasattr(request, _CACHE_ATTR):
+        membership = None
+        if request.user.is_authenticated:
+            membership = Membership.unscoped.select_related("company", "user").filter(user=request.user).first()
+        setattr(request, _CACHE_ATTR, membership)
+    return getattr(request, _CACHE_ATTR)
+
+
+def can_use_portal(membership: Membership | None) -> bool:
+    return bool(
+        membership
+        and membership.is_active
+        and membership.company.status == CompanyStatus.ACTIVE
+        and membership.user.email_confirmed_at is not None
+    )
+
+
+def partner_required(section: str | None = None, admin: bool = False):
+    """View decorator: a logged-in member of an active company, with the section grant (404 without
+    it, the same answer as a page that does not exist) or the org admin role. Sets request.membership."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = membership_for(request)
+            if membership is None:
+                raise Http404("Not a partner")
+            if not can_use_portal(membership):
+                return redirect("partner:status")
+            if (section and not membership.has_section(section)) or (admin and not membership.is_admin):
+                raise Http404("No access to this section")
+            request.membership = membership
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class IsActivePartner(permissions.BasePermission):
+    """DRF: a member of an active company. Views may set `partner_section` or `partner_admin_only`."""
+
+    message = "You need an active partner account with access to this section."
+
+    def has_permission(self, request, view) -> bool:
+        membership = membership_for(request)
+        if not can_use_portal(membership):
+            return False
+        section = getattr(view, "partner_section", None)
+        if section and not membership.has_section(section):
+            return False
+        if getattr(view, "partner_admin_only", False) and not membership.is_admin:
+            return False
+        request.membership = membership
+        return True

@@ -1,0 +1,165 @@
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .countries import COUNTRY_CHOICES, registration_number_error, vat_number_error
+from .models import Company, normalise_registration_number
+
+User = get_user_model()
+
+# Domains that cannot receive mail: reserved for documentation and testing (RFC 2606 / RFC 6761).
+UNDELIVERABLE_DOMAINS = re.compile(r"(^|\.)(example|invalid|localhost|test|local)$|(^|\.)example\.(com|net|org)$")
+PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
+
+
+def deliverable_email_error(email: str) -> str | None:
+    domain = email.rsplit("@", 1)[-1].lower()
+    if "." not in domain or UNDELIVERABLE_DOMAINS.search(domain):
+        return str(_("This e-mail domain cannot receive mail. Use your work e-mail address."))
+    return None
+
+
+def clean_phone(value: str) -> str:
+    value = (value or "").strip()
+    if value and not PHONE.match(value):
+        raise forms.ValidationError(_("Enter a phone number of digits, spaces and an optional leading +."))
+    return value
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see and bots fill in."""
+
+    website_url = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def clean_website_url(self):
+        if self.cleaned_data.get("website_url"):
+            raise forms.ValidationError(_("Please leave this field empty."))
+        return ""
+
+
+class RegistrationForm(HoneypotMixin, forms.Form):
+    # Company
+    legal_name = forms.CharField(label=_("Company legal name"), max_length=200)
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, initial="LV")
+    registration_number = forms.CharField(
+        label=_("Registration number"), max_length=32, help_text=_("Latvia: 11 digits, e.g. 40003123456.")
+    )
+    vat_number = forms.CharField(
+        label=_("VAT number"),
+        max_length=20,
+        required=False,
+        help_text=_("With the country prefix, e.g. LV40003123456."),
+    )
+    address = forms.CharField(label=_("Street address"), max_length=255)
+    city = forms.CharField(label=_("City"), max_length=100)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=16)
+    company_phone = forms.CharField(label=_("Company phone"), max_length=32)
+    company_email = forms.EmailField(label=_("Company e-mail"), max_length=254)
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
+    # First person
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Your work e-mail"), max_length=254)
+    phone = forms.CharField(label=_("Your phone"), max_length=32, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters; not a common password and not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    accept_terms = forms.BooleanField(label=_("I accept the Brello 360 partner terms"))
+
+    field_order = [
+        "legal_name", "country", "registration_number", "vat_number", "address", "city", "postal_code",
+        "company_phone", "company_email", "website", "first_name", "last_name", "email", "phone",
+        "password1", "password2", "accept_terms", "website_url",
+    ]  # fmt: skip
+
+    COMPANY_FIELDS = ["legal_name", "country", "registration_number", "vat_number", "address", "city", "postal_code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        autocomplete = {
+            "legal_name": "organization", "address": "street-address", "city": "address-level2",
+            "postal_code": "postal-code", "first_name": "given-name", "last_name": "family-name",
+            "email": "email", "phone": "tel", "company_phone": "tel", "website": "url",
+        }  # fmt: skip
+        for name, value in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+        self.fields["website_url"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_registration_number(self):
+        return normalise_registration_number(self.cleaned_data["registration_number"])
+
+    def clean_vat_number(self):
+        return normalise_registration_number(self.cleaned_data.get("vat_number", ""))
+
+    def clean_company_phone(self):
+        return clean_phone(self.cleaned_data["company_phone"])
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if error := deliverable_email_error(email):
+            raise forms.ValidationError(error)
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account with this e-mail already exists. Log in, or reset your password if you forgot it.")
+            )
+        return email
+
+    def clean_company_email(self):
+        email = self.cleaned_data["company_email"].strip().lower()
+        if error := deliverable_email_error(email):
+            raise forms.ValidationError(error)
+        return email
+
+    def clean(self):
+        data = super().clean()
+        country, number, vat = data.get("country"), data.get("registration_number"), data.get("vat_number")
+        if country and number and (error := registration_number_error(country, number)):
+            self.add_error("registration_number", error)
+        if country and vat and (error := vat_number_error(country, vat)):
+            self.add_error("vat_number", error)
+        if number and "registration_number" not in self.errors:
+            if Company.objects.filter(registration_number=number).exists():
+                self.add_error("registration_number", duplicate_company_message())
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif password1:
+            probe = User(email=data.get("email", ""), first_name=data.get("first_name", ""),
+                         last_name=data.get("last_name", ""))  # fmt: skip
+            try:
+                password_validation.validate_password(password1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+    def company_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.COMPANY_FIELDS}
+        data.update(
+            phone=self.cleaned_data["company_phone"],
+            email=self.cleaned_data["company_email"],
+            website=self.cleaned_data.get("website", ""),
+        )
+        return data
+
+    def person_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("first_name", "last_name", "email", "phone")}
+
+
+def duplicate_company_message() -> str:
+    # Deliberately says nothing about who the company is or who administers it.
+    return str(_("This company already has a portal account — ask its administrator for an invitation."))
+
+
+class ResendConfirmationForm(HoneypotMixin, forms.Form):
+    email = forms.EmailField(label=_("Your e-mail"))

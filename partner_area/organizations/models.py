@@ -1,0 +1,263 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partner_area.tenancy import TenantManager
+
+from .countries import COUNTRY_CHOICES
+
+
+class Section(models.TextChoices):
+    """Parts of the partner area an org admin can grant to a user."""
+
+    DASHBOARD = "dashboard", _("Dashboard")
+    INVOICES = "invoices", _("Invoices")
+    SUPPORT = "support", _("Support")
+    MATERIALS = "materials", _("Materials")
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Organisation admin")
+    USER = "user", _("User")
+
+
+class Tier(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    SILVER = "silver", _("Silver")
+    GOLD = "gold", _("Gold")
+    PLATINUM = "platinum", _("Platinum")
+
+
+class CompanyStatus(models.TextChoices):
+    PENDING_REVIEW = "pending_review", _("Pending review")
+    PENDING_VERIFICATION = "pending_verification", _("Pending verification")
+    ACTIVE = "active", _("Active")
+    REJECTED = "rejected", _("Rejected")
+    BLOCKED = "blocked", _("Blocked")
+
+
+def normalise_registration_number(value: str) -> str:
+    """Trimmed, no spaces or dashes, upper-case: how registration numbers are compared and stored."""
+    return "".join(ch for ch in (value or "") if ch not in " \t-").upper()
+
+
+class Company(models.Model):
+    """A partner organisation."""
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    registration_number = models.CharField(_("registration number"), max_length=32, unique=True)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES, default="LV", db_index=True)
+    address = models.CharField(_("address"), max_length=255)
+    city = models.CharField(_("city"), max_length=100)
+    postal_code = models.CharField(_("postal code"), max_length=16)
+    phone = models.CharField(_("phone"), max_length=32)
+    email = models.EmailField(_("company e-mail"))
+    website = models.URLField(_("website"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=24, choices=CompanyStatus.choices, default=CompanyStatus.PENDING_REVIEW, db_index=True
+    )
+    status_reason = models.TextField(_("reason"), blank=True, help_text=_("Shown to the company's people."))
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.STANDARD, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("upline partner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_partners",
+    )
+    terms_version = models.CharField(_("terms version accepted"), max_length=16, blank=True)
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
+    erp_id = models.CharField(_("ERP id"), max_length=64, blank=True, db_index=True)
+    zendesk_organization_id = models.CharField(_("Zendesk organisation id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["legal_name"]
+        indexes = [
+            models.Index(Lower("legal_name"), name="company_name_lower_idx"),
+            models.Index(fields=["vat_number"], name="company_vat_idx"),
+            models.Index(fields=["status", "-created_at"], name="company_status_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    def save(self, *args, **kwargs):
+        self.registration_number = normalise_registration_number(self.registration_number)
+        self.vat_number = normalise_registration_number(self.vat_number)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == CompanyStatus.ACTIVE
+
+
+class SectionGrants(models.Model):
+    """The four section grants, shared by memberships and invitations."""
+
+    can_dashboard = models.BooleanField(_("Dashboard"), default=False)
+    can_invoices = models.BooleanField(_("Invoices"), default=False)
+    can_support = models.BooleanField(_("Support"), default=False)
+    can_materials = models.BooleanField(_("Materials"), default=False)
+
+    class Meta:
+        abstract = True
+
+    def has_section(self, section: str) -> bool:
+        return self.role == Role.ADMIN or bool(getattr(self, f"can_{section}"))
+
+    @property
+    def sections(self) -> list[str]:
+        return [section for section in Section.values if self.has_section(section)]
+
+    def set_sections(self, sections) -> None:
+        for section in Section.values:
+            setattr(self, f"can_{section}", section in sections)
+
+
+class Membership(SectionGrants):
+    """A person's place in a partner company: one company per user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.USER)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    unscoped = models.Manager()
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user__email"]
+        indexes = [models.Index(fields=["company", "role", "is_active"], name="membership_company_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.company})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class Invitation(SectionGrants):
+    """An e-mailed, single-use invitation to join a company. Only the token's hash is stored."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.USER)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    unscoped = models.Manager()
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["company", "email"], name="invitation_company_email_idx")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def issue_token(self) -> str:
+        """Give the invitation a fresh token and expiry; returns the token to put in the e-mail."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = _hash_token(token)
+        self.expires_at = timezone.now() + INVITATION_LIFETIME
+        return token
+
+    @classmethod
+    def find_by_token(cls, token: str) -> "Invitation | None":
+        return cls.unscoped.select_related("company").filter(token_hash=_hash_token(token or "")).first()
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    def get_status_display(self) -> str:
+        return InvitationStatus(self.status).label
+
+
+class CompanyStatusChange(models.Model):
+    """The status history of a company, shown to staff."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=24, choices=CompanyStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=24, choices=CompanyStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.from_status or '-'} → {self.to_status}"
+
+
+class StaffNote(models.Model):
+    """An internal note about a company, visible to staff only."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="staff_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("note"), max_length=4000)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff note")
+        verbose_name_plural = _("staff notes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

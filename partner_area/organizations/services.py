@@ -1,0 +1,155 @@
+"""Writes for companies: registration, e-mail confirmation, and the staff review decisions."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from integrations.erp.gateway import get_erp_gateway
+from partner_area.audit.services import audit_record
+
+from .emails import send_portal_email
+from .models import Company, CompanyStatus, CompanyStatusChange, Membership, Role, normalise_registration_number
+
+User = get_user_model()
+CONFIRMATION_SALT = "partner_area.email-confirmation"
+
+
+class DuplicateCompanyError(Exception):
+    """A company with this registration number already has a portal account."""
+
+
+class StatusTransitionError(ValidationError):
+    """The requested status change is not allowed from the company's current status."""
+
+
+@transaction.atomic
+def company_register(*, company: dict, person: dict, password: str, terms_version: str) -> Membership:
+    """Create a company application and its first person, who becomes the org admin."""
+    number = normalise_registration_number(company["registration_number"])
+    if Company.objects.filter(registration_number=number).exists():
+        raise DuplicateCompanyError(number)
+    erp_company = get_erp_gateway().find_company(number)
+    new_company = Company(
+        **{**company, "registration_number": number},
+        status=CompanyStatus.PENDING_VERIFICATION if erp_company else CompanyStatus.PENDING_REVIEW,
+        erp_id=erp_company.erp_id if erp_company else "",
+        terms_version=terms_version,
+        terms_accepted_at=timezone.now(),
+    )
+    new_company.full_clean(validate_unique=False)
+    try:
+        # A concurrent registration with the same number loses here, on the unique constraint.
+        with transaction.atomic():
+            new_company.save()
+    except IntegrityError as error:
+        raise DuplicateCompanyError(number) from error
+    user = User.objects.create_user(
+        person["email"],
+        password,
+        first_name=person["first_name"],
+        last_name=person["last_name"],
+        phone=person.get("phone", ""),
+        preferred_language=person.get("preferred_language", ""),
+    )
+    membership = Membership.unscoped.create(user=user, company=new_company, role=Role.ADMIN)
+    CompanyStatusChange.objects.create(company=new_company, to_status=new_company.status, changed_by=user)
+    audit_record(actor=user, action="company.registered", company=new_company, target=new_company)
+    return membership
+
+
+def email_confirmation_token(user) -> str:
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
+
+
+def email_confirmation_send(*, user, base_url: str) -> None:
+    """E-mail the person a signed link that confirms their address."""
+    link = f"{base_url}/partner/confirm-email/{email_confirmation_token(user)}/"
+    send_portal_email(to=user, template="confirm_email", context={"user": user, "link": link})
+
+
+def email_confirm(*, token: str):
+    """Confirm the address the token was issued for; returns the user, or None for a bad or old link."""
+    try:
+        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=data.get("user"), email=data.get("email")).first()
+    if user and user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    return user
+
+
+ALLOWED_TRANSITIONS = {
+    "approve": ({CompanyStatus.PENDING_REVIEW, CompanyStatus.PENDING_VERIFICATION, CompanyStatus.REJECTED},
+                CompanyStatus.ACTIVE),
+    "reject": ({CompanyStatus.PENDING_REVIEW, CompanyStatus.PENDING_VERIFICATION}, CompanyStatus.REJECTED),
+    "block": ({CompanyStatus.PENDING_REVIEW, CompanyStatus.PENDING_VERIFICATION, CompanyStatus.ACTIVE,
+               CompanyStatus.REJECTED}, CompanyStatus.BLOCKED),
+    "unblock": ({CompanyStatus.BLOCKED}, CompanyStatus.ACTIVE),
+}  # fmt: skip
+REASON_REQUIRED = {"reject", "block", "unblock"}
+
+
+def company_can(company: Company, action: str) -> bool:
+    return company.status in ALLOWED_TRANSITIONS[action][0]
+
+
+@transaction.atomic
+def company_change_status(*, company: Company, action: str, by, reason: str = "", request=None) -> Company:
+    """Approve, reject, block or unblock a company: status, history, audit log and e-mail to its admins."""
+    allowed_from, to_status = ALLOWED_TRANSITIONS[action]
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    if company.status not in allowed_from:
+        raise StatusTransitionError(
+            _("%(company)s cannot be changed this way while it is %(status)s.")
+            % {"company": company, "status": company.get_status_display()}
+        )
+    reason = (reason or "").strip()
+    if action in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Give a reason.")})
+    from_status = company.status
+    company.status = to_status
+    company.status_reason = reason if action in ("reject", "block") else ""
+    if to_status == CompanyStatus.ACTIVE and company.approved_at is None:
+        company.approved_at = timezone.now()
+    company.save(update_fields=["status", "status_reason", "approved_at", "updated_at"])
+    CompanyStatusChange.objects.create(
+        company=company, from_status=from_status, to_status=to_status, reason=reason, changed_by=by
+    )
+    audit_record(
+        request=request,
+        actor=by,
+        action=f"company.{action}",
+        company=company,
+        target=company,
+        details={"from": from_status, "to": to_status, "reason": reason},
+    )
+    admins = [m.user for m in Membership.objects.for_company(company).filter(role=Role.ADMIN).select_related("user")]
+    transaction.on_commit(
+        lambda: [
+            send_portal_email(to=user, template=f"company_{action}", context={"company": company, "reason": reason})
+            for user in admins
+        ]
+    )
+    return company
+
+
+def company_approve(*, company: Company, by, request=None) -> Company:
+    return company_change_status(company=company, action="approve", by=by, request=request)
+
+
+def company_reject(*, company: Company, by, reason: str, request=None) -> Company:
+    return company_change_status(company=company, action="reject", by=by, reason=reason, request=request)
+
+
+def company_block(*, company: Company, by, reason: str, request=None) -> Company:
+    return company_change_status(company=company, action="block", by=by, reason=reason, request=request)
+
+
+def company_unblock(*, company: Company, by, reason: str, request=None) -> Company:
+    return company_change_status(company=company, action="unblock", by=by, reason=reason, request=request)

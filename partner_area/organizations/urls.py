@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import members_views, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("register/", views.register, name="register"),
+    path("register/check-your-inbox/", views.register_done, name="register_done"),
+    path("confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("confirm-email-again/", views.resend_confirmation, name="resend_confirmation"),
+    path("status/", views.status, name="status"),
+    # Sections; later issues fill them in.
+    path("dashboard/", views.section_page, {"section": "dashboard"}, name="dashboard"),
+    path("invoices/", views.section_page, {"section": "invoices"}, name="invoices"),
+    path("support/", views.section_page, {"section": "support"}, name="support"),
+    path("materials/", views.section_page, {"section": "materials"}, name="materials"),
+    # Org admin
+    path("members/", members_views.members, name="members"),
+]

@@ -1,0 +1,113 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from partner_area.ratelimits import limit_posts
+
+from .access import can_use_portal, membership_for, partner_required
+from .forms import RegistrationForm, ResendConfirmationForm, duplicate_company_message
+from .models import Section
+from .services import DuplicateCompanyError, company_register, email_confirm, email_confirmation_send
+
+
+def _base_url(request) -> str:
+    return f"{request.scheme}://{request.get_host()}/{get_language()}"
+
+
+@require_http_methods(["GET", "POST"])
+@limit_posts("RATELIMIT_REGISTRATION", "ip", "post:email")
+def register(request):
+    """The public application form: company data and the first person, who becomes its org admin."""
+    if request.user.is_authenticated:
+        return redirect("partner:home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = company_register(
+                company=form.company_data(),
+                person={**form.person_data(), "preferred_language": get_language()},
+                password=form.cleaned_data["password1"],
+                terms_version=settings.PARTNER_TERMS_VERSION,
+            )
+        except DuplicateCompanyError:
+            form.add_error("registration_number", duplicate_company_message())
+        else:
+            email_confirmation_send(user=membership.user, base_url=_base_url(request))
+            request.session["registered_email"] = membership.user.email
+            return redirect("partner:register_done")
+    return render(
+        request, "organizations/register.html", {"form": form, "terms_version": settings.PARTNER_TERMS_VERSION}
+    )
+
+
+def register_done(request):
+    return render(request, "organizations/register_done.html", {"email": request.session.get("registered_email")})
+
+
+def confirm_email(request, token: str):
+    user = email_confirm(token=token)
+    if user is None:
+        messages.error(request, _("This confirmation link is invalid or has expired. Ask for a new one below."))
+        return redirect("partner:resend_confirmation")
+    if not request.user.is_authenticated:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Thank you — your e-mail address is confirmed."))
+    return redirect("partner:status")
+
+
+@require_http_methods(["GET", "POST"])
+@limit_posts("RATELIMIT_FORMS", "ip", "post:email")
+def resend_confirmation(request):
+    from django.contrib.auth import get_user_model
+
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = (
+            get_user_model()
+            .objects.filter(email__iexact=form.cleaned_data["email"], email_confirmed_at__isnull=True)
+            .first()
+        )
+        if user is not None:
+            email_confirmation_send(user=user, base_url=_base_url(request))
+        # The same answer whether or not the address is known: nothing to learn here.
+        messages.success(request, _("If that address is waiting for confirmation, a new link is on its way."))
+        return redirect("partner:resend_confirmation")
+    return render(request, "organizations/resend_confirmation.html", {"form": form})
+
+
+@login_required
+def status(request):
+    """Where people whose company is not (yet) active land: under review, being verified, rejected."""
+    membership = membership_for(request)
+    if membership is None:
+        raise Http404("Not a partner")
+    if can_use_portal(membership):
+        return redirect("partner:home")
+    return render(request, "organizations/status.html", {"membership": membership, "company": membership.company})
+
+
+@partner_required()
+def home(request):
+    membership = request.membership
+    tiles = [
+        {"section": section, "url": f"partner:{section.value}"}
+        for section in Section
+        if membership.has_section(section)
+    ]
+    return render(request, "organizations/home.html", {"membership": membership, "tiles": tiles})
+
+
+def section_page(request, section: str):
+    """A section of the partner area; only members with its grant see it (404 for the others)."""
+
+    @partner_required(section=section)
+    def view(request):
+        return render(request, "organizations/section.html", {"section": Section(section)})
+
+    return view(request)

@@ -1,0 +1,10 @@
+"""The partner area, under the language prefix: /en/partner/…, /lv/partner/…"""
+
+from django.urls import include, path
+
+app_name = "partner"
+
+urlpatterns = [
+    path("", include("partner_area.organizations.urls")),
+    path("account/", include("partner_area.accounts.urls")),
+]

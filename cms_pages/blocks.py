@@ -29,7 +29,13 @@ class LinkBlock(blocks.StructBlock):
 
     label = blocks.CharBlock(max_length=60, label=_("Label"))
     page = blocks.PageChooserBlock(required=False, label=_("Page"))
-    url = blocks.URLBlock(required=False, label=_("External address"))
+    url = blocks.RegexBlock(
+        regex=r"^(https?://|/)\S+$",
+        required=False,
+        label=_("Address"),
+        help_text=_("A full address (https://…) or a path on this site (/en/partner/register/)."),
+        error_messages={"invalid": _("Enter an address starting with https:// or /.")},
+    )
 
     def clean(self, value):
         value = super().clean(value)

@@ -91,7 +91,7 @@ HOME = {
                 {
                     "heading": "Ready to become a partner?",
                     "text": "Tell us about your company. Our partner team answers within two working days.",
-                    "button": {"label": "Read the partner FAQ", "page": "PAGE:faq", "url": ""},
+                    "button": {"label": "Apply to become a partner", "page": None, "url": "/en/partner/register/"},
                 },
             ),
         ],
@@ -183,7 +183,7 @@ HOME = {
                 {
                     "heading": "Gatavi kļūt par partneri?",
                     "text": "Pastāstiet par savu uzņēmumu. Mūsu partneru komanda atbild divu darba dienu laikā.",
-                    "button": {"label": "Lasīt partneru BUJ", "page": "PAGE:faq", "url": ""},
+                    "button": {"label": "Pieteikties partnerībai", "page": None, "url": "/lv/partner/register/"},
                 },
             ),
         ],

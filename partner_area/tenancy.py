@@ -2,7 +2,7 @@
 
 Every model that belongs to a partner company declares two managers:
 - `unscoped` (first, so Django and Wagtail use it internally): for staff tools and sync code only;
-  its name makes every such use greppable (`grep -rn "\.unscoped\." `).
+  its name makes every such use greppable (`grep -rn "unscoped"`).
 - `objects`, a TenantManager: `Model.objects.for_company(company)` is the only way in. Anything else
   (`Model.objects.all()`, `.filter()`, `.get()`) raises UnscopedQueryError instead of returning every
   company's rows.

@@ -28,3 +28,8 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered with a minimal context: nothing that could fail again (no DB, no site settings).
     return render(request, "500.html", {"debug": settings.DEBUG}, status=500)
+
+
+def rate_limited(request, exception=None):
+    """Answer for requests over a rate limit (django-ratelimit): a friendly 429 page."""
+    return render(request, "429.html", status=429)

@@ -1,6 +1,70 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 
-LoginView = LogoutView = PasswordResetView = PasswordResetDoneView = auth_views.LoginView
-PasswordResetConfirmView = PasswordResetCompleteView = PasswordChangeView = PasswordChangeDoneView = (
-    auth_views.LoginView
-)
+from partner_area.organizations.access import membership_for
+from partner_area.ratelimits import limit_posts
+
+from .forms import EmailAuthenticationForm, ProfileForm
+
+
+@method_decorator(limit_posts("RATELIMIT_LOGIN", "ip", "post:username"), name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if self.request.user.is_staff and membership_for(self.request) is None:
+            return "/admin/"
+        return str(reverse_lazy("partner:home"))
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@method_decorator(limit_posts("RATELIMIT_FORMS", "ip", "post:email"), name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "emails/password_reset.txt"
+    subject_template_name = "emails/password_reset_subject.txt"
+    success_url = reverse_lazy("partner:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("partner:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("partner:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+@login_required
+def account(request):
+    """The person's own profile: name, phone, language, e-mail preferences."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("partner:account")
+    membership = membership_for(request)
+    return render(request, "accounts/account.html", {"form": form, "membership": membership})

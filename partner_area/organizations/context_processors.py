@@ -14,7 +14,7 @@ SECTION_URLS = {
 
 def partner_navigation(request) -> dict:
     """The partner area's navigation: only the sections this person may open."""
-    if not request.path_info.split("/")[2:3] == ["partner"]:
+    if request.path_info.split("/")[2:3] != ["partner"]:
         return {}
     membership = membership_for(request)
     if not can_use_portal(membership):

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -288,3 +289,6 @@ RATELIMIT_REGISTRATION = env("RATELIMIT_REGISTRATION", default="5/h")
 RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", default="20/10m")
 RATELIMIT_FORMS = env("RATELIMIT_FORMS", default="10/h")
 RATELIMIT_VIEW = "portal.views.rate_limited"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_USERNAME_FORM_FIELD = "username"

@@ -128,9 +128,9 @@ class RegistrationForm(HoneypotMixin, forms.Form):
             self.add_error("registration_number", error)
         if country and vat and (error := vat_number_error(country, vat)):
             self.add_error("vat_number", error)
-        if number and "registration_number" not in self.errors:
-            if Company.objects.filter(registration_number=number).exists():
-                self.add_error("registration_number", duplicate_company_message())
+        duplicate = number and "registration_number" not in self.errors
+        if duplicate and Company.objects.filter(registration_number=number).exists():
+            self.add_error("registration_number", duplicate_company_message())
         password1, password2 = data.get("password1"), data.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords do not match."))

@@ -3,5 +3,5 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("partner_area.organizations.api_urls")),
+    path("", include("partner_area.organizations.api_urls", namespace="api")),
 ]

@@ -1,0 +1,153 @@
+"""Every partner-area page and every /api/v1/ route, walked from the URL resolver, with two active
+companies: anonymous people are sent to log in (pages) or refused (API); ids of the other company's
+objects answer exactly like missing ids (404); a user without a section grant gets 404 (pages) or 403
+(API). A new route is covered automatically; a route with an id parameter the test cannot fill fails
+until it is taught below (OBJECT_IDS)."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import translation
+
+from partner_area.organizations.models import Invitation, Role
+from tests.factories import UserFactory
+
+from .onboarding.helpers import make_company, make_member
+
+pytestmark = pytest.mark.django_db
+
+# Routes anyone may open: the public onboarding and authentication pages.
+PUBLIC = {
+    "partner:register", "partner:register_done", "partner:confirm_email", "partner:resend_confirmation",
+    "partner:login", "partner:logout", "partner:password_reset", "partner:password_reset_done",
+    "partner:password_reset_confirm", "partner:password_reset_complete", "partner:invitation_accept",
+    "api:token",
+}  # fmt: skip
+# Routes every logged-in member may open whatever their grants (their own account and status).
+EVERY_MEMBER = {
+    "partner:home", "partner:status", "partner:account", "partner:password_change",
+    "partner:password_change_done", "partner:two_factor", "partner:two_factor_setup", "partner:two_factor_verify",
+    "api:me", "api:company",
+}  # fmt: skip
+# A person's own account pages: open to anyone logged in, partner or not; they hold no company data.
+OWN_ACCOUNT = {
+    "partner:account", "partner:password_change", "partner:password_change_done",
+    "partner:two_factor", "partner:two_factor_setup", "partner:two_factor_verify",
+}  # fmt: skip
+
+# How to fill each URL parameter with an object of the *other* company (or a harmless value).
+OBJECT_IDS = {
+    "member_id": lambda other: other["member"].pk,
+    "invitation_id": lambda other: other["invitation"].pk,
+    "pk": None,  # must be taught per route name; a bare pk is ambiguous
+}
+PUBLIC_VALUES = {"token": "x" * 20, "uidb64": "MQ", "section": "dashboard"}
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}:{entry.namespace}" if entry.namespace else namespace
+            yield from _walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}".lstrip(":") if entry.name else None
+            yield prefix + str(entry.pattern), name, entry
+
+
+def partner_routes() -> list[tuple[str, str]]:
+    """(route template, name) of every partner-area page (English prefix) and every /api/v1/ route."""
+    routes = set()
+    with translation.override("en"):
+        for route, name, _ in _walk(get_resolver()):
+            documentation = name in ("api-schema", "api-docs")
+            if route.startswith("en/partner/") or (route.startswith("api/v1/") and not documentation):
+                assert "(?P<" not in route, f"use path() converters so the walk can fill {route}"
+                routes.add(("/" + route, name or route))
+    return sorted(routes)
+
+
+def fill(route: str, other: dict) -> str:
+    def value(match):
+        key = match.group("name")
+        if key in OBJECT_IDS and OBJECT_IDS[key] is not None:
+            return str(OBJECT_IDS[key](other))
+        if key in PUBLIC_VALUES:
+            return PUBLIC_VALUES[key]
+        raise AssertionError(f"Teach tests/test_tenant_isolation.py how to fill <{key}> in {route}")
+
+    return re.sub(r"<(?:\w+:)?(?P<name>\w+)>", value, route)
+
+
+@pytest.fixture
+def two_companies():
+    mine, theirs = make_company(legal_name="Mine SIA"), make_company(legal_name="Theirs SIA")
+    data = {}
+    for key, company in (("mine", mine), ("theirs", theirs)):
+        admin = make_member(company, role=Role.ADMIN)
+        member = make_member(company, role=Role.USER, sections=["dashboard"])
+        invitation = Invitation(company=company, email=f"new@{company.pk}.lv", role=Role.USER, invited_by=admin.user)
+        invitation.issue_token()
+        invitation.save()
+        data[key] = {"company": company, "admin": admin, "member": member, "invitation": invitation}
+    return data
+
+
+def _request(client, url: str):
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url, {})
+    return response
+
+
+def test_the_walk_finds_the_partner_area_and_the_api():
+    names = {name for _, name in partner_routes()}
+    assert {"partner:home", "partner:members", "partner:invoices", "partner:register"} <= names
+    assert any(route.startswith("/api/v1/") for route, _ in partner_routes())
+
+
+def test_anonymous_visitors_are_sent_to_log_in_or_refused(client, two_companies):
+    for route, name in partner_routes():
+        if name in PUBLIC:
+            continue
+        response = _request(client, fill(route, two_companies["theirs"]))
+        if route.startswith("/api/"):
+            assert response.status_code in (401, 403), (route, response.status_code)
+        else:
+            assert response.status_code == 302, (route, response.status_code)
+            assert response["Location"].startswith("/en/partner/account/login/"), route
+
+
+def test_other_companys_ids_answer_404_like_missing_ones(client, two_companies):
+    client.force_login(two_companies["mine"]["admin"].user)
+    checked = 0
+    for route, name in partner_routes():
+        if name in PUBLIC or "<" not in route:
+            continue
+        response = _request(client, fill(route, two_companies["theirs"]))
+        assert response.status_code == 404, (route, response.status_code)
+        checked += 1
+    assert checked >= 1
+
+
+def test_a_user_without_grants_gets_404_pages_and_403_api(client, two_companies):
+    company = two_companies["mine"]["company"]
+    bare = make_member(company, role=Role.USER, sections=[])
+    client.force_login(bare.user)
+    for route, name in partner_routes():
+        if name in PUBLIC or name in EVERY_MEMBER or name == "partner:logout":
+            continue
+        response = _request(client, fill(route, two_companies["mine"]))
+        expected = 403 if route.startswith("/api/") else 404
+        assert response.status_code == expected, (route, response.status_code)
+
+
+def test_a_logged_in_stranger_without_a_company_sees_no_partner_data(client, two_companies):
+    client.force_login(UserFactory())
+    for route, name in partner_routes():
+        if name in PUBLIC or name in OWN_ACCOUNT or name == "partner:logout":
+            continue
+        response = _request(client, fill(route, two_companies["theirs"]))
+        assert response.status_code in (403, 404, 302), (route, response.status_code)
+        if response.status_code == 302:
+            assert "/partner/" in response["Location"]

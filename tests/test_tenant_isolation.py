@@ -32,7 +32,7 @@ EVERY_MEMBER = {
 }  # fmt: skip
 # A person's own account pages: open to anyone logged in, partner or not; they hold no company data.
 OWN_ACCOUNT = {
-    "partner:account", "partner:password_change", "partner:password_change_done",
+    "api:me", "partner:account", "partner:password_change", "partner:password_change_done",
     "partner:two_factor", "partner:two_factor_setup", "partner:two_factor_verify",
 }  # fmt: skip
 

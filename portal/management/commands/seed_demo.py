@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms_pages.seed import public_site_seed
 from partner_area.accounts.seed import staff_seed
+from partner_area.organizations.seed import partners_seed
 
 
 class Command(BaseCommand):
@@ -15,11 +16,12 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo creates known passwords; run it only in development (or pass --force).")
         public_site_seed()
-        logins = staff_seed()
+        logins = staff_seed() + partners_seed()
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write("")
         self.stdout.write("  Public site:  http://127.0.0.1:8000/en/  (Latvian: http://127.0.0.1:8000/lv/)")
         self.stdout.write("  Admin:        http://127.0.0.1:8000/admin/")
+        self.stdout.write("  Partner login: http://127.0.0.1:8000/en/partner/account/login/")
         self.stdout.write("  Demo logins (e-mail / password):")
         for role, email, password in logins:
-            self.stdout.write(f"    {role:<22} {email:<32} {password}")
+            self.stdout.write(f"    {email:<34} {password:<18} {role}")

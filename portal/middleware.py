@@ -1,5 +1,6 @@
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 
 
 class PortalCSPMiddleware(CSPMiddleware):
@@ -13,3 +14,16 @@ class PortalCSPMiddleware(CSPMiddleware):
             parts.update = parts.replace = None
             parts.nonce = None
         return parts
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware turns any 404 outside a language prefix into a redirect to /<lang>/…,
+    and Wagtail's catch-all page route makes every such path look valid. The API, the admin and files
+    have no language prefix: their 404 must stay a 404."""
+
+    UNPREFIXED = ("/api/", "/admin/", "/documents/", "/static/", "/media/")
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(self.UNPREFIXED):
+            return response
+        return super().process_response(request, response)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import two_factor_views, views
 
 urlpatterns = [
     path("", views.account, name="account"),
@@ -12,4 +12,8 @@ urlpatterns = [
     path("password-reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/changed/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # Two-factor authentication (authenticator app)
+    path("two-factor/", two_factor_views.two_factor, name="two_factor"),
+    path("two-factor/setup/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
 ]

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "partner_area.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "partner_area.organizations.middleware.PartnerAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -292,3 +293,4 @@ RATELIMIT_VIEW = "portal.views.rate_limited"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
+OTP_TOTP_ISSUER = "Brello 360"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, api_members
 
 app_name = "api"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("auth/token", api.TokenView.as_view(), name="token"),
     path("me", api.MeView.as_view(), name="me"),
     path("company", api.CompanyView.as_view(), name="company"),
+    path("members", api_members.MemberListView.as_view(), name="members"),
+    path("members/<int:member_id>", api_members.MemberDetailView.as_view(), name="member"),
+    path("invitations", api_members.InvitationListView.as_view(), name="invitations"),
+    path("invitations/<int:invitation_id>", api_members.InvitationDetailView.as_view(), name="invitation"),
 ]

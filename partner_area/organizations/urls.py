@@ -16,4 +16,11 @@ urlpatterns = [
     path("materials/", views.section_page, {"section": "materials"}, name="materials"),
     # Org admin
     path("members/", members_views.members, name="members"),
+    path("members/invite/", members_views.member_invite, name="member_invite"),
+    path("members/<int:member_id>/", members_views.member_edit, name="member_edit"),
+    path("members/<int:member_id>/deactivate/", members_views.member_deactivate, name="member_deactivate"),
+    path("members/<int:member_id>/reactivate/", members_views.member_reactivate, name="member_reactivate"),
+    path("members/invitations/<int:invitation_id>/resend/", members_views.invitation_resend, name="invitation_resend"),
+    path("members/invitations/<int:invitation_id>/revoke/", members_views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<str:token>/", members_views.invitation_accept, name="invitation_accept"),
 ]

@@ -1,0 +1,113 @@
+"""/api/v1/members and /api/v1/invitations: the org admin's member management as JSON."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import members
+from .access import IsActivePartner
+from .models import Invitation, Membership, Role, Section
+
+
+class MemberOutput(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email")
+    first_name = serializers.CharField(source="user.first_name")
+    last_name = serializers.CharField(source="user.last_name")
+    sections = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Membership
+        fields = ["id", "email", "first_name", "last_name", "role", "sections", "is_active", "created_at"]
+
+
+class MemberUpdateInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    sections = serializers.ListField(child=serializers.ChoiceField(choices=Section.choices), default=list)
+    is_active = serializers.BooleanField(required=False)
+
+
+class InvitationOutput(serializers.ModelSerializer):
+    sections = serializers.ListField(child=serializers.CharField())
+    status = serializers.CharField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "sections", "status", "created_at", "expires_at"]
+
+
+class InvitationInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.USER)
+    sections = serializers.ListField(child=serializers.ChoiceField(choices=Section.choices), default=list)
+
+
+def _service(call):
+    """Run a service; its validation errors become a 400 with field messages."""
+    try:
+        return call()
+    except DjangoValidationError as error:
+        raise ValidationError(  # noqa: B904 - the Django error becomes the API's 400 on purpose
+            error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+        )
+
+
+class AdminOnly(APIView):
+    permission_classes = [IsActivePartner]
+    partner_admin_only = True
+
+
+class MemberListView(AdminOnly):
+    @extend_schema(responses=MemberOutput(many=True))
+    def get(self, request):
+        return Response(MemberOutput(members.member_list(membership=request.membership), many=True).data)
+
+
+class MemberDetailView(AdminOnly):
+    @extend_schema(responses=MemberOutput)
+    def get(self, request, member_id: int):
+        member = members.member_get(membership=request.membership, member_id=member_id)
+        return Response(MemberOutput(member).data)
+
+    @extend_schema(request=MemberUpdateInput, responses=MemberOutput)
+    def patch(self, request, member_id: int):
+        member = members.member_get(membership=request.membership, member_id=member_id)
+        data = MemberUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        member = _service(
+            lambda: members.member_update(
+                membership=request.membership, member=member, role=values["role"], sections=values["sections"],
+                request=request,
+            )
+        )  # fmt: skip
+        if "is_active" in values and values["is_active"] != member.is_active:
+            change = members.member_reactivate if values["is_active"] else members.member_deactivate
+            member = _service(lambda: change(membership=request.membership, member=member, request=request))
+        return Response(MemberOutput(member).data)
+
+
+class InvitationListView(AdminOnly):
+    @extend_schema(responses=InvitationOutput(many=True))
+    def get(self, request):
+        return Response(InvitationOutput(members.invitation_list(membership=request.membership), many=True).data)
+
+    @extend_schema(request=InvitationInput, responses={201: InvitationOutput})
+    def post(self, request):
+        data = InvitationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = _service(lambda: members.invitation_create(membership=request.membership, request=request,
+                                                                  **data.validated_data))  # fmt: skip
+        return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationDetailView(AdminOnly):
+    @extend_schema(responses={204: None})
+    def delete(self, request, invitation_id: int):
+        invitation = members.invitation_get(membership=request.membership, invitation_id=invitation_id)
+        _service(
+            lambda: members.invitation_revoke(membership=request.membership, invitation=invitation, request=request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

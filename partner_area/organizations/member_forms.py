@@ -1,0 +1,87 @@
+"""Forms of the members pages: invite a colleague, change a member's role and grants, accept an invitation."""
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .forms import HoneypotMixin, clean_phone, deliverable_email_error
+from .models import Role, Section
+
+User = get_user_model()
+
+SECTIONS_HELP = _("Administrators see every section and manage members, so sections apply to users only.")
+
+
+class RoleAndSectionsForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.USER, widget=forms.RadioSelect)
+    sections = forms.MultipleChoiceField(
+        label=_("Sections they can open"),
+        choices=Section.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=SECTIONS_HELP,
+    )
+
+
+class InviteForm(RoleAndSectionsForm):
+    email = forms.EmailField(label=_("Work e-mail"), max_length=254)
+
+    field_order = ["email", "role", "sections"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if error := deliverable_email_error(email):
+            raise forms.ValidationError(error)
+        return email
+
+
+class MemberForm(RoleAndSectionsForm):
+    @classmethod
+    def for_member(cls, member, data=None) -> "MemberForm":
+        grants = [section for section in Section.values if getattr(member, f"can_{section}")]
+        return cls(data, initial={"role": member.role, "sections": grants})
+
+
+class InvitationAcceptForm(HoneypotMixin, forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters; not a common password and not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    field_order = ["first_name", "last_name", "phone", "password1", "password2", "website_url"]
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+        autocomplete = {"first_name": "given-name", "last_name": "family-name", "phone": "tel"}
+        for name, value in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+        self.fields["website_url"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data.get("phone", ""))
+
+    def clean(self):
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif password1:
+            probe = User(email=self.email, first_name=data.get("first_name", ""), last_name=data.get("last_name", ""))
+            try:
+                password_validation.validate_password(password1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

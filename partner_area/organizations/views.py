@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from partner_area.ratelimits import limit_posts
@@ -92,11 +93,19 @@ def status(request):
     return render(request, "organizations/status.html", {"membership": membership, "company": membership.company})
 
 
+SECTION_DESCRIPTIONS = {
+    Section.DASHBOARD: _lazy("Direct and indirect turnover across your partner network."),
+    Section.INVOICES: _lazy("Your invoices, what is paid and what is still to pay."),
+    Section.SUPPORT: _lazy("Ask Brello for help and follow the conversation."),
+    Section.MATERIALS: _lazy("Brochures, price lists and training by product."),
+}
+
+
 @partner_required()
 def home(request):
     membership = request.membership
     tiles = [
-        {"section": section, "url": f"partner:{section.value}"}
+        {"section": section, "url": f"partner:{section.value}", "description": SECTION_DESCRIPTIONS[section]}
         for section in Section
         if membership.has_section(section)
     ]

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
@@ -10,37 +10,8 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from partner_area.audit.models import AuditLogEntry
 
 from .countries import COUNTRY_CHOICES
-from .models import Company, CompanyStatus, Membership, Role, Tier, normalise_registration_number
-
-APPLICATION_STATUSES = (CompanyStatus.PENDING_REVIEW, CompanyStatus.PENDING_VERIFICATION)
-
-
-def company_applications(queryset: QuerySet[Company] | None = None) -> QuerySet[Company]:
-    """Pending companies whose first admin has confirmed their e-mail: the staff review queue."""
-    queryset = Company.objects.all() if queryset is None else queryset
-    first_admin = Membership.unscoped.filter(company=OuterRef("pk"), role=Role.ADMIN).order_by("created_at", "pk")
-    return queryset.alias(first_admin_confirmed_at=Subquery(first_admin.values("user__email_confirmed_at")[:1])).filter(
-        status__in=APPLICATION_STATUSES, first_admin_confirmed_at__isnull=False
-    )
-
-
-def company_listing(queryset: QuerySet[Company]) -> QuerySet[Company]:
-    """A company queryset with what a listing row shows, in one query: upline and member count."""
-    return queryset.select_related("parent").annotate(member_count=Count("memberships"))
-
-
-def company_search(queryset: QuerySet[Company], query: str) -> QuerySet[Company]:
-    """Companies whose name, registration or VAT number, or a member's e-mail contains the query."""
-    query = query.strip()
-    if not query:
-        return queryset
-    # EXISTS instead of a join over memberships: no duplicate rows, so no DISTINCT next to the member count.
-    member_email = Exists(Membership.unscoped.filter(company=OuterRef("pk"), user__email__icontains=query))
-    condition = Q(legal_name__icontains=query) | member_email
-    if number := normalise_registration_number(query):
-        # Numbers are stored normalised, so "40003 123-456" finds 40003123456.
-        condition |= Q(registration_number__icontains=number) | Q(vat_number__icontains=number)
-    return queryset.filter(condition)
+from .models import Company, CompanyStatus, Tier
+from .selectors import APPLICATION_STATUSES
 
 
 def upline_choices(request) -> QuerySet[Company]:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -25,11 +24,10 @@ from wagtail.admin.ui.tables import (
 from wagtail.admin.views import generic
 
 from partner_area.audit.models import AuditLogEntry
-from partner_area.audit.services import audit_record
 
-from .admin_filters import APPLICATION_STATUSES, company_applications, company_listing, company_search
 from .models import Company, CompanyStatus, Membership, StaffNote
-from .services import REASON_REQUIRED, StatusTransitionError, company_can, company_change_status
+from .selectors import APPLICATION_STATUSES, company_applications, company_listing, company_search
+from .services import REASON_REQUIRED, StatusTransitionError, company_can, company_change_status, staff_note_add
 
 COMPANY_PERMISSIONS = ["change", "view"]
 
@@ -100,14 +98,6 @@ class StaffNoteForm(forms.ModelForm):
         model = StaffNote
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-
-
-@transaction.atomic
-def staff_note_add(*, company: Company, author, text: str, request=None) -> StaffNote:
-    """Keep an internal note about a company and log it."""
-    note = StaffNote.objects.create(company=company, author=author, text=text)
-    audit_record(request=request, actor=author, action="company.note", company=company, target=company)
-    return note
 
 
 class CompanyIndexView(generic.IndexView):

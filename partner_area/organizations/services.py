@@ -12,7 +12,15 @@ from integrations.erp.gateway import get_erp_gateway
 from partner_area.audit.services import audit_record
 
 from .emails import send_portal_email
-from .models import Company, CompanyStatus, CompanyStatusChange, Membership, Role, normalise_registration_number
+from .models import (
+    Company,
+    CompanyStatus,
+    CompanyStatusChange,
+    Membership,
+    Role,
+    StaffNote,
+    normalise_registration_number,
+)
 
 User = get_user_model()
 CONFIRMATION_SALT = "partner_area.email-confirmation"
@@ -153,3 +161,11 @@ def company_block(*, company: Company, by, reason: str, request=None) -> Company
 
 def company_unblock(*, company: Company, by, reason: str, request=None) -> Company:
     return company_change_status(company=company, action="unblock", by=by, reason=reason, request=request)
+
+
+@transaction.atomic
+def staff_note_add(*, company: Company, author, text: str, request=None) -> StaffNote:
+    """Keep an internal note about a company and log it."""
+    note = StaffNote.objects.create(company=company, author=author, text=text)
+    audit_record(request=request, actor=author, action="company.note", company=company, target=company)
+    return note

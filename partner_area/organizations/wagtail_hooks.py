@@ -22,13 +22,7 @@ from wagtail.permissions import policy_registry
 
 from partner_area.audit.models import AuditLogEntry
 
-from .admin_filters import (
-    ApplicationFilterSet,
-    AuditLogFilterSet,
-    CompanyFilterSet,
-    company_applications,
-    company_search,
-)
+from .admin_filters import ApplicationFilterSet, AuditLogFilterSet, CompanyFilterSet
 from .admin_views import (
     COMPANY_PERMISSIONS,
     STATUS_ACTIONS,
@@ -41,6 +35,7 @@ from .admin_views import (
     ReasonForm,
 )
 from .models import Company
+from .selectors import company_applications, company_search
 from .services import StatusTransitionError, company_can, company_change_status
 
 PROFILES_INSPECT_URL_NAME = "partner_profiles:inspect"

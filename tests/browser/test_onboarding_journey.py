@@ -5,11 +5,11 @@ Materials only; the colleague accepts and sees only what they were given."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import expect
 
 from cms_pages.seed import public_site_seed
+from partner_area.accounts.seed import ensure_partner_managers_group
 from tests.factories import PASSWORD, UserFactory
 
 from .conftest import screenshot
@@ -27,13 +27,8 @@ def site(transactional_db, live_server):
 
 @pytest.fixture
 def partner_manager(transactional_db):
-    from django.core.management import call_command
-
-    # The flushed database of a transactional test has no groups: recreate them as migrations do.
-    call_command("migrate", "organizations", "0001", verbosity=0)
-    call_command("migrate", "organizations", verbosity=0)
     manager = UserFactory(is_staff=True)
-    manager.groups.add(Group.objects.get(name="Partner managers"))
+    manager.groups.add(ensure_partner_managers_group())
     return manager
 
 

@@ -1,12 +1,8 @@
 from django.db import models
 
+from portal.net import client_ip
+
 from .models import AuditLogEntry
-
-
-def _client_ip(request) -> str | None:
-    # Behind the production proxy, REMOTE_ADDR is the proxy: the first X-Forwarded-For hop is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
 
 
 def audit_record(
@@ -31,6 +27,6 @@ def audit_record(
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:255] if target is not None else "",
         details=details or {},
-        ip_address=_client_ip(request) if request is not None else None,
+        ip_address=(client_ip(request) or None) if request is not None else None,
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:255] if request is not None else ""),
     )

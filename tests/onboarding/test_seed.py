@@ -14,7 +14,12 @@ def test_seed_demo_builds_a_three_level_partner_tree_and_prints_logins(capsys):
     assert ambertech.parent.legal_name == "BalticSoft SIA"
     assert ambertech.parent.parent.legal_name == "Nordlink Distribution SIA"
     statuses = set(Company.objects.values_list("status", flat=True))
-    assert {CompanyStatus.ACTIVE, CompanyStatus.PENDING_REVIEW, CompanyStatus.REJECTED, CompanyStatus.BLOCKED} <= statuses
+    assert {
+        CompanyStatus.ACTIVE,
+        CompanyStatus.PENDING_REVIEW,
+        CompanyStatus.REJECTED,
+        CompanyStatus.BLOCKED,
+    } <= statuses
     assert Company.objects.filter(legal_name="Nordlink Distribution SIA").count() == 1
     for company in Company.objects.filter(status=CompanyStatus.ACTIVE):
         roles = sorted(Membership.objects.for_company(company).values_list("role", flat=True))

@@ -4,9 +4,8 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from partner_area.ratelimits import limit_posts
@@ -94,10 +93,10 @@ def status(request):
 
 
 SECTION_DESCRIPTIONS = {
-    Section.DASHBOARD: _lazy("Direct and indirect turnover across your partner network."),
-    Section.INVOICES: _lazy("Your invoices, what is paid and what is still to pay."),
-    Section.SUPPORT: _lazy("Ask Brello for help and follow the conversation."),
-    Section.MATERIALS: _lazy("Brochures, price lists and training by product."),
+    Section.DASHBOARD: gettext_lazy("Direct and indirect turnover across your partner network."),
+    Section.INVOICES: gettext_lazy("Your invoices, what is paid and what is still to pay."),
+    Section.SUPPORT: gettext_lazy("Ask Brello for help and follow the conversation."),
+    Section.MATERIALS: gettext_lazy("Brochures, price lists and training by product."),
 }
 
 

@@ -100,56 +100,47 @@ def member_edit(request, member_id: int):
     return render(request, "organizations/member_edit.html", context)
 
 
+def _members_action(request, *, action, success: str, **target):
+    """Run one POST-only member or invitation service; flash its outcome and go back to the members page."""
+    try:
+        action(membership=request.membership, request=request, **target)
+    except ValidationError as error:
+        _flash_error(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("partner:members")
+
+
 @partner_required(admin=True)
 @require_POST
 def member_deactivate(request, member_id: int):
     member = services.member_get(membership=request.membership, member_id=member_id)
-    try:
-        services.member_deactivate(membership=request.membership, member=member, request=request)
-    except ValidationError as error:
-        _flash_error(request, error)
-    else:
-        messages.success(request, _("%(name)s can no longer use the portal.") % {"name": member.user})
-    return redirect("partner:members")
+    success = _("%(name)s can no longer use the portal.") % {"name": member.user}
+    return _members_action(request, action=services.member_deactivate, success=success, member=member)
 
 
 @partner_required(admin=True)
 @require_POST
 def member_reactivate(request, member_id: int):
     member = services.member_get(membership=request.membership, member_id=member_id)
-    try:
-        services.member_reactivate(membership=request.membership, member=member, request=request)
-    except ValidationError as error:
-        _flash_error(request, error)
-    else:
-        messages.success(request, _("%(name)s can use the portal again.") % {"name": member.user})
-    return redirect("partner:members")
+    success = _("%(name)s can use the portal again.") % {"name": member.user}
+    return _members_action(request, action=services.member_reactivate, success=success, member=member)
 
 
 @partner_required(admin=True)
 @require_POST
 def invitation_resend(request, invitation_id: int):
     invitation = services.invitation_get(membership=request.membership, invitation_id=invitation_id)
-    try:
-        services.invitation_resend(membership=request.membership, invitation=invitation, request=request)
-    except ValidationError as error:
-        _flash_error(request, error)
-    else:
-        messages.success(request, _("A new invitation link was sent to %(email)s.") % {"email": invitation.email})
-    return redirect("partner:members")
+    success = _("A new invitation link was sent to %(email)s.") % {"email": invitation.email}
+    return _members_action(request, action=services.invitation_resend, success=success, invitation=invitation)
 
 
 @partner_required(admin=True)
 @require_POST
 def invitation_revoke(request, invitation_id: int):
     invitation = services.invitation_get(membership=request.membership, invitation_id=invitation_id)
-    try:
-        services.invitation_revoke(membership=request.membership, invitation=invitation, request=request)
-    except ValidationError as error:
-        _flash_error(request, error)
-    else:
-        messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
-    return redirect("partner:members")
+    success = _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+    return _members_action(request, action=services.invitation_revoke, success=success, invitation=invitation)
 
 
 def _invitation_invalid(request, invitation: Invitation | None, message: str | None = None):

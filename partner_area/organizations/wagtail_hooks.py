@@ -41,6 +41,20 @@ from .services import StatusTransitionError, company_can, company_change_status
 PROFILES_INSPECT_URL_NAME = "partner_profiles:inspect"
 
 
+class ReadOnlyViewSetMixin:
+    """No add, edit, delete, history or usage pages: these records change only through services."""
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            add_url_name=None,
+            edit_url_name=None,
+            delete_url_name=None,
+            history_url_name=None,
+            usage_url_name=None,
+            **kwargs,
+        )
+
+
 class CompanyAdminURLFinder(ModelAdminURLFinder):
     """Links to a company in the admin (e.g. from other admin pages) lead to its profile."""
 
@@ -60,7 +74,7 @@ class PartnerApplicationsMenuItem(MenuItem):
         return component
 
 
-class CompanyViewSet(ModelViewSet):
+class CompanyViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     """Every partner company: listing, detail page and status decisions. No add, edit or delete:
     companies register themselves and change status only through the services."""
 
@@ -108,14 +122,7 @@ class CompanyViewSet(ModelViewSet):
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            usage_url_name=None,
-            listing_title=self.menu_label,
-            status_action_url_name=self.get_url_name("status_action"),
-            **kwargs,
+            listing_title=self.menu_label, status_action_url_name=self.get_url_name("status_action"), **kwargs
         )
 
     def get_index_view_kwargs(self, **kwargs):
@@ -162,7 +169,7 @@ class ApplicationViewSet(CompanyViewSet):
         pass  # company links lead to the profile
 
 
-class AuditLogViewSet(ModelViewSet):
+class AuditLogViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     """The audit log, read-only and newest first."""
 
     model = AuditLogEntry
@@ -192,16 +199,6 @@ class AuditLogViewSet(ModelViewSet):
         "ip_address",
         "user_agent",
     ]
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            usage_url_name=None,
-            **kwargs,
-        )
 
     def get_urlpatterns(self):
         return [

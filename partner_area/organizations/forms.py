@@ -33,13 +33,43 @@ class HoneypotMixin(forms.Form):
 
     website_url = forms.CharField(required=False, label=_("Leave this field empty"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website_url"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
     def clean_website_url(self):
         if self.cleaned_data.get("website_url"):
             raise forms.ValidationError(_("Please leave this field empty."))
         return ""
 
 
-class RegistrationForm(HoneypotMixin, forms.Form):
+class NewPasswordMixin(forms.Form):
+    """A new password typed twice, checked by Django's password validators against the person's details."""
+
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters; not a common password and not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def check_new_password(self, *, email: str) -> None:
+        data = self.cleaned_data
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif password1:
+            probe = User(email=email, first_name=data.get("first_name", ""), last_name=data.get("last_name", ""))
+            try:
+                password_validation.validate_password(password1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+
+
+class RegistrationForm(HoneypotMixin, NewPasswordMixin, forms.Form):
     # Company
     legal_name = forms.CharField(label=_("Company legal name"), max_length=200)
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, initial="LV")
@@ -63,15 +93,6 @@ class RegistrationForm(HoneypotMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("Your work e-mail"), max_length=254)
     phone = forms.CharField(label=_("Your phone"), max_length=32, required=False)
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters; not a common password and not only digits."),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
     accept_terms = forms.BooleanField(label=_("I accept the Brello 360 partner terms"))
 
     field_order = [
@@ -91,7 +112,6 @@ class RegistrationForm(HoneypotMixin, forms.Form):
         }  # fmt: skip
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
-        self.fields["website_url"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def clean_registration_number(self):
         return normalise_registration_number(self.cleaned_data["registration_number"])
@@ -131,16 +151,7 @@ class RegistrationForm(HoneypotMixin, forms.Form):
         duplicate = number and "registration_number" not in self.errors
         if duplicate and Company.objects.filter(registration_number=number).exists():
             self.add_error("registration_number", duplicate_company_message())
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif password1:
-            probe = User(email=data.get("email", ""), first_name=data.get("first_name", ""),
-                         last_name=data.get("last_name", ""))  # fmt: skip
-            try:
-                password_validation.validate_password(password1, probe)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        self.check_new_password(email=data.get("email", ""))
         return data
 
     def company_data(self) -> dict:

@@ -1,10 +1,10 @@
 """Forms of the members pages: invite a colleague, change a member's role and grants, accept an invitation."""
 
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .forms import HoneypotMixin, clean_phone, deliverable_email_error
+from .forms import HoneypotMixin, NewPasswordMixin, clean_phone, deliverable_email_error
 from .models import Role, Section
 
 User = get_user_model()
@@ -46,19 +46,10 @@ class MemberForm(RoleAndSectionsForm):
         return cls(data, initial={"role": member.role, "sections": grants})
 
 
-class InvitationAcceptForm(HoneypotMixin, forms.Form):
+class InvitationAcceptForm(HoneypotMixin, NewPasswordMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters; not a common password and not only digits."),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
 
     field_order = ["first_name", "last_name", "phone", "password1", "password2", "website_url"]
 
@@ -68,20 +59,11 @@ class InvitationAcceptForm(HoneypotMixin, forms.Form):
         autocomplete = {"first_name": "given-name", "last_name": "family-name", "phone": "tel"}
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
-        self.fields["website_url"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data.get("phone", ""))
 
     def clean(self):
         data = super().clean()
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif password1:
-            probe = User(email=self.email, first_name=data.get("first_name", ""), last_name=data.get("last_name", ""))
-            try:
-                password_validation.validate_password(password1, probe)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        self.check_new_password(email=self.email)
         return data

@@ -6,5 +6,8 @@ app_name = "partner"
 
 urlpatterns = [
     path("", include("partner_area.organizations.urls")),
+    path("", include("partner_area.performance.urls")),
+    path("", include("partner_area.billing.urls")),
+    path("", include("partner_area.materials.urls")),
     path("account/", include("partner_area.accounts.urls")),
 ]

@@ -1,32 +1,169 @@
 """The port: what the portal needs from any ERP, in the portal's own terms. Business code depends on
-this module only; the adapter is chosen by the ERP_BACKEND setting."""
+this module only; the adapter is chosen by the ERP_BACKEND setting (a dotted path to a class that
+implements ErpGateway). Amounts are Decimal, dates are date, times are timezone-aware datetime."""
 
-from dataclasses import dataclass
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 
+class ErpError(Exception):
+    """The ERP answered with an error, or could not be reached. Callers retry later."""
+
+
+class ErpUnavailable(ErpError):
+    """The ERP could not be reached (connection refused, timeout)."""
+
+
 @dataclass(frozen=True)
-class ErpCompany:
-    erp_id: str
+class ErpCompanyData:
+    """What the portal sends to the ERP about a company."""
+
     legal_name: str
     registration_number: str
     vat_number: str = ""
+    country: str = ""
+    address: str = ""
+    city: str = ""
+    postal_code: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class ErpCompany(ErpCompanyData):
+    """A company as the ERP knows it."""
+
+    erp_id: str = ""
+    changed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ErpContact:
+    """A person of a company, with their own e-mail and phone."""
+
+    company_erp_id: str
+    name: str
+    email: str = ""
+    phone: str = ""
+    erp_id: str = ""
+    changed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ErpInvoiceLine:
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ErpInvoice:
+    """A customer invoice. `state` is the ERP's own: draft, validated, posted, paid, cancelled."""
+
+    erp_id: str
+    company_erp_id: str
+    number: str
+    invoice_date: date | None
+    due_date: date | None
+    currency: str
+    total: Decimal
+    amount_to_pay: Decimal
+    state: str
+    changed_at: datetime | None = None
+    lines: tuple[ErpInvoiceLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where an incremental pull stopped: the last change time seen and, for ties, the last id."""
+
+    changed_at: datetime | None = None
+    erp_id: str = ""
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ChangePage(Generic[T]):
+    """One page of records changed since a cursor, oldest change first, and the cursor after them."""
+
+    items: list[T] = field(default_factory=list)
+    next_cursor: Cursor = field(default_factory=Cursor)
+    has_more: bool = False
 
 
 class ErpGateway(Protocol):
+    """What the portal needs from an ERP."""
+
+    def health(self) -> bool:
+        """True when the ERP answers."""
+
     def find_company(self, registration_number: str) -> ErpCompany | None:
         """The ERP's company with this (normalised) registration number, or None."""
 
+    def create_company(self, data: ErpCompanyData) -> ErpCompany:
+        """Create the company and return it with its ERP id. Must not create a second company with the
+        same registration number: return the existing one instead (deliveries may run twice)."""
+
+    def update_company(self, erp_id: str, data: ErpCompanyData) -> ErpCompany:
+        """Overwrite the company's fields the portal owns."""
+
+    def upsert_contact(self, contact: ErpContact) -> ErpContact:
+        """Create or update a person of a company, matched by e-mail within the company."""
+
+    def companies_changed(self, since: Cursor, limit: int) -> ChangePage[ErpCompany]:
+        """Companies changed after the cursor, oldest first, at most `limit`."""
+
+    def contacts_changed(self, since: Cursor, limit: int) -> ChangePage[ErpContact]:
+        """Contacts changed after the cursor, oldest first, at most `limit`."""
+
+    def invoices_changed(self, since: Cursor, limit: int) -> ChangePage[ErpInvoice]:
+        """Customer invoices changed after the cursor, oldest first, at most `limit` (without lines)."""
+
+    def get_invoice(self, erp_id: str) -> ErpInvoice:
+        """One invoice with its lines."""
+
 
 class NoErpGateway:
-    """For installations without an ERP: knows no companies."""
+    """For installations without an ERP: knows no companies, accepts nothing, reports no changes."""
+
+    def health(self) -> bool:
+        return True
 
     def find_company(self, registration_number: str) -> ErpCompany | None:
         return None
+
+    def create_company(self, data: ErpCompanyData) -> ErpCompany:
+        raise ErpUnavailable("No ERP is configured.")
+
+    def update_company(self, erp_id: str, data: ErpCompanyData) -> ErpCompany:
+        raise ErpUnavailable("No ERP is configured.")
+
+    def upsert_contact(self, contact: ErpContact) -> ErpContact:
+        raise ErpUnavailable("No ERP is configured.")
+
+    def companies_changed(self, since: Cursor, limit: int) -> ChangePage[ErpCompany]:
+        return ChangePage(next_cursor=since)
+
+    def contacts_changed(self, since: Cursor, limit: int) -> ChangePage[ErpContact]:
+        return ChangePage(next_cursor=since)
+
+    def invoices_changed(self, since: Cursor, limit: int) -> ChangePage[ErpInvoice]:
+        return ChangePage(next_cursor=since)
+
+    def get_invoice(self, erp_id: str) -> ErpInvoice:
+        raise ErpUnavailable("No ERP is configured.")
 
 
 @cache
@@ -37,3 +174,7 @@ def _gateway_class(path: str) -> type:
 def get_erp_gateway() -> ErpGateway:
     """The configured ERP adapter (ERP_BACKEND)."""
     return _gateway_class(settings.ERP_BACKEND)()
+
+
+def erp_is_configured() -> bool:
+    return _gateway_class(settings.ERP_BACKEND) is not NoErpGateway

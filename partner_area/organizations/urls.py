@@ -10,10 +10,7 @@ urlpatterns = [
     path("confirm-email-again/", views.resend_confirmation, name="resend_confirmation"),
     path("status/", views.status, name="status"),
     # Sections; later issues fill them in.
-    path("dashboard/", views.section_page, {"section": "dashboard"}, name="dashboard"),
-    path("invoices/", views.section_page, {"section": "invoices"}, name="invoices"),
     path("support/", views.section_page, {"section": "support"}, name="support"),
-    path("materials/", views.section_page, {"section": "materials"}, name="materials"),
     # Org admin
     path("members/", members_views.members, name="members"),
     path("members/invite/", members_views.member_invite, name="member_invite"),

@@ -24,6 +24,10 @@ INSTALLED_APPS = [
     "partner_area.accounts",
     "partner_area.organizations",
     "partner_area.audit",
+    "partner_area.billing",
+    "partner_area.performance",
+    "partner_area.materials",
+    "integrations.erp",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -21,7 +21,7 @@ class PortalLocaleMiddleware(LocaleMiddleware):
     and Wagtail's catch-all page route makes every such path look valid. The API, the admin and files
     have no language prefix: their 404 must stay a 404."""
 
-    UNPREFIXED = ("/api/", "/admin/", "/documents/", "/static/", "/media/")
+    UNPREFIXED = ("/api/", "/admin/", "/documents/", "/static/", "/media/", "/integrations/")
 
     def process_response(self, request, response):
         if request.path_info.startswith(self.UNPREFIXED):

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms_pages.api import api_router
 from cms_pages.sitemaps import AllLocalesSitemap
+from integrations.erp.webhook import erp_webhook
 
 from . import health, views
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/cms/v2/", api_router.urls),
     path("api/v1/", include("partner_area.api_urls")),
+    path("integrations/erp/webhook/", erp_webhook, name="erp_webhook"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integrations.erp.gateway import get_erp_gateway
+from integrations.erp.companies import company_apply, company_push_create, company_push_update
+from integrations.erp.gateway import ErpError, erp_is_configured, get_erp_gateway
 from partner_area.audit.services import audit_record
 
 from .emails import send_portal_email
@@ -121,6 +122,8 @@ def company_change_status(*, company: Company, action: str, by, reason: str = ""
     if action in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": _("Give a reason.")})
     from_status = company.status
+    if action == "approve" and from_status == CompanyStatus.PENDING_VERIFICATION:
+        company = _company_link_to_erp(company)
     company.status = to_status
     company.status_reason = reason if action in ("reject", "block") else ""
     if to_status == CompanyStatus.ACTIVE and company.approved_at is None:
@@ -129,6 +132,9 @@ def company_change_status(*, company: Company, action: str, by, reason: str = ""
     CompanyStatusChange.objects.create(
         company=company, from_status=from_status, to_status=to_status, reason=reason, changed_by=by
     )
+    if to_status == CompanyStatus.ACTIVE and not company.erp_id and erp_is_configured():
+        # Created in the ERP by the outbox worker; if the ERP is down the approval still stands.
+        company_push_create(company=company)
     audit_record(
         request=request,
         actor=by,
@@ -144,6 +150,41 @@ def company_change_status(*, company: Company, action: str, by, reason: str = ""
             for user in admins
         ]
     )
+    return company
+
+
+def _company_link_to_erp(company: Company) -> Company:
+    """A company found in the ERP at registration takes over the ERP's id and data when staff approve."""
+    erp_company = get_erp_gateway().find_company(company.registration_number)
+    if erp_company is None:
+        return company
+    return company_apply(erp_company) or company
+
+
+def company_erp_record(company: Company):
+    """The ERP's record for this company's registration number (for staff to compare), or None."""
+    try:
+        return get_erp_gateway().find_company(company.registration_number)
+    except ErpError:
+        return None
+
+
+@transaction.atomic
+def company_update_contact_details(
+    *, membership: Membership, phone: str, email: str, website: str, request=None
+) -> Company:
+    """An org admin keeps the company's phone, e-mail and website current; the ERP learns them."""
+    company = Company.objects.select_for_update().get(pk=membership.company_id)
+    before = {"phone": company.phone, "email": company.email, "website": company.website}
+    company.phone, company.email, company.website = phone, email, website
+    company.full_clean(validate_unique=False)
+    company.save(update_fields=["phone", "email", "website", "updated_at"])
+    after = {"phone": phone, "email": email, "website": website}
+    if after != before:
+        audit_record(request=request, action="company.contact_details", company=company, target=company,
+                     details={"before": before, "after": after})  # fmt: skip
+        if company.erp_id or erp_is_configured():
+            company_push_update(company=company)
     return company
 
 

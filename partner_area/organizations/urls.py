@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import members_views, views
+from . import company_views, members_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     # Sections; later issues fill them in.
     path("support/", views.section_page, {"section": "support"}, name="support"),
     # Org admin
+    path("company/", company_views.company_profile, name="company"),
     path("members/", members_views.members, name="members"),
     path("members/invite/", members_views.member_invite, name="member_invite"),
     path("members/<int:member_id>/", members_views.member_edit, name="member_edit"),

@@ -281,8 +281,24 @@ LOGGING = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
-# Integrations: the ERP adapter (a dotted path to an ErpGateway implementation).
+# Integrations: the ERP adapter (a dotted path to an ErpGateway implementation) and the sync engine.
 ERP_BACKEND = env("ERP_BACKEND", default="integrations.erp.gateway.NoErpGateway")
+ERP_TRYTON_URL = env("ERP_TRYTON_URL", default="http://127.0.0.1:8800")
+ERP_TRYTON_DATABASE = env("ERP_TRYTON_DATABASE", default="erp")
+ERP_TRYTON_USER = env("ERP_TRYTON_USER", default="admin")
+ERP_TRYTON_PASSWORD = env("ERP_TRYTON_PASSWORD", default="")
+ERP_PULL_INTERVAL_SECONDS = env.int("ERP_PULL_INTERVAL_SECONDS", default=60)
+ERP_PULL_PAGE_SIZE = env.int("ERP_PULL_PAGE_SIZE", default=500)
+ERP_PULL_OVERLAP_SECONDS = env.int("ERP_PULL_OVERLAP_SECONDS", default=2)
+ERP_OUTBOX_MAX_ATTEMPTS = env.int("ERP_OUTBOX_MAX_ATTEMPTS", default=8)
+ERP_OUTBOX_BACKOFF_SECONDS = env.float("ERP_OUTBOX_BACKOFF_SECONDS", default=5.0)
+ERP_OUTBOX_BACKOFF_CAP_SECONDS = env.float("ERP_OUTBOX_BACKOFF_CAP_SECONDS", default=3600.0)
+ERP_WEBHOOK_SECRET = env("ERP_WEBHOOK_SECRET", default="")
+ERP_WEBHOOK_MAX_AGE_SECONDS = 300
+CELERY_BEAT_SCHEDULE = {
+    "erp-pull": {"task": "erp.pull_all", "schedule": float(ERP_PULL_INTERVAL_SECONDS)},
+    "erp-outbox-sweep": {"task": "erp.deliver_outbox", "schedule": 30.0},
+}
 
 # Partner area
 PARTNER_TERMS_VERSION = env("PARTNER_TERMS_VERSION", default="2026-01")

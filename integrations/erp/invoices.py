@@ -1,0 +1,93 @@
+"""ERP → portal for invoices: validate what the ERP sends, then upsert it."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine
+from partner_area.organizations.models import Company
+
+from .gateway import ErpInvoice
+
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+class InvalidRecord(ValueError):
+    def __init__(self, errors: dict):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _amount(value, errors: dict, field: str) -> Decimal | None:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        errors[field] = "not a number"
+        return None
+    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+        errors[field] = "out of range"
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def invoice_validate(erp: ErpInvoice) -> dict:
+    """The invoice's fields as the portal stores them, or InvalidRecord naming each bad field."""
+    errors: dict[str, str] = {}
+    if not erp.erp_id or len(str(erp.erp_id)) > 64:
+        errors["erp_id"] = "missing or too long"
+    number = (erp.number or "").strip()
+    if not number or len(number) > 64:
+        errors["number"] = "missing or longer than 64 characters"
+    currency = (erp.currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        errors["currency"] = "not a three-letter currency code"
+    for field in ("invoice_date", "due_date"):
+        value = getattr(erp, field)
+        if value is not None and not isinstance(value, date):
+            errors[field] = "not a date"
+    if erp.state not in ErpInvoiceState.values:
+        errors["state"] = f"unknown state {erp.state!r}"
+    total = _amount(erp.total, errors, "total")
+    balance = _amount(erp.amount_to_pay, errors, "amount_to_pay")
+    if total is not None and balance is not None and balance > total and total >= 0:
+        errors["amount_to_pay"] = "greater than the total"
+    if errors:
+        raise InvalidRecord(errors)
+    return {
+        "number": number,
+        "invoice_date": erp.invoice_date,
+        "due_date": erp.due_date,
+        "currency": currency,
+        "total": total,
+        "balance": balance,
+        "erp_state": erp.state,
+        "erp_changed_at": erp.changed_at,
+    }
+
+
+@transaction.atomic
+def invoice_apply(erp: ErpInvoice) -> Invoice | None:
+    """Create or update the portal's copy of an ERP invoice; invoices of companies the portal does not
+    know are ignored. Idempotent: applying the same record twice changes nothing."""
+    values = invoice_validate(erp)
+    company_id = Company.objects.filter(erp_id=erp.company_erp_id).values_list("pk", flat=True).first()
+    if company_id is None:
+        return None
+    invoice, _ = Invoice.unscoped.update_or_create(
+        erp_id=str(erp.erp_id), defaults={**values, "company_id": company_id}
+    )
+    if erp.lines:
+        InvoiceLine.objects.filter(invoice=invoice).delete()
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=invoice,
+                position=position,
+                description=line.description[:500],
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                amount=line.amount,
+            )
+            for position, line in enumerate(erp.lines)
+        )
+    return invoice

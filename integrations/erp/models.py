@@ -1,0 +1,147 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from partner_area.tenancy import TenantManager
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    """A change bound for the ERP, written in the same transaction as the change itself and delivered
+    by a worker with retries. Messages about one entity are delivered in the order they were written."""
+
+    operation = models.CharField(_("operation"), max_length=48)
+    entity_type = models.CharField(_("entity"), max_length=48)
+    entity_id = models.CharField(_("entity id"), max_length=64)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("ERP outbox")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["entity_type", "entity_id", "status", "id"], name="outbox_entity_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.entity_type}:{self.entity_id} ({self.status})"
+
+
+class SyncEntity(models.TextChoices):
+    COMPANIES = "companies", _("Companies")
+    CONTACTS = "contacts", _("Contacts")
+    INVOICES = "invoices", _("Invoices")
+
+
+class SyncCursor(models.Model):
+    """How far the pull of one entity has read the ERP's changes."""
+
+    entity = models.CharField(_("entity"), max_length=16, choices=SyncEntity.choices, unique=True)
+    changed_at = models.DateTimeField(_("last change seen"), null=True, blank=True)
+    erp_id = models.CharField(_("last id seen"), max_length=64, blank=True)
+    last_success_at = models.DateTimeField(_("last successful pull"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    records_applied = models.PositiveBigIntegerField(_("records applied"), default=0)
+
+    class Meta:
+        verbose_name = _("sync cursor")
+        verbose_name_plural = _("sync cursors")
+
+    def __str__(self) -> str:
+        return self.get_entity_display()
+
+
+class SyncConflict(models.Model):
+    """A field both sides changed since the last sync. The owner's value was applied; staff review."""
+
+    entity = models.CharField(_("entity"), max_length=16, choices=SyncEntity.choices)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=255)
+    field = models.CharField(_("field"), max_length=64)
+    portal_value = models.TextField(_("portal value"), blank=True)
+    erp_value = models.TextField(_("ERP value"), blank=True)
+    applied = models.CharField(_("value kept from"), max_length=8, choices=[("portal", _("Portal")), ("erp", "ERP")])
+    created_at = models.DateTimeField(_("detected"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("reviewed"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sync conflict")
+        verbose_name_plural = _("sync conflicts")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr}: {self.field}"
+
+
+class RejectedRecord(models.Model):
+    """A record the ERP sent that failed validation; skipped, logged and shown to staff."""
+
+    entity = models.CharField(_("entity"), max_length=16, choices=SyncEntity.choices)
+    erp_id = models.CharField(_("ERP id"), max_length=64)
+    errors = models.JSONField(_("errors"), default=dict)
+    data = models.JSONField(_("data received"), default=dict)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("rejected ERP record")
+        verbose_name_plural = _("rejected ERP records")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.erp_id}"
+
+
+class SyncedValues(models.Model):
+    """The field values both sides agreed on at the last sync of one object: the base that tells who
+    changed what since (for conflict detection)."""
+
+    entity = models.CharField(max_length=16, choices=SyncEntity.choices)
+    object_id = models.CharField(max_length=64)
+    values = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "object_id"], name="synced_values_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.entity}:{self.object_id}"
+
+
+class CompanyContact(models.Model):
+    """A person of a partner company as the ERP knows them (not necessarily a portal user)."""
+
+    company = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    erp_id = models.CharField(_("ERP id"), max_length=64, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    unscoped = models.Manager()
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("company contact")
+        verbose_name_plural = _("company contacts")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["erp_id"], condition=~models.Q(erp_id=""), name="company_contact_erp_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

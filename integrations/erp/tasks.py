@@ -1,0 +1,32 @@
+"""Celery tasks: thin wrappers around the outbox and the pull."""
+
+from celery import shared_task
+
+from .gateway import ErpError, erp_is_configured
+from .outbox import outbox_deliver_due
+from .pull import pull_entity
+
+
+@shared_task(name="erp.deliver_outbox")
+def erp_deliver_outbox() -> int:
+    """Deliver due outbox messages."""
+    if not erp_is_configured():
+        return 0
+    return outbox_deliver_due()
+
+
+@shared_task(name="erp.pull", autoretry_for=(ErpError,), retry_backoff=True, retry_backoff_max=300, max_retries=5)
+def erp_pull(entity: str) -> int:
+    """Pull one entity's changes from the ERP."""
+    if not erp_is_configured():
+        return 0
+    return pull_entity(entity)
+
+
+@shared_task(name="erp.pull_all")
+def erp_pull_all() -> None:
+    """Periodic: queue a pull of every entity, companies first."""
+    if not erp_is_configured():
+        return
+    for entity in ("companies", "contacts", "invoices"):
+        erp_pull.delay(entity)

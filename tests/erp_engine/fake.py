@@ -1,0 +1,119 @@
+"""An in-memory ERP behind the real port, for fast tests of the sync engine's own rules. The same
+scenarios run against a real Tryton in tests/erp/."""
+
+import itertools
+from dataclasses import replace
+from datetime import timedelta
+
+from django.utils import timezone
+
+from integrations.erp.gateway import ChangePage, Cursor, ErpCompany, ErpContact, ErpInvoice, ErpUnavailable
+
+
+class FakeErp:
+    def __init__(self):
+        self.up = True
+        self.companies: dict[str, ErpCompany] = {}
+        self.contacts: dict[str, ErpContact] = {}
+        self.invoices: dict[str, ErpInvoice] = {}
+        self.calls: list[str] = []
+        self._ids = itertools.count(1)
+        self._clock = timezone.now() - timedelta(days=1)
+
+    def tick(self):
+        self._clock += timedelta(seconds=1)
+        return self._clock
+
+    def _check(self, call):
+        self.calls.append(call)
+        if not self.up:
+            raise ErpUnavailable("connection refused")
+
+    # helpers for tests: changes made "in the ERP"
+    def edit_company(self, erp_id, **fields):
+        self.companies[erp_id] = replace(self.companies[erp_id], changed_at=self.tick(), **fields)
+
+    def add_company(self, **fields) -> ErpCompany:
+        company = ErpCompany(erp_id=f"P{next(self._ids)}", changed_at=self.tick(), **fields)
+        self.companies[company.erp_id] = company
+        return company
+
+    def put_invoice(self, **fields) -> ErpInvoice:
+        erp_id = fields.pop("erp_id", None) or f"I{next(self._ids)}"
+        invoice = ErpInvoice(erp_id=erp_id, changed_at=self.tick(), **fields)
+        self.invoices[erp_id] = invoice
+        return invoice
+
+
+STATE = {"erp": FakeErp()}
+
+
+def _page(records, since: Cursor, limit: int) -> ChangePage:
+    ordered = sorted(records, key=lambda r: (r.changed_at, r.erp_id))
+    after = [
+        r
+        for r in ordered
+        if since.changed_at is None
+        or r.changed_at > since.changed_at
+        or (r.changed_at == since.changed_at and r.erp_id > since.erp_id)
+    ]
+    items = after[:limit]
+    last = items[-1] if items else None
+    cursor = Cursor(last.changed_at, last.erp_id) if last else since
+    return ChangePage(items=items, next_cursor=cursor, has_more=len(after) > limit)
+
+
+class FakeErpGateway:
+    @property
+    def erp(self) -> FakeErp:
+        return STATE["erp"]
+
+    def health(self):
+        self.erp._check("health")
+        return True
+
+    def find_company(self, registration_number):
+        self.erp._check("find_company")
+        return next((c for c in self.erp.companies.values() if c.registration_number == registration_number), None)
+
+    def create_company(self, data):
+        self.erp._check("create_company")
+        existing = self.find_company(data.registration_number)
+        if existing:
+            return existing
+        return self.erp.add_company(**vars(data))
+
+    def update_company(self, erp_id, data):
+        self.erp._check("update_company")
+        self.erp.edit_company(erp_id, **vars(data))
+        return self.erp.companies[erp_id]
+
+    def upsert_contact(self, contact):
+        self.erp._check("upsert_contact")
+        existing = next(
+            (
+                c
+                for c in self.erp.contacts.values()
+                if c.company_erp_id == contact.company_erp_id and c.email == contact.email
+            ),
+            None,
+        )
+        erp_id = existing.erp_id if existing else f"C{next(self.erp._ids)}"
+        self.erp.contacts[erp_id] = replace(contact, erp_id=erp_id, changed_at=self.erp.tick())
+        return self.erp.contacts[erp_id]
+
+    def companies_changed(self, since, limit):
+        self.erp._check("companies_changed")
+        return _page(self.erp.companies.values(), since, limit)
+
+    def contacts_changed(self, since, limit):
+        self.erp._check("contacts_changed")
+        return _page(self.erp.contacts.values(), since, limit)
+
+    def invoices_changed(self, since, limit):
+        self.erp._check("invoices_changed")
+        return _page(self.erp.invoices.values(), since, limit)
+
+    def get_invoice(self, erp_id):
+        self.erp._check("get_invoice")
+        return self.erp.invoices[erp_id]

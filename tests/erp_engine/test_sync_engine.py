@@ -1,0 +1,276 @@
+"""The sync engine's rules (outbox, pull, conflicts, validation, webhook) against an in-memory ERP."""
+
+import json
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from integrations.erp.models import CompanyContact, OutboxMessage, RejectedRecord, SyncConflict, SyncCursor
+from integrations.erp.outbox import outbox_deliver_due
+from integrations.erp.pull import pull_all, pull_entity
+from integrations.erp.webhook import signature_for
+from partner_area.billing.models import Invoice
+from partner_area.organizations.models import Company, CompanyStatus, Role
+from partner_area.organizations.services import company_approve, company_update_contact_details
+from tests.factories import StaffFactory
+from tests.onboarding.helpers import make_company, make_member
+
+from .fake import STATE, FakeErp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def erp(settings):
+    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+    settings.ERP_OUTBOX_BACKOFF_SECONDS = 0
+    settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
+    settings.ERP_PULL_OVERLAP_SECONDS = 0
+    STATE["erp"] = FakeErp()
+    return STATE["erp"]
+
+
+def approve(company):
+    company_approve(company=company, by=StaffFactory())
+    company.refresh_from_db()
+    return company
+
+
+def invoice_fields(company_erp_id, **overrides):
+    fields = {
+        "company_erp_id": company_erp_id, "number": "INV-1", "invoice_date": date(2026, 11, 1),
+        "due_date": date(2026, 12, 1), "currency": "EUR", "total": Decimal("121.00"),
+        "amount_to_pay": Decimal("121.00"), "state": "posted",
+    }  # fmt: skip
+    return {**fields, **overrides}
+
+
+def test_approving_a_new_company_creates_it_in_the_erp_exactly_once(erp, django_capture_on_commit_callbacks):
+    company = make_company(status=CompanyStatus.PENDING_REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        company_approve(company=company, by=StaffFactory())
+    company.refresh_from_db()
+    assert company.erp_id  # delivered by the worker the commit nudged (tasks run inline in tests)
+    assert [c.registration_number for c in erp.companies.values()] == [company.registration_number]
+    message = OutboxMessage.objects.get()
+    assert message.status == "delivered"
+    # Delivering the same message again, or a retry after a lost acknowledgement, creates nothing new.
+    OutboxMessage.objects.filter(pk=message.pk).update(status="pending")
+    outbox_deliver_due()
+    assert len(erp.companies) == 1
+
+
+def test_erp_down_during_approval_keeps_the_change_and_delivers_after_restart(erp):
+    erp.up = False
+    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    assert company.status == CompanyStatus.ACTIVE and company.erp_id == ""
+    outbox_deliver_due()
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts, message.last_error) == ("pending", 1, "connection refused")
+    erp.up = True
+    outbox_deliver_due()
+    outbox_deliver_due()
+    company.refresh_from_db()
+    assert company.erp_id and len(erp.companies) == 1
+
+
+def test_after_repeated_failures_a_delivery_is_parked_for_staff_and_can_be_retried(erp, settings, client):
+    settings.ERP_OUTBOX_MAX_ATTEMPTS = 3
+    erp.up = False
+    approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    for _ in range(4):
+        outbox_deliver_due()
+    message = OutboxMessage.objects.get()
+    assert message.status == "failed" and message.attempts == 3
+
+    client.force_login(StaffFactory())
+    page = client.get("/admin/erp-sync/").content.decode()
+    assert "connection refused" in page and "Retry" in page
+    erp.up = True
+    client.post("/admin/erp-sync/", {"retry": message.pk})
+    outbox_deliver_due()
+    message.refresh_from_db()
+    assert message.status == "delivered"
+
+
+def test_changes_to_one_company_are_delivered_in_order(erp):
+    company = make_company()
+    from integrations.erp.companies import company_push_create, company_push_update
+
+    company_push_create(company=company)
+    company_push_update(company=company)
+    first, second = OutboxMessage.objects.order_by("id")
+    OutboxMessage.objects.filter(pk=first.pk).update(next_attempt_at=timezone.now() + timedelta(hours=1))
+    outbox_deliver_due()
+    assert OutboxMessage.objects.get(pk=second.pk).status == "pending"  # waits for the older one
+    assert erp.calls.count("update_company") == 0
+
+
+def test_renaming_in_the_erp_reaches_the_portal_without_an_echo(erp):
+    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    outbox_deliver_due()
+    company.refresh_from_db()
+    erp.edit_company(company.erp_id, legal_name="Renamed in ERP SIA", city="Liepāja")
+    before = OutboxMessage.objects.count()
+    assert pull_entity("companies") >= 1
+    company.refresh_from_db()
+    assert (company.legal_name, company.city) == ("Renamed in ERP SIA", "Liepāja")
+    assert OutboxMessage.objects.count() == before  # applying an inbound change queues nothing
+
+
+def test_phone_changed_in_the_portal_reaches_the_erp(erp):
+    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    outbox_deliver_due()
+    admin = make_member(company, role=Role.ADMIN)
+    company_update_contact_details(membership=admin, phone="+371 29999999", email="new@partner.lv", website="")
+    outbox_deliver_due()
+    company.refresh_from_db()
+    erp_company = erp.companies[company.erp_id]
+    assert (erp_company.phone, erp_company.email) == ("+371 29999999", "new@partner.lv")
+    assert erp_company.legal_name == company.legal_name
+
+
+def test_both_sides_changing_a_field_records_a_conflict_and_applies_the_owner(erp):
+    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    outbox_deliver_due()
+    company.refresh_from_db()
+    Company.objects.filter(pk=company.pk).update(phone="+371 21111111", legal_name="Portal Name SIA")
+    erp.edit_company(company.erp_id, phone="+371 22222222", legal_name="ERP Name SIA")
+    pull_entity("companies")
+    company.refresh_from_db()
+    assert company.phone == "+371 21111111"  # the portal owns contact details
+    assert company.legal_name == "ERP Name SIA"  # the ERP owns legal data
+    conflicts = {c.field: c.applied for c in SyncConflict.objects.all()}
+    assert conflicts == {"phone": "portal", "legal_name": "erp"}
+
+
+def test_pull_follows_the_cursor_and_reads_only_new_changes(erp):
+    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    outbox_deliver_due()
+    company.refresh_from_db()
+    for n in range(5):
+        erp.put_invoice(**invoice_fields(company.erp_id, number=f"INV-{n}"))
+    assert pull_entity("invoices", page_size=2) == 5
+    assert Invoice.objects.for_company(company).count() == 5
+    assert pull_entity("invoices") == 0
+    erp.put_invoice(**invoice_fields(company.erp_id, number="INV-NEW"))
+    assert pull_entity("invoices") == 1
+    assert SyncCursor.objects.get(entity="invoices").last_success_at is not None
+
+
+def test_invoice_payments_move_balance_and_status(erp):
+    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    outbox_deliver_due()
+    company.refresh_from_db()
+    invoice = erp.put_invoice(**invoice_fields(company.erp_id, due_date=date(2020, 1, 1)))
+    pull_entity("invoices")
+    assert Invoice.objects.for_company(company).get().status == "overdue"
+    erp.put_invoice(**invoice_fields(company.erp_id, erp_id=invoice.erp_id, amount_to_pay=Decimal("71.00")))
+    pull_entity("invoices")
+    assert Invoice.objects.for_company(company).get().balance == Decimal("71.00")
+    erp.put_invoice(**invoice_fields(company.erp_id, erp_id=invoice.erp_id, amount_to_pay=Decimal("0"), state="paid"))
+    pull_entity("invoices")
+    assert Invoice.objects.for_company(company).get().status == "paid"
+
+
+def test_a_bad_record_is_skipped_and_shown_while_the_rest_applies(erp):
+    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    outbox_deliver_due()
+    company.refresh_from_db()
+    erp.put_invoice(**invoice_fields(company.erp_id, number="GOOD-1"))
+    erp.put_invoice(**invoice_fields(company.erp_id, number="BAD-1", currency="EURO", total="lots"))
+    erp.put_invoice(**invoice_fields(company.erp_id, number="GOOD-2"))
+    pull_entity("invoices")
+    assert sorted(Invoice.objects.for_company(company).values_list("number", flat=True)) == ["GOOD-1", "GOOD-2"]
+    rejected = RejectedRecord.objects.get()
+    assert set(rejected.errors) == {"currency", "total"}
+
+
+def test_invoices_of_companies_the_portal_does_not_know_are_ignored(erp):
+    erp.put_invoice(**invoice_fields("P-unknown"))
+    pull_entity("invoices")
+    assert Invoice.unscoped.count() == 0
+
+
+def test_approving_a_company_found_in_the_erp_links_it_and_takes_over_erp_data(erp):
+    known = erp.add_company(legal_name="Known In ERP SIA", registration_number="40003777777", city="Ventspils")
+    company = make_company(
+        status=CompanyStatus.PENDING_VERIFICATION, registration_number="40003777777", erp_id=known.erp_id
+    )
+    company = approve(company)
+    assert (company.status, company.erp_id, company.legal_name, company.city) == (
+        CompanyStatus.ACTIVE, known.erp_id, "Known In ERP SIA", "Ventspils"
+    )  # fmt: skip
+    outbox_deliver_due()
+    assert len(erp.companies) == 1 and OutboxMessage.objects.count() == 0
+
+
+def test_contacts_changed_in_the_erp_reach_the_portal(erp):
+    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    outbox_deliver_due()
+    company.refresh_from_db()
+    from integrations.erp.gateway import ErpContact
+
+    erp.contacts["C1"] = ErpContact(company_erp_id=company.erp_id, name="Ieva", email="ieva@p.lv", erp_id="C1",
+                                    changed_at=erp.tick())  # fmt: skip
+    pull_all()
+    assert CompanyContact.objects.for_company(company).get().name == "Ieva"
+    from dataclasses import replace
+
+    erp.contacts["C1"] = replace(erp.contacts["C1"], phone="+371 20000009", changed_at=erp.tick())
+    pull_all()
+    assert CompanyContact.objects.for_company(company).get().phone == "+371 20000009"
+
+
+def _post_webhook(client, body: dict, *, secret="s3cret", timestamp=None, signature=None):
+    raw = json.dumps(body).encode()
+    timestamp = str(timestamp or int(time.time()))
+    return client.post(
+        "/integrations/erp/webhook/",
+        raw,
+        content_type="application/json",
+        HTTP_X_BRELLO_TIMESTAMP=timestamp,
+        HTTP_X_BRELLO_SIGNATURE=signature or signature_for(timestamp, raw, secret),
+    )
+
+
+def test_signed_webhook_triggers_a_pull_and_replays_are_refused(client, settings, erp):
+    settings.ERP_WEBHOOK_SECRET = "s3cret"
+    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    outbox_deliver_due()
+    company.refresh_from_db()
+    erp.put_invoice(**invoice_fields(company.erp_id))
+    timestamp = int(time.time())
+    response = _post_webhook(client, {"entity": "invoices"}, timestamp=timestamp)
+    assert response.status_code == 202
+    assert Invoice.objects.for_company(company).count() == 1  # the queued pull ran (tasks run inline in tests)
+    assert _post_webhook(client, {"entity": "invoices"}, timestamp=timestamp).status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status"),
+    [
+        ({"secret": "wrong"}, 403),
+        ({"timestamp": int(time.time()) - 3600}, 400),
+        ({"timestamp": "yesterday"}, 400),
+    ],
+)
+def test_webhook_refuses_bad_signatures_and_stale_requests(client, settings, kwargs, status):
+    settings.ERP_WEBHOOK_SECRET = "s3cret"
+    assert _post_webhook(client, {"entity": "invoices"}, **kwargs).status_code == status
+
+
+def test_webhook_names_a_bad_entity(client, settings):
+    settings.ERP_WEBHOOK_SECRET = "s3cret"
+    response = _post_webhook(client, {"entity": "planets"})
+    assert response.status_code == 400
+    assert "entity" in response.json()["errors"]
+
+
+def test_without_an_erp_nothing_is_queued_on_approval(settings):
+    settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
+    approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    assert OutboxMessage.objects.count() == 0

@@ -27,7 +27,14 @@ from partner_area.audit.models import AuditLogEntry
 
 from .models import Company, CompanyStatus, Membership, StaffNote
 from .selectors import APPLICATION_STATUSES, company_applications, company_listing, company_search
-from .services import REASON_REQUIRED, StatusTransitionError, company_can, company_change_status, staff_note_add
+from .services import (
+    REASON_REQUIRED,
+    StatusTransitionError,
+    company_can,
+    company_change_status,
+    company_erp_record,
+    staff_note_add,
+)
 
 COMPANY_PERMISSIONS = ["change", "view"]
 
@@ -213,6 +220,24 @@ class CompanyInspectView(CompanyBreadcrumbsMixin, generic.InspectView):
             if company_can(self.object, action.name)
         ]
 
+    def get_erp_comparison(self) -> dict | None:
+        """For a company the ERP already knows: the application beside the ERP's record, field by field."""
+        if self.object.status != CompanyStatus.PENDING_VERIFICATION:
+            return None
+        record = company_erp_record(self.object)
+        if record is None:
+            return {"available": False, "rows": []}
+        rows = [
+            {
+                "label": Company._meta.get_field(field).verbose_name,
+                "portal": getattr(self.object, field) or "",
+                "erp": getattr(record, field) or "",
+            }
+            for field in ("legal_name", "registration_number", "vat_number", "address", "city", "postal_code",
+                          "country", "phone", "email", "website")
+        ]  # fmt: skip
+        return {"available": True, "erp_id": record.erp_id, "rows": rows}
+
     def get_context_data(self, note_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         company = self.object
@@ -224,6 +249,7 @@ class CompanyInspectView(CompanyBreadcrumbsMixin, generic.InspectView):
                 "status_actions": self.get_status_actions(),
                 "can_change": self.user_has_permission("change"),
                 "note_form": note_form or StaffNoteForm(),
+                "erp_comparison": self.get_erp_comparison(),
             }
         )
         return context

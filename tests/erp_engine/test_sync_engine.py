@@ -274,3 +274,14 @@ def test_without_an_erp_nothing_is_queued_on_approval(settings):
     settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
     approve(make_company(status=CompanyStatus.PENDING_REVIEW))
     assert OutboxMessage.objects.count() == 0
+
+
+def test_staff_compare_a_known_company_with_the_erp_record_before_approving(erp, client):
+    erp.add_company(legal_name="Official Name SIA", registration_number="40003888888", city="Cēsis")
+    company = make_company(
+        status=CompanyStatus.PENDING_VERIFICATION, registration_number="40003888888", legal_name="Applied Name SIA"
+    )
+    client.force_login(StaffFactory())
+    page = client.get(f"/admin/partners/profiles/{company.pk}/").content.decode()
+    assert "Application beside the ERP record" in page
+    assert "Applied Name SIA" in page and "<strong>Official Name SIA</strong>" in page

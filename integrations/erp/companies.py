@@ -43,6 +43,20 @@ def contact_push(*, contact: CompanyContact) -> None:
     outbox_enqueue(operation="contact.upsert", entity_type="contact", entity_id=contact.pk)
 
 
+@transaction.atomic
+def company_contact_save(*, company: Company, contact: CompanyContact | None = None, **fields) -> CompanyContact:
+    """Create or change a person of a company in the portal; the ERP learns it through the outbox."""
+    contact = contact or CompanyContact(company=company)
+    if contact.company_id != company.pk:
+        raise ValueError("The contact belongs to another company.")
+    for field, value in fields.items():
+        setattr(contact, field, value)
+    contact.full_clean()
+    contact.save()
+    contact_push(contact=contact)
+    return contact
+
+
 @handler("company.create")
 def _deliver_company_create(message: OutboxMessage, gateway: ErpGateway) -> None:
     company = Company.objects.get(pk=message.entity_id)

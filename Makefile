@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-dev services chromium lint migrate seed messages clean
+.PHONY: run test erp install install-dev services chromium lint migrate seed messages clean
 
 run: install
 	@mkdir -p var
@@ -37,6 +37,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
+
+# A local Tryton 8.2 with the demo companies and invoices; prints the settings that point the portal at it.
+erp: install-dev
+	scripts/tryton-demo.sh
 
 services:
 	@scripts/ensure-services.sh

@@ -22,6 +22,10 @@ class ErpUnavailable(ErpError):
     """The ERP could not be reached (connection refused, timeout)."""
 
 
+class ErpRejected(ErpError):
+    """The ERP refused the data itself (e.g. a checksum it enforces): retrying the same data cannot help."""
+
+
 @dataclass(frozen=True)
 class ErpCompanyData:
     """What the portal sends to the ERP about a company."""

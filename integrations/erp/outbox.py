@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .gateway import ErpError, get_erp_gateway
+from .gateway import ErpError, ErpRejected, get_erp_gateway
 from .models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def deliver_message(message_id: int) -> str:
         except ErpError as error:
             message.attempts += 1
             message.last_error = str(error)[:2000]
-            if message.attempts >= settings.ERP_OUTBOX_MAX_ATTEMPTS:
+            if isinstance(error, ErpRejected) or message.attempts >= settings.ERP_OUTBOX_MAX_ATTEMPTS:
                 message.status = OutboxStatus.FAILED
                 logger.error("ERP delivery parked as failed: %s: %s", message, error)
             else:

@@ -285,3 +285,18 @@ def test_staff_compare_a_known_company_with_the_erp_record_before_approving(erp,
     page = client.get(f"/admin/partners/profiles/{company.pk}/").content.decode()
     assert "Application beside the ERP record" in page
     assert "Applied Name SIA" in page and "<strong>Official Name SIA</strong>" in page
+
+
+def test_data_the_erp_refuses_is_parked_at_once_instead_of_retried(erp, monkeypatch):
+    from integrations.erp.gateway import ErpRejected
+    from tests.erp_engine.fake import FakeErpGateway
+
+    def refuse(self, data):
+        raise ErpRejected("The VAT number fails the checksum.")
+
+    monkeypatch.setattr(FakeErpGateway, "create_company", refuse)
+    approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    outbox_deliver_due()
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts) == ("failed", 1)
+    assert "checksum" in message.last_error

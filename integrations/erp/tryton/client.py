@@ -26,14 +26,13 @@ import http.client
 import itertools
 import json
 import logging
-import socket
 import threading
 import urllib.error
 import urllib.request
 from decimal import Decimal
 from typing import Any
 
-from integrations.erp.gateway import ErpError, ErpUnavailable
+from integrations.erp.gateway import ErpError, ErpRejected, ErpUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +55,7 @@ class TrytonRPCError(ErpError):
         self.details = details
 
 
-class TrytonUserError(TrytonRPCError):
+class TrytonUserError(TrytonRPCError, ErpRejected):
     """A validation error (UserError): the data was refused, retrying the same call will not help."""
 
 
@@ -217,7 +216,7 @@ class TrytonClient:
             if exc.code in {429, 502, 503, 504}:
                 raise ErpUnavailable(f"{where} answered HTTP {exc.code}.") from exc
             raise _HTTPStatus(exc.code, f"{where} answered HTTP {exc.code}.") from exc
-        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, socket.timeout) as exc:
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as exc:
             reason = getattr(exc, "reason", exc)
             raise ErpUnavailable(f"{where} could not be reached: {reason}") from exc
         except OSError as exc:
@@ -347,20 +346,6 @@ class TrytonClient:
     def delete(self, model: str, ids: list[int], *, context=None) -> None:
         if ids:
             self.model(model, "delete", list(ids), context=context)
-
-    def server_version(self) -> str:
-        """The server's version; needs no login (cheap liveness probe)."""
-        request = urllib.request.Request(  # noqa: S310
-            f"{self.url}/",
-            data=dumps({"id": next(_ids), "method": "common.server.version", "params": []}),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                return str(loads(response.read(65536)).get("result", ""))
-        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
-            raise ErpUnavailable(f"Tryton at {self.url} could not be reached: {exc}") from exc
 
 
 class _HTTPStatus(ErpError):

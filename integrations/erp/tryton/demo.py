@@ -1,0 +1,132 @@
+"""`make erp` (scripts/tryton-demo.sh): a local Tryton 8.2 for development, with the demo companies of
+`make run` as parties, their org admins as contact persons and a few invoices (open, partly paid, paid,
+overdue). Development only: it needs the Tryton packages of requirements-dev.txt.
+
+    python -m integrations.erp.tryton.demo [--port 8800] [--reset]
+
+The database lives in var/tryton/ and is kept between runs (changes made in Tryton stay); --reset starts again
+from a fresh copy. The first run builds the template database (≈ 25 s, cached like the tests' one). The server
+runs in the foreground until Ctrl+C. It prints the settings that point the portal at it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import signal
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+DEFAULT_PORT = 8800
+DATABASE = "erp"
+
+
+def _valid_vat(vat: str) -> bool:
+    try:
+        from stdnum.eu import vat as eu_vat  # installed with trytond
+    except ImportError:  # pragma: no cover
+        return False
+    return eu_vat.is_valid(vat)
+
+
+def seed(server) -> list[str]:
+    """Parties, contacts and invoices for the demo companies; returns lines to print."""
+    from integrations.erp.gateway import ErpCompanyData, ErpContact
+    from integrations.erp.tryton.adapter import TrytonGateway
+    from partner_area.organizations.seed import COMPANIES
+
+    gateway = TrytonGateway(url=server.url, database=server.database, user=server.user, password=server.password)
+    today = dt.date.today()
+    parties: dict[str, int] = {}
+    lines = []
+    for key, name, number, city, *_rest in COMPANIES:
+        vat = f"LV{number}"
+        company = gateway.create_company(
+            ErpCompanyData(
+                legal_name=name,
+                registration_number=number,
+                vat_number=vat if _valid_vat(vat) else "",  # Tryton refuses a VAT number that fails its checksum
+                country="LV",
+                address="Brīvības iela 10",
+                city=city,
+                postal_code="LV-1001",
+                phone="+371 67000000",
+                email=f"office@{key}.example.lv",
+            )
+        )
+        parties[key] = int(company.erp_id)
+        gateway.upsert_contact(
+            ErpContact(company_erp_id=company.erp_id, name=f"Anna {name.split()[0]}", email=f"admin@{key}.example.lv")
+        )
+        lines.append(f"  party {company.erp_id:>3}  {name} ({number})")
+
+    def invoice(key: str, items, **kwargs) -> int:
+        return server.create_invoice(parties[key], items, **kwargs)
+
+    licence, support = "Brello 360 licence", "Brello 360 support, annual"
+    invoice("nordlink", [(licence, 20, "45.00"), (support, 1, "600.00")])
+    paid = invoice("nordlink", [(licence, 5, "45.00")])
+    server.pay_invoice(paid)
+    partly = invoice("balticsoft", [(licence, 10, "49.00")])
+    server.pay_invoice(partly, "200.00")
+    invoice("rigadata", [(licence, 3, "49.00")], payment_term_date=today - dt.timedelta(days=45))
+    invoice("ambertech", [(licence, 2, "52.00")])
+    invoice("blocked", [(licence, 8, "49.00")], payment_term_date=today - dt.timedelta(days=75))
+    invoice("blocked", [(support, 1, "400.00")], payment_term_date=today - dt.timedelta(days=40))
+    invoice("ambertech", [("Onboarding workshop", 1, "350.00")], post=False)
+    lines.append("  invoices: open, paid, partly paid, overdue and one draft")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("TRYTON_DEMO_PORT", DEFAULT_PORT)))
+    parser.add_argument("--data", type=Path, default=REPO / "var" / "tryton")
+    parser.add_argument("--reset", action="store_true", help="start again from a fresh database")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(REPO))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+    import django
+
+    django.setup()
+    from tests.erp.tryton_server import TrytonNotInstalled, TrytonServer, build_template
+
+    try:
+        template = build_template()
+    except TrytonNotInstalled as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    server = TrytonServer(template, args.data, port=args.port)
+    database_file = server.data_dir / f"{DATABASE}.sqlite"
+    lines: list[str] = []
+    if args.reset or not database_file.exists():
+        print(f"Creating the demo database in {database_file} …")
+        server.new_database(DATABASE)
+        lines = seed(server)
+    else:
+        server.database = DATABASE
+        server.start()
+    print("\n".join(lines))
+    print(
+        f"\nTryton {server.url} (database {DATABASE!r}, user {server.user!r}, password {server.password!r});"
+        f" log: {server.log}\nPoint the portal at it:\n"
+        "  export ERP_BACKEND=integrations.erp.tryton.adapter.TrytonGateway\n"
+        f"  export ERP_TRYTON_URL={server.url} ERP_TRYTON_DATABASE={DATABASE}"
+        f" ERP_TRYTON_USER={server.user} ERP_TRYTON_PASSWORD={server.password}\n"
+        "Stop with Ctrl+C."
+    )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop trytond on SIGTERM too (finally below)
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

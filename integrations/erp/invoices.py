@@ -91,3 +91,37 @@ def invoice_apply(erp: ErpInvoice) -> Invoice | None:
             for position, line in enumerate(erp.lines)
         )
     return invoice
+
+
+def invoices_apply_page(records: list[ErpInvoice]) -> tuple[int, list[tuple[ErpInvoice, dict]]]:
+    """Apply a page of invoices in a few queries: validate each, look up their companies at once, then
+    upsert them in one statement. Returns (applied count, [(record, errors)] for the rejected ones)."""
+    rejected, valid = [], []
+    for record in records:
+        try:
+            valid.append((record, invoice_validate(record)))
+        except InvalidRecord as error:
+            rejected.append((record, error.errors))
+    company_ids = dict(
+        Company.objects.filter(erp_id__in={record.company_erp_id for record, _ in valid}).values_list("erp_id", "pk")
+    )
+    rows = {
+        str(record.erp_id): Invoice(erp_id=str(record.erp_id), company_id=company_ids[record.company_erp_id], **values)
+        for record, values in valid
+        if record.company_erp_id in company_ids
+    }
+    with transaction.atomic():
+        Invoice.unscoped.bulk_create(
+            rows.values(),
+            update_conflicts=True,
+            unique_fields=["erp_id"],
+            update_fields=["company", *invoice_fields_from_erp()],
+        )
+        for record, _ in valid:
+            if record.lines and str(record.erp_id) in rows:
+                invoice_apply(record)  # rare: change pages carry no lines
+    return len(rows), rejected
+
+
+def invoice_fields_from_erp() -> list[str]:
+    return ["number", "invoice_date", "due_date", "currency", "total", "balance", "erp_state", "erp_changed_at"]

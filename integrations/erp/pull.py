@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .companies import company_apply, contact_apply
 from .gateway import Cursor, ErpError, get_erp_gateway
-from .invoices import InvalidRecord, invoice_apply
+from .invoices import InvalidRecord, invoice_apply, invoices_apply_page
 from .models import RejectedRecord, SyncCursor, SyncEntity
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,15 @@ def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | N
     try:
         while True:
             page = fetch(since, page_size)
-            for record in page.items:
+            if entity == SyncEntity.INVOICES:
+                count, rejected = invoices_apply_page(page.items)
+                applied += count
+                for record, errors in rejected:
+                    _reject(entity, record, errors)
+                records = []
+            else:
+                records = page.items
+            for record in records:
                 try:
                     with transaction.atomic():
                         apply(record)

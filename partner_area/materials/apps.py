@@ -6,3 +6,12 @@ class MaterialsConfig(AppConfig):
     name = "partner_area.materials"
     label = "materials"
     verbose_name = _("Materials and announcements")
+
+    def ready(self):
+        from wagtail.permission_policies.collections import CollectionPermissionPolicy
+        from wagtail.permissions import register_permission_policy
+
+        from .models import Material
+
+        # Editors get add/change/delete on materials per collection (Settings → Groups), like documents.
+        register_permission_policy(Material, CollectionPermissionPolicy(Material))

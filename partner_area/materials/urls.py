@@ -1,8 +1,14 @@
 from django.urls import path
 
-from partner_area.organizations.views import section_page
+from . import views
 
 # Included by partner_area/urls.py under /<lang>/partner/; names live in the "partner" namespace.
 urlpatterns = [
-    path("materials/", section_page, {"section": "materials"}, name="materials"),
+    path("announcements/", views.announcements, name="announcements"),
+    path("announcements/<int:announcement_id>/", views.announcement, name="announcement"),
+    path("announcements/unsubscribe/<str:token>/", views.announcement_unsubscribe, name="announcement_unsubscribe"),
+    path("materials/", views.materials, name="materials"),
+    path("materials/<int:material_id>/download/", views.material_download, name="material_download"),
+    path("materials/<int:material_id>/thumbnail/", views.material_thumbnail, name="material_thumbnail"),
+    path("home/figures/", views.home_figures_block, name="home_figures"),
 ]

@@ -102,13 +102,26 @@ SECTION_DESCRIPTIONS = {
 
 @partner_required()
 def home(request):
+    """The personalised home: greeting, targeted announcements, figures (loaded with htmx), featured video."""
+    from partner_area.materials.home import figure_sections_for
+    from partner_area.materials.models import PartnerHomeSettings
+    from partner_area.materials.selectors import announcement_unread_count, announcements_for
+
     membership = request.membership
     tiles = [
         {"section": section, "url": f"partner:{section.value}", "description": SECTION_DESCRIPTIONS[section]}
         for section in Section
         if membership.has_section(section)
     ]
-    return render(request, "organizations/home.html", {"membership": membership, "tiles": tiles})
+    context = {
+        "membership": membership,
+        "tiles": tiles,
+        "announcements": announcements_for(membership=membership)[:5],
+        "unread_count": announcement_unread_count(membership=membership),
+        "show_figures": bool(figure_sections_for(membership)),
+        "video": PartnerHomeSettings.load(request_or_site=request),
+    }
+    return render(request, "organizations/home.html", context)
 
 
 def section_page(request, section: str):

@@ -1,0 +1,297 @@
+"""Products, announcements and the materials library: Brello's content for partners, edited in the
+Wagtail admin. Who sees what is decided by each object's audience (see audience.py)."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+    get_root_collection_id,
+)
+from wagtail.search import index
+
+from partner_area.organizations.models import Company, CompanyStatus, Role
+from partner_area.tenancy import TenantManager
+
+from .audience import Audience
+from .storage import material_storage
+from .validators import safe_file_name
+
+ANNOUNCEMENT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image", "embed"]
+
+
+class Product(index.Indexed, models.Model):
+    """Something Brello sells through partners. Materials and announcements refer to products."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    short_description = models.TextField(_("short description"), max_length=400, blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    partners = models.ManyToManyField(
+        Company,
+        verbose_name=_("partners selling it"),
+        blank=True,
+        related_name="products",
+        help_text=_("Announcements and materials for partners of this product reach these companies."),
+    )
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MaterialCategory(models.Model):
+    """Brochure, price list, technical sheet…: an editable list."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("material category")
+        verbose_name_plural = _("material categories")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Announcement(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, Audience, ClusterableModel
+):
+    """News for partners, with drafts, revisions, scheduling, locking and a moderation workflow."""
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=400, help_text=_("Shown in lists and in the e-mail."))
+    body = RichTextField(_("body"), features=ANNOUNCEMENT_FEATURES, blank=True)
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pinned = models.BooleanField(_("pinned"), default=False, help_text=_("Pinned announcements come first."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="announcement")
+
+    search_fields = [index.SearchField("title"), index.SearchField("summary"), index.AutocompleteField("title")]
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-pinned", "-first_published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    # Preview "as a chosen company would see it": one preview mode per active company.
+    @property
+    def preview_modes(self):
+        companies = Company.objects.filter(status=CompanyStatus.ACTIVE).order_by("legal_name")[:200]
+        return [
+            ("", _("Partner view")),
+            *((f"company-{c.pk}", _("As %(company)s") % {"company": c}) for c in companies),
+        ]
+
+    def get_preview_template(self, request, mode_name):
+        return "materials/announcement_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from .selectors import announcement_preview_context
+
+        return {**super().get_preview_context(request, mode_name), **announcement_preview_context(self, mode_name)}
+
+
+class AnnouncementRead(models.Model):
+    """That a person has opened an announcement."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(_("read"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("announcement read")
+        verbose_name_plural = _("announcement reads")
+        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="announcement_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.announcement_id}"
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped (opted out)")
+
+
+class AnnouncementDelivery(models.Model):
+    """One announcement e-mail to one person: the unique pair is what makes sending twice a no-op."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(_("e-mail"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED, db_index=True
+    )
+    error = models.CharField(_("error"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("announcement e-mail")
+        verbose_name_plural = _("announcement e-mails")
+        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="announcement_delivery_once")]
+        indexes = [models.Index(fields=["announcement", "status"], name="delivery_announcement_status")]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.get_status_display()}"
+
+
+def material_upload_to(instance: "Material", filename: str) -> str:
+    # A random folder: names cannot be guessed and never collide; the readable name stays last.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"materials/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{safe_file_name(filename, extension=extension)}"
+
+
+class MaterialLanguage(models.TextChoices):
+    EN = "en", _("English")
+    LV = "lv", _("Latvian")
+    LT = "lt", _("Lithuanian")
+    ET = "et", _("Estonian")
+    RU = "ru", _("Russian")
+    MULTI = "multi", _("Several languages")
+
+
+class Material(Audience, ClusterableModel):
+    """A document for partners with its metadata and the rule for who may download it."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    file = models.FileField(_("file"), upload_to=material_upload_to, storage=material_storage, max_length=255)
+    file_name = models.CharField(_("file name"), max_length=100, editable=False, blank=True)
+    file_kind = models.CharField(_("file type"), max_length=16, editable=False, blank=True)
+    content_type = models.CharField(_("content type"), max_length=120, editable=False, blank=True)
+    file_size = models.PositiveBigIntegerField(_("size"), editable=False, default=0)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to="material-thumbnails/", storage=material_storage, blank=True, editable=False
+    )
+    products = ParentalManyToManyField(Product, verbose_name=_("products"), blank=True, related_name="materials")
+    category = models.ForeignKey(
+        MaterialCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="materials"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=MaterialLanguage.choices, default="en")
+    version = models.CharField(_("version"), max_length=40, blank=True)
+    version_date = models.DateField(_("version date"), default=timezone.localdate)
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        verbose_name=_("collection"),
+        default=get_root_collection_id,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where editors file it; collection permissions decide which editors may change it."),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    search_fields = [index.SearchField("title"), index.SearchField("description"), index.FilterField("collection_id")]
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["category__sort_order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MaterialDownload(models.Model):
+    """Who downloaded what and when. Editors see the counts; partners never read this log."""
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user_email = models.EmailField(_("who"))
+    company = models.ForeignKey(Company, null=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    downloaded_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    unscoped = models.Manager()
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("material download")
+        verbose_name_plural = _("material downloads")
+        ordering = ["-downloaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_email} · {self.material_id} · {self.downloaded_at:%Y-%m-%d %H:%M}"
+
+
+class MaterialsVisit(models.Model):
+    """When a person last opened the materials library: what is newer carries a "new" badge."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_visit_at = models.DateTimeField()
+    previous_visit_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.last_visit_at:%Y-%m-%d %H:%M}"
+
+
+@register_setting(icon="media")
+class PartnerHomeSettings(BaseGenericSetting):
+    """What editors put on every partner's home page: the featured video."""
+
+    featured_video_url = models.URLField(
+        _("featured video"), blank=True, help_text=_("A YouTube or Vimeo address. Leave empty to show no video.")
+    )
+    featured_video_title = models.CharField(_("video title"), max_length=120, blank=True)
+    # A snapshot of the provider's oEmbed answer, taken when the address changes: the home page
+    # renders it without calling the provider.
+    video_html = models.TextField(editable=False, blank=True)
+    video_thumbnail_url = models.URLField(editable=False, blank=True, max_length=500)
+    video_provider = models.CharField(editable=False, blank=True, max_length=80)
+    video_fetched_url = models.URLField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("partner home")
+
+    def save(self, *args, **kwargs):
+        if self.featured_video_url != self.video_fetched_url:
+            from .services import featured_video_snapshot
+
+            featured_video_snapshot(settings=self)
+        super().save(*args, **kwargs)

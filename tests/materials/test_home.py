@@ -1,0 +1,51 @@
+"""The featured video on the partner home: the provider is asked once, when editors choose the video;
+the home renders the stored snapshot without calling it again."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from partner_area.materials.models import PartnerHomeSettings
+from partner_area.organizations.models import Role
+from tests.onboarding.helpers import make_company, make_member
+
+pytestmark = pytest.mark.django_db
+
+PLAYER = '<iframe src="https://www.youtube-nocookie.com/embed/abc" title="Demo"></iframe>'
+
+
+def test_the_featured_video_is_fetched_once_and_rendered_from_the_snapshot(client, monkeypatch):
+    calls = []
+
+    def fake_get_embed(url, max_width=None, max_height=None):
+        calls.append(url)
+        return SimpleNamespace(html=PLAYER, title="Brello in two minutes", thumbnail_url="", provider_name="YouTube")
+
+    monkeypatch.setattr("wagtail.embeds.embeds.get_embed", fake_get_embed)
+    home_settings = PartnerHomeSettings.load()
+    home_settings.featured_video_url = "https://www.youtube.com/watch?v=abc"
+    home_settings.save()
+    home_settings.save()  # saving again with the same address asks nobody
+    assert calls == ["https://www.youtube.com/watch?v=abc"]
+
+    member = make_member(make_company(), role=Role.USER)
+    client.force_login(member.user)
+    html = client.get("/en/partner/").content.decode()
+    assert PLAYER in html and "Brello in two minutes" in html
+    assert len(calls) == 1
+
+
+def test_a_video_the_provider_cannot_embed_shows_a_link(client, monkeypatch):
+    from wagtail.embeds.exceptions import EmbedNotFoundException
+
+    def failing_get_embed(url, max_width=None, max_height=None):
+        raise EmbedNotFoundException
+
+    monkeypatch.setattr("wagtail.embeds.embeds.get_embed", failing_get_embed)
+    home_settings = PartnerHomeSettings.load()
+    home_settings.featured_video_url = "https://example.com/video"
+    home_settings.featured_video_title = "Our video"
+    home_settings.save()
+    client.force_login(make_member(make_company(), role=Role.USER).user)
+    html = client.get("/en/partner/").content.decode()
+    assert 'href="https://example.com/video"' in html and "Watch the video" in html

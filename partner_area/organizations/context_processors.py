@@ -19,7 +19,10 @@ def partner_navigation(request) -> dict:
     membership = membership_for(request)
     if not can_use_portal(membership):
         return {"partner_membership": membership, "partner_nav": []}
-    items = [{"url": reverse("partner:home"), "label": _("Home"), "key": "home"}]
+    items = [
+        {"url": reverse("partner:home"), "label": _("Home"), "key": "home"},
+        {"url": reverse("partner:announcements"), "label": _("News"), "key": "announcements"},
+    ]
     for section, url_name in SECTION_URLS.items():
         if membership.has_section(section):
             items.append({"url": reverse(url_name), "label": section.label, "key": section.value})

@@ -214,6 +214,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Wagtail's admin API and the headless CMS API are not part of the documented contract.
     "PREPROCESSING_HOOKS": ["portal.api.only_portal_api_paths"],
+    # Several models have a "status": name each enum after what it describes.
+    "ENUM_NAME_OVERRIDES": {
+        "CompanyStatusEnum": "partner_area.organizations.models.CompanyStatus",
+        "InvoiceStatusEnum": "partner_area.billing.models.InvoiceStatus",
+        "RoleEnum": "partner_area.organizations.models.Role",
+    },
 }
 
 # Login lockout (django-axes); rate limits live in the views that need them.

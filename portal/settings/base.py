@@ -305,6 +305,8 @@ ERP_WEBHOOK_MAX_AGE_SECONDS = 300
 CELERY_BEAT_SCHEDULE = {
     "erp-pull": {"task": "erp.pull_all", "schedule": float(ERP_PULL_INTERVAL_SECONDS)},
     "erp-outbox-sweep": {"task": "erp.deliver_outbox", "schedule": 30.0},
+    # Scheduled go-live and expiry of pages, announcements and other drafts (Wagtail's publish_scheduled).
+    "publish-scheduled": {"task": "materials.publish_scheduled", "schedule": 60.0},
 }
 
 # Partner area

@@ -10,9 +10,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
+from partner_area.billing.models import ErpInvoiceState, Invoice
 from partner_area.organizations.models import Invitation, Role
 from tests.factories import UserFactory
 
+from .materials.helpers import make_announcement, make_material
 from .onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +24,13 @@ PUBLIC = {
     "partner:register", "partner:register_done", "partner:confirm_email", "partner:resend_confirmation",
     "partner:login", "partner:logout", "partner:password_reset", "partner:password_reset_done",
     "partner:password_reset_confirm", "partner:password_reset_complete", "partner:invitation_accept",
-    "api:token",
+    "api:token", "partner:announcement_unsubscribe",
 }  # fmt: skip
 # Routes every logged-in member may open whatever their grants (their own account and status).
 EVERY_MEMBER = {
     "partner:home", "partner:status", "partner:account", "partner:password_change",
     "partner:password_change_done", "partner:two_factor", "partner:two_factor_setup", "partner:two_factor_verify",
-    "api:me", "api:company",
+    "api:me", "api:company", "partner:announcements", "partner:announcement",
 }  # fmt: skip
 # A person's own account pages: open to anyone logged in, partner or not; they hold no company data.
 OWN_ACCOUNT = {
@@ -40,6 +42,9 @@ OWN_ACCOUNT = {
 OBJECT_IDS = {
     "member_id": lambda other: other["member"].pk,
     "invitation_id": lambda other: other["invitation"].pk,
+    "invoice_id": lambda other: other["invoice"].pk,
+    "announcement_id": lambda other: other["announcement"].pk,
+    "material_id": lambda other: other["material"].pk,
     "pk": None,  # must be taught per route name; a bare pk is ambiguous
 }
 PUBLIC_VALUES = {"token": "x" * 20, "uidb64": "MQ", "section": "dashboard"}
@@ -89,7 +94,16 @@ def two_companies():
         invitation = Invitation(company=company, email=f"new@{company.pk}.lv", role=Role.USER, invited_by=admin.user)
         invitation.issue_token()
         invitation.save()
-        data[key] = {"company": company, "admin": admin, "member": member, "invitation": invitation}
+        invoice = Invoice.unscoped.create(
+            company=company, erp_id=f"isolation-{key}", number=f"INV-{key}", currency="EUR", total=100, balance=100,
+            erp_state=ErpInvoiceState.POSTED,
+        )  # fmt: skip
+        data[key] = {
+            "company": company, "admin": admin, "member": member, "invitation": invitation, "invoice": invoice,
+        }  # fmt: skip
+        # Announcements and materials meant for this company only.
+        data[key]["announcement"] = make_announcement(audience_all=False, audience_companies=[company])
+        data[key]["material"] = make_material(audience_all=False, audience_companies=[company])
     return data
 
 

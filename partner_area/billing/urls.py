@@ -1,8 +1,10 @@
 from django.urls import path
 
-from partner_area.organizations.views import section_page
+from . import views
 
 # Included by partner_area/urls.py under /<lang>/partner/; names live in the "partner" namespace.
 urlpatterns = [
-    path("invoices/", section_page, {"section": "invoices"}, name="invoices"),
+    path("invoices/", views.invoice_index, name="invoices"),
+    path("invoices/export.csv", views.invoices_csv, name="invoices_csv"),
+    path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
 ]

@@ -6,3 +6,6 @@ class PerformanceConfig(AppConfig):
     name = "partner_area.performance"
     label = "performance"
     verbose_name = _("Performance")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the partner tree to Company.parent

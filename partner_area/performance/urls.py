@@ -1,8 +1,9 @@
 from django.urls import path
 
-from partner_area.organizations.views import section_page
+from . import views
 
 # Included by partner_area/urls.py under /<lang>/partner/; names live in the "partner" namespace.
 urlpatterns = [
-    path("dashboard/", section_page, {"section": "dashboard"}, name="dashboard"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export.csv", views.dashboard_csv, name="dashboard_csv"),
 ]

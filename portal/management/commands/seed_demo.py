@@ -3,7 +3,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms_pages.seed import public_site_seed
 from partner_area.accounts.seed import staff_seed
+from partner_area.materials.seed import materials_seed
 from partner_area.organizations.seed import partners_seed
+from partner_area.performance.seed import performance_seed
 
 
 class Command(BaseCommand):
@@ -17,6 +19,8 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates known passwords; run it only in development (or pass --force).")
         public_site_seed()
         logins = staff_seed() + partners_seed()
+        materials_seed()
+        performance_seed()  # clients, turnover and invoices for the demo tree, unless an ERP provides them
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write("")
         self.stdout.write("  Public site:  http://127.0.0.1:8000/en/  (Latvian: http://127.0.0.1:8000/lv/)")

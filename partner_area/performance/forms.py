@@ -1,0 +1,63 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .periods import DEFAULT_PERIOD, Period, PeriodChoice, period_resolve
+from .selectors import DEFAULT_SUB_PARTNER_SORT, SUB_PARTNER_SORTS
+
+SORT_CHOICES = [(key, key) for key in SUB_PARTNER_SORTS] + [(f"-{key}", f"-{key}") for key in SUB_PARTNER_SORTS]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PeriodForm(forms.Form):
+    """The dashboard's query string: period, custom range, sub-partner sorting and page."""
+
+    period = forms.ChoiceField(label=_("Period"), choices=PeriodChoice.choices, required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+
+    def __init__(self, data=None, **kwargs):
+        data = data if data else None
+        super().__init__(data, **kwargs)
+        if data is None:
+            self.initial = {"period": DEFAULT_PERIOD}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("period") == PeriodChoice.CUSTOM and not (cleaned.get("start") and cleaned.get("end")):
+            raise forms.ValidationError(_("Choose both dates of the custom range."), code="incomplete")
+        return cleaned
+
+    @property
+    def waiting_for_dates(self) -> bool:
+        """A custom range chosen but not both dates yet: nothing to show until they are there."""
+        return self.is_bound and any(error.code == "incomplete" for error in self.non_field_errors().as_data())
+
+    def _value(self, name: str):
+        """The field's value when it is valid, even if another field is not."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        return self.cleaned_data.get(name)
+
+    def resolve_period(self, *, today: date) -> Period:
+        return period_resolve(
+            key=self._value("period") or DEFAULT_PERIOD, today=today, start=self._value("start"), end=self._value("end")
+        )
+
+    @property
+    def sub_partner_sort(self) -> str:
+        return self._value("sort") or DEFAULT_SUB_PARTNER_SORT
+
+    @property
+    def sub_partner_page(self) -> int:
+        return self._value("page") or 1

@@ -1,0 +1,152 @@
+"""Clients of partners, their monthly turnover, the partner tree and the monthly roll-ups the dashboard reads.
+
+- `PartnerTreePath` is a closure table of the upline tree (`Company.parent`): one row per ancestor/descendant
+  pair, including each company with itself at depth 0. Subtree reads are one indexed join, never recursion.
+- `PartnerMonthlyRollup` holds, per partner, month and currency, the turnover of its own clients (direct) and
+  of its network by level, plus running totals since the partner's first month. It is maintained by
+  `services.turnover_import` and `tree` when the tree changes, so the dashboard reads a few dozen rows whatever
+  the size of the network.
+- `PartnerRollupSpan` is, per partner and currency, the first and last month of its roll-up rows and the running
+  totals at the last one. With the running totals, the turnover of any run of months is one subtraction, so the
+  table of every sub-partner below a distributor reads three rows per sub-partner instead of two years of them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from partner_area.tenancy import TenantManager
+
+
+class Client(models.Model):
+    """An end customer of a partner company."""
+
+    company = models.ForeignKey(
+        "organizations.Company", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="clients"
+    )
+    erp_id = models.CharField(_("ERP id"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    created = models.DateField(_("client since"))
+
+    unscoped = models.Manager()
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["company", "created"], name="client_company_created_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MonthlyTurnover(models.Model):
+    """A client's turnover in one month and currency. `company` repeats the client's partner for scoping."""
+
+    company = models.ForeignKey(
+        "organizations.Company", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
+    )
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="turnover")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    unscoped = models.Manager()
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("monthly turnover")
+        verbose_name_plural = _("monthly turnover")
+        ordering = ["month"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "month", "currency"], name="turnover_client_month_currency_uniq"),
+        ]
+        indexes = [models.Index(fields=["company", "month"], name="turnover_company_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.month:%Y-%m} {self.amount} {self.currency}"
+
+
+class PartnerTreePath(models.Model):
+    """One ancestor/descendant pair of the partner tree (closure table); depth 0 is the company itself."""
+
+    ancestor = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="descendant_paths")
+    descendant = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="ancestor_paths")
+    depth = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("partner tree path")
+        verbose_name_plural = _("partner tree paths")
+        constraints = [models.UniqueConstraint(fields=["ancestor", "descendant"], name="treepath_pair_uniq")]
+        indexes = [
+            models.Index(fields=["ancestor", "depth"], name="treepath_ancestor_depth_idx"),
+            models.Index(fields=["descendant", "depth"], name="treepath_descendant_depth_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} → {self.descendant_id} ({self.depth})"
+
+
+class PartnerMonthlyRollup(models.Model):
+    """A partner's turnover in one month and currency: its own clients' and its network's per level."""
+
+    company = models.ForeignKey(
+        "organizations.Company", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="monthly_rollups"
+    )
+    month = models.DateField(_("month"))
+    currency = models.CharField(_("currency"), max_length=3)
+    direct = models.DecimalField(_("direct turnover"), max_digits=16, decimal_places=2, default=0)
+    level_1 = models.DecimalField(_("level 1"), max_digits=16, decimal_places=2, default=0)
+    level_2 = models.DecimalField(_("level 2"), max_digits=16, decimal_places=2, default=0)
+    level_3_plus = models.DecimalField(_("level 3+"), max_digits=16, decimal_places=2, default=0)
+    # Running totals from the partner's first month in this currency up to and including this month. Rows are
+    # gap-free between the first and the last month (months without turnover hold zeros) so that any month in
+    # between can be looked up exactly.
+    cumulative_direct = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cumulative_indirect = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    unscoped = models.Manager()
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("monthly roll-up")
+        verbose_name_plural = _("monthly roll-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "month", "currency"], name="rollup_company_month_currency_uniq")
+        ]
+        indexes = [
+            # Running totals of every sub-partner at one month. On PostgreSQL the index also carries the running
+            # totals (INCLUDE, created by migration 0004), so they are read from the index alone.
+            models.Index(fields=["month", "company", "currency"], name="rollup_month_running_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.month:%Y-%m} {self.currency}"
+
+    @property
+    def indirect(self):
+        return self.level_1 + self.level_2 + self.level_3_plus
+
+
+class PartnerRollupSpan(models.Model):
+    """The first and last month of a partner's roll-up rows in one currency, and the running totals at the last."""
+
+    company = models.ForeignKey(
+        "organizations.Company", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="rollup_spans"
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    first_month = models.DateField()
+    last_month = models.DateField()
+    cumulative_direct = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cumulative_indirect = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    unscoped = models.Manager()
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("roll-up span")
+        verbose_name_plural = _("roll-up spans")
+        constraints = [models.UniqueConstraint(fields=["company", "currency"], name="rollupspan_company_currency_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.currency} {self.first_month:%Y-%m}–{self.last_month:%Y-%m}"

@@ -1,0 +1,74 @@
+"""Writes: clients and their monthly turnover, as the ERP sync or the demo seed delivers them."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from partner_area.organizations.models import Company
+
+from .models import Client, MonthlyTurnover, PartnerTreePath
+from .rollups import rollup_refresh
+
+
+@dataclass(frozen=True)
+class TurnoverRow:
+    """A client's turnover in one month (any day of it) and currency; replaces what was stored for it."""
+
+    client: Client
+    month: date
+    currency: str
+    amount: Decimal
+
+
+def client_upsert(*, company: Company, erp_id: str, name: str, created: date) -> Client:
+    """Create or update a partner's client, matched by its ERP id."""
+    client = Client.unscoped.filter(erp_id=erp_id).first() or Client(erp_id=erp_id)
+    previous_company_id = client.company_id
+    client.company, client.name, client.created = company, name[:200], created
+    client.full_clean()
+    with transaction.atomic():
+        client.save()
+        if previous_company_id not in (None, company.pk):
+            # The client changed partner: its history moves along, and both networks' figures change.
+            MonthlyTurnover.unscoped.filter(client=client).update(company=company)
+            partners = {previous_company_id, company.pk}
+            uplines = PartnerTreePath.objects.filter(descendant_id__in=partners).values_list("ancestor_id", flat=True)
+            rollup_refresh(company_ids=set(uplines) | partners)
+    return client
+
+
+def _clean(row: TurnoverRow) -> MonthlyTurnover:
+    currency = (row.currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ValidationError(_("“%(currency)s” is not a currency code.") % {"currency": row.currency})
+    amount = Decimal(row.amount).quantize(Decimal("0.01"))
+    if abs(amount) >= Decimal("1e12"):
+        raise ValidationError(_("The turnover amount is out of range."))
+    return MonthlyTurnover(
+        company_id=row.client.company_id, client=row.client, month=row.month.replace(day=1), currency=currency,
+        amount=amount,
+    )  # fmt: skip
+
+
+def turnover_import(*, rows: Iterable[TurnoverRow]) -> int:
+    """Store monthly turnover (replacing the same client, month and currency) and refresh the roll-ups it touches."""
+    records = [_clean(row) for row in rows]
+    if not records:
+        return 0
+    with transaction.atomic():
+        MonthlyTurnover.unscoped.bulk_create(
+            records,
+            update_conflicts=True,
+            unique_fields=["client", "month", "currency"],
+            update_fields=["amount", "company"],
+            batch_size=1000,
+        )
+        partners = {record.company_id for record in records}
+        uplines = PartnerTreePath.objects.filter(descendant_id__in=partners).values_list("ancestor_id", flat=True)
+        rollup_refresh(company_ids=set(uplines) | partners, months={record.month for record in records})
+    return len(records)

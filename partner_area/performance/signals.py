@@ -1,0 +1,58 @@
+"""Keep the partner tree's closure table in step with Company.parent, whoever saves the company."""
+
+from django.core.exceptions import ValidationError
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+
+from partner_area.organizations.models import Company
+
+from .models import PartnerTreePath
+from .rollups import rollup_refresh
+from .tree import CYCLE_MESSAGE, partner_tree_sync
+
+_LOADED_PARENT = "_performance_loaded_parent_id"
+_UPLINES = "_performance_uplines"
+_UNKNOWN = object()
+
+
+@receiver(post_init, sender=Company, dispatch_uid="performance_company_loaded")
+def remember_parent(sender, instance: Company, **kwargs) -> None:
+    # __dict__, not the attribute: a deferred parent_id must not cost a query per loaded company.
+    setattr(instance, _LOADED_PARENT, instance.__dict__.get("parent_id", _UNKNOWN) if instance.pk else _UNKNOWN)
+
+
+@receiver(pre_save, sender=Company, dispatch_uid="performance_company_saving")
+def refuse_cycles(sender, instance: Company, raw: bool = False, **kwargs) -> None:
+    # Checked before the row is written, so a refused move leaves the company as it was.
+    if raw or instance.pk is None or instance.parent_id is None:
+        return
+    if getattr(instance, _LOADED_PARENT, _UNKNOWN) == instance.parent_id:
+        return
+    if PartnerTreePath.objects.filter(ancestor_id=instance.pk, descendant_id=instance.parent_id).exists():
+        raise ValidationError(CYCLE_MESSAGE)
+
+
+@receiver(post_save, sender=Company, dispatch_uid="performance_company_saved")
+def follow_parent_change(sender, instance: Company, created: bool, raw: bool = False, update_fields=None, **kwargs):
+    if raw:
+        return
+    if not created:
+        if update_fields is not None and not {"parent", "parent_id"} & set(update_fields):
+            return
+        if getattr(instance, _LOADED_PARENT, _UNKNOWN) == instance.parent_id:
+            return
+    partner_tree_sync(company=instance)
+    setattr(instance, _LOADED_PARENT, instance.parent_id)
+
+
+@receiver(pre_delete, sender=Company, dispatch_uid="performance_company_deleting")
+def remember_uplines(sender, instance: Company, **kwargs) -> None:
+    # The closure rows go with the company, so the uplines whose figures change are looked up first.
+    uplines = PartnerTreePath.objects.filter(descendant=instance, depth__gte=1).values_list("ancestor_id", flat=True)
+    setattr(instance, _UPLINES, list(uplines))
+
+
+@receiver(post_delete, sender=Company, dispatch_uid="performance_company_deleted")
+def refresh_uplines(sender, instance: Company, **kwargs) -> None:
+    if uplines := getattr(instance, _UPLINES, None):
+        rollup_refresh(company_ids=uplines)

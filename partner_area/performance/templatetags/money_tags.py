@@ -1,0 +1,35 @@
+from django import template
+
+from partner_area.performance import formatting
+
+register = template.Library()
+
+
+@register.filter
+def money(value, currency=None):
+    """{{ amount|money:"EUR" }} → `1 234,56 €` (lv) or `€1,234.56` (en)."""
+    return formatting.money(value, currency)
+
+
+@register.filter
+def money_round(value, currency=None):
+    """Whole units, for tiles and charts: `1 235 €`."""
+    return formatting.money(value, currency, decimals=0)
+
+
+@register.filter
+def percent(value):
+    return formatting.percent(value)
+
+
+@register.filter
+def share(value):
+    return formatting.percent(value, signed=False)
+
+
+@register.filter
+def trend(value):
+    """A CSS modifier for a change: up, down or flat."""
+    if value is None or value == 0:
+        return "flat"
+    return "up" if value > 0 else "down"

@@ -1,0 +1,17 @@
+import pytest
+
+from partner_area.organizations.models import Role
+from tests.onboarding.helpers import make_member
+
+from .test_tree_arithmetic import tree  # noqa: F401 - the hand-checked tree, shared by the page tests
+
+
+@pytest.fixture
+def top_admin(tree):  # noqa: F811
+    return make_member(tree["top"], role=Role.ADMIN)
+
+
+@pytest.fixture
+def top_client(client, top_admin):
+    client.force_login(top_admin.user)
+    return client

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "partner_area.billing",
     "partner_area.performance",
     "partner_area.materials",
+    "partner_area.support",
     "integrations.erp",
     # Wagtail
     "wagtail.contrib.forms",

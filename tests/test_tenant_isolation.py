@@ -12,6 +12,7 @@ from django.utils import translation
 
 from partner_area.billing.models import ErpInvoiceState, Invoice
 from partner_area.organizations.models import Invitation, Role
+from partner_area.support.models import SupportRequest
 from tests.factories import UserFactory
 
 from .materials.helpers import make_announcement, make_material
@@ -45,6 +46,7 @@ OBJECT_IDS = {
     "invoice_id": lambda other: other["invoice"].pk,
     "announcement_id": lambda other: other["announcement"].pk,
     "material_id": lambda other: other["material"].pk,
+    "request_id": lambda other: other["support_request"].pk,
     "pk": None,  # must be taught per route name; a bare pk is ambiguous
 }
 PUBLIC_VALUES = {"token": "x" * 20, "uidb64": "MQ", "section": "dashboard"}
@@ -104,6 +106,9 @@ def two_companies():
         # Announcements and materials meant for this company only.
         data[key]["announcement"] = make_announcement(audience_all=False, audience_companies=[company])
         data[key]["material"] = make_material(audience_all=False, audience_companies=[company])
+        data[key]["support_request"] = SupportRequest.unscoped.create(
+            company=company, requester=admin.user, subject=f"Help {key}", description="Please help."
+        )
     return data
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import company_views, members_views, views
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("confirm-email-again/", views.resend_confirmation, name="resend_confirmation"),
     path("status/", views.status, name="status"),
     # Sections; later issues fill them in.
-    path("support/", views.section_page, {"section": "support"}, name="support"),
+    path("support/", include("partner_area.support.urls")),  # names: support, support_new, support_detail, …
     # Org admin
     path("company/", company_views.company_profile, name="company"),
     path("members/", members_views.members, name="members"),

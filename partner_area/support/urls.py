@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+# Included by partner_area/organizations/urls.py under support/; names live in the "partner" namespace.
+urlpatterns = [
+    path("", views.support_list, name="support"),
+    path("new/", views.support_new, name="support_new"),
+    path("quick/", views.support_quick, name="support_quick"),
+    path("<int:request_id>/", views.support_detail, name="support_detail"),
+]

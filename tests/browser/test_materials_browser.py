@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
+from cms_pages.seed import public_site_seed
 from partner_area.organizations.models import Role
 from tests.factories import PASSWORD
 from tests.materials.helpers import make_announcement, make_category, make_material, make_product, pdf_bytes
@@ -20,6 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 @pytest.fixture
 def library(transactional_db, live_server, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
+    # An earlier transactional test may have flushed what Wagtail's migrations create (root collection).
+    public_site_seed()
     company = make_company(legal_name="Phone Partners SIA")
     member = make_member(company, role=Role.USER, sections=["materials"], first_name="Ilze")
     crm, hr = make_product(name="Brello CRM"), make_product(name="Brello HR")

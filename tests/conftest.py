@@ -1,7 +1,16 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from cms_pages.seed import public_site_seed
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Every test starts in English, whatever language an earlier test in the same worker left active."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

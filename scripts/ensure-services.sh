@@ -32,3 +32,9 @@ if ! port_open 6379; then
     exit 1
   fi
 fi
+
+# The project database itself (pytest creates test_brello from it; makemigrations --check connects to it).
+if command -v psql >/dev/null; then
+  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'brello'" 2>/dev/null | grep -q 1 \
+    || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE brello" 2>/dev/null || true
+fi

@@ -13,15 +13,37 @@ from django.utils import timezone
 
 from .companies import company_apply, contact_apply
 from .gateway import Cursor, ErpError, get_erp_gateway
-from .invoices import InvalidRecord, invoice_apply, invoices_apply_page
+from .invoices import InvalidRecord, invoices_apply_page
 from .models import RejectedRecord, SyncCursor, SyncEntity
 
 logger = logging.getLogger(__name__)
 
+
+def _one_by_one(apply):
+    """A page applier from a per-record apply: each record in its own savepoint, so a bad one is rejected
+    and the rest of the page still applies. Returns (applied count, [(record, errors)])."""
+
+    def apply_page(records: list) -> tuple[int, list]:
+        applied, rejected = 0, []
+        for record in records:
+            try:
+                with transaction.atomic():
+                    apply(record)
+                applied += 1
+            except InvalidRecord as error:
+                rejected.append((record, error.errors))
+            except ValidationError as error:
+                rejected.append((record, error.message_dict if hasattr(error, "error_dict") else {"": error.messages}))
+        return applied, rejected
+
+    return apply_page
+
+
+# Per entity: the gateway method that lists changes, and how a page of them is applied.
 SOURCES = {
-    SyncEntity.COMPANIES: ("companies_changed", company_apply),
-    SyncEntity.CONTACTS: ("contacts_changed", contact_apply),
-    SyncEntity.INVOICES: ("invoices_changed", invoice_apply),
+    SyncEntity.COMPANIES: ("companies_changed", _one_by_one(company_apply)),
+    SyncEntity.CONTACTS: ("contacts_changed", _one_by_one(contact_apply)),
+    SyncEntity.INVOICES: ("invoices_changed", invoices_apply_page),  # one upsert per page
 }
 
 
@@ -36,7 +58,7 @@ def _reject(entity: str, record, errors: dict) -> None:
 def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | None = None) -> int:
     """Read one entity's changes since its cursor and apply them; returns records applied. A record that
     fails validation is skipped and recorded; the rest of the page still applies."""
-    method_name, apply = SOURCES[entity]
+    method_name, apply_page = SOURCES[entity]
     page_size = page_size or settings.ERP_PULL_PAGE_SIZE
     cursor_row, _ = SyncCursor.objects.get_or_create(entity=entity)
     cursor_row.last_attempt_at = timezone.now()
@@ -55,25 +77,10 @@ def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | N
     try:
         while True:
             page = fetch(since, page_size)
-            if entity == SyncEntity.INVOICES:
-                count, rejected = invoices_apply_page(page.items)
-                applied += count
-                for record, errors in rejected:
-                    _reject(entity, record, errors)
-                records = []
-            else:
-                records = page.items
-            for record in records:
-                try:
-                    with transaction.atomic():
-                        apply(record)
-                    applied += 1
-                except InvalidRecord as error:
-                    _reject(entity, record, error.errors)
-                except ValidationError as error:
-                    _reject(
-                        entity, record, error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-                    )
+            count, rejected = apply_page(page.items)
+            applied += count
+            for record, errors in rejected:
+                _reject(entity, record, errors)
             if page.next_cursor.changed_at and (
                 cursor_row.changed_at is None or page.next_cursor.changed_at >= cursor_row.changed_at
             ):

@@ -27,7 +27,7 @@ from .models import (
     PartnerHomeSettings,
 )
 from .selectors import announcement_recipients, first_visit_new_since
-from .storage import uses_s3
+from .storage import private_file_response
 from .thumbnails import thumbnail_for
 from .validators import safe_file_name, validate_material_file
 
@@ -193,24 +193,7 @@ def material_download_record(*, material: Material, membership: Membership) -> M
 
 def material_file_response(*, material: Material) -> HttpResponse:
     """The file itself: a redirect to a short-lived presigned URL on S3, else a streamed response."""
-    from django.http import FileResponse, HttpResponseRedirect
-
-    if uses_s3():
-        disposition = f'attachment; filename="{material.file_name}"'
-        url = material.file.storage.url(
-            material.file.name,
-            parameters={"ResponseContentDisposition": disposition, "ResponseContentType": material.content_type},
-        )
-        response = HttpResponseRedirect(url)
-    else:
-        response = FileResponse(
-            material.file.open("rb"),
-            as_attachment=True,
-            filename=material.file_name,
-            content_type=material.content_type,
-        )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(file=material.file, filename=material.file_name, content_type=material.content_type)
 
 
 def materials_visit_record(*, membership: Membership) -> datetime:

@@ -65,6 +65,26 @@ class PrivateFileStorage(Storage):
         return reverse("materials_admin_file", args=[name])
 
 
+def private_file_response(*, file, filename: str, content_type: str):
+    """A private file for download: a redirect to a short-lived presigned URL on S3, else a streamed response.
+
+    Callers authorise first (materials, support attachments); the response is never stored by a shared cache."""
+    from django.http import FileResponse, HttpResponseRedirect
+    from django.utils.http import content_disposition_header
+
+    if uses_s3():
+        # Quoted and RFC 5987-encoded: user-supplied names may hold quotes or non-ASCII letters.
+        disposition = content_disposition_header(as_attachment=True, filename=filename)
+        url = file.storage.url(
+            file.name, parameters={"ResponseContentDisposition": disposition, "ResponseContentType": content_type}
+        )
+        response = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def private_root_str() -> str:
     return str(private_media_root())
 

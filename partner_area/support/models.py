@@ -83,6 +83,15 @@ class SupportRequest(models.Model):
         indexes = [
             models.Index(fields=["company", "status", "-created_at"], name="support_company_status_idx"),
         ]
+        constraints = [
+            # Only the public contact form makes requests without a company and a requester, and those need an
+            # address to answer to.
+            models.CheckConstraint(
+                condition=models.Q(source="public", contact_email__gt="")
+                | (~models.Q(source="public") & models.Q(company__isnull=False, requester__isnull=False)),
+                name="support_request_owner_or_public_contact",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
@@ -90,6 +99,20 @@ class SupportRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def can_reply(self) -> bool:
+        """Zendesk refuses comments on closed tickets; a closed request needs a new (follow-up) request."""
+        return self.status != Status.CLOSED
+
+    @property
+    def can_solve(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def can_reopen(self) -> bool:
+        """Only a solved request can be reopened; Zendesk never reopens a closed ticket."""
+        return self.status == Status.SOLVED
 
 
 def attachment_upload_to(instance: "SupportAttachment", filename: str) -> str:

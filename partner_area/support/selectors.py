@@ -1,9 +1,9 @@
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from partner_area.organizations.models import Membership
 
-from .models import OPEN_STATUSES, SupportRequest
+from .models import OPEN_STATUSES, SupportAttachment, SupportComment, SupportRequest
 
 
 def support_requests_for(*, membership: Membership, status: str | None = None) -> QuerySet[SupportRequest]:
@@ -26,3 +26,29 @@ def support_request_get(*, membership: Membership, request_id: int) -> SupportRe
 
 def support_open_count(*, membership: Membership) -> int:
     return support_requests_for(membership=membership).filter(status__in=OPEN_STATUSES).count()
+
+
+def support_conversation(*, support_request: SupportRequest) -> QuerySet[SupportComment]:
+    """The public messages of one (already authorised) request, oldest first, with their attachments:
+    three queries whatever the length. Internal notes from Zendesk are never included."""
+    return (
+        SupportComment.objects.filter(support_request=support_request, public=True)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=SupportAttachment.objects.order_by("created_at", "pk")))
+        .order_by("created_at", "pk")
+    )
+
+
+def support_attachment_get(*, membership: Membership, attachment_id: int) -> SupportAttachment:
+    """One attachment of a request the member may see, on a public message; 404 for anything else."""
+    attachment = (
+        SupportAttachment.objects.filter(
+            pk=attachment_id, support_request__in=support_requests_for(membership=membership).values("pk")
+        )
+        .filter(Q(comment__isnull=True) | Q(comment__public=True))
+        .select_related("support_request")
+        .first()
+    )
+    if attachment is None:
+        raise Http404("No such attachment")
+    return attachment

@@ -1,0 +1,104 @@
+"""The zenpy client, configured from settings, and Zendesk's failures translated into three kinds the outbox
+and the pull act on: try again later, try again after Retry-After, or give up."""
+
+import email.utils
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import requests
+from django.conf import settings
+from zenpy import Zenpy
+from zenpy.lib.exception import APIException, ZenpyException
+
+DEFAULT_RETRY_AFTER = 60
+
+
+class ZendeskError(Exception):
+    """Zendesk could not do what was asked."""
+
+
+class ZendeskUnavailable(ZendeskError):
+    """Down, slow or failing (5xx, network): worth another try later."""
+
+
+class ZendeskRateLimited(ZendeskUnavailable):
+    """429: try again after the number of seconds Zendesk asked for."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"Zendesk answered 429 (rate limited): retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+class ZendeskRejected(ZendeskError):
+    """Zendesk refused the request itself (4xx): another try would fail the same way."""
+
+
+def zendesk_is_configured() -> bool:
+    return bool(settings.ZENDESK_SUBDOMAIN and settings.ZENDESK_EMAIL and settings.ZENDESK_API_TOKEN)
+
+
+def retry_after_seconds(value: str | None) -> int:
+    """Retry-After as seconds (Zendesk sends a number; an HTTP date is allowed too)."""
+    if not value:
+        return DEFAULT_RETRY_AFTER
+    try:
+        return max(0, int(float(value)))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        return max(0, int(parsed.timestamp() - time.time())) if parsed else DEFAULT_RETRY_AFTER
+
+
+def _raise_on_rate_limit(response, *args, **kwargs):
+    # zenpy would sleep through a 429 inside the worker; the outbox reschedules instead, so nothing else waits.
+    if response.status_code == 429:
+        raise ZendeskRateLimited(retry_after_seconds(response.headers.get("Retry-After")))
+    return response
+
+
+def zendesk_client() -> Zenpy:
+    """A zenpy client for the configured account (ZENPY_FORCE_SCHEME/ZENPY_FORCE_NETLOC point it elsewhere)."""
+    session = requests.Session()
+    session.hooks["response"].append(_raise_on_rate_limit)
+    return Zenpy(
+        subdomain=settings.ZENDESK_SUBDOMAIN,
+        email=settings.ZENDESK_EMAIL,
+        token=settings.ZENDESK_API_TOKEN,
+        session=session,
+        timeout=settings.ZENDESK_TIMEOUT,
+        disable_cache=True,
+    )
+
+
+@contextmanager
+def zendesk_session(client: Zenpy | None = None) -> Iterator[Zenpy]:
+    """The given client, or a new one whose connections are closed afterwards."""
+    if client is not None:
+        yield client
+        return
+    client = zendesk_client()
+    try:
+        yield client
+    finally:
+        client.users.session.close()
+
+
+def _status_of(error: Exception) -> int | None:
+    response = getattr(error, "response", None)
+    return getattr(response, "status_code", None)
+
+
+@contextmanager
+def zendesk_errors() -> Iterator[None]:
+    """Translate zenpy's and requests' exceptions into ZendeskUnavailable / ZendeskRejected."""
+    try:
+        yield
+    except ZendeskError:
+        raise
+    except (APIException, requests.HTTPError) as error:
+        status = _status_of(error)
+        if status is not None and 400 <= status < 500 and status not in (408, 409, 423):
+            raise ZendeskRejected(f"Zendesk refused the request ({status}): {error}"[:2000]) from error
+        raise ZendeskUnavailable(f"Zendesk failed ({status}): {error}"[:2000]) from error
+    except (requests.RequestException, ZenpyException, ValueError) as error:
+        raise ZendeskUnavailable(f"Zendesk could not be reached or answered oddly: {error}"[:2000]) from error

@@ -1,14 +1,17 @@
-"""ERP → portal for invoices: validate what the ERP sends, then upsert it."""
+"""Invoices between the portal and the ERP: validate and upsert what the ERP sends; deliver confirmed payments."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine
+from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine, PaymentNotice, PaymentNoticeStatus
+from partner_area.billing.services import payment_notice_mark_recorded, payment_notice_park_conflict
 from partner_area.organizations.models import Company
 
-from .gateway import ErpInvoice
+from .gateway import ErpGateway, ErpInvoice
+from .models import OutboxMessage
+from .outbox import handler
 
 MAX_AMOUNT = Decimal("999999999999.99")
 
@@ -125,3 +128,31 @@ def invoices_apply_page(records: list[ErpInvoice]) -> tuple[int, list[tuple[ErpI
 
 def invoice_fields_from_erp() -> list[str]:
     return ["number", "invoice_date", "due_date", "currency", "total", "balance", "erp_state", "erp_changed_at"]
+
+
+# Outbound: payments ---------------------------------------------------------------------------------
+
+
+@handler("invoice.pay")
+def _deliver_payment(message: OutboxMessage, gateway: ErpGateway) -> None:
+    """Record a confirmed payment notice in the ERP, once: the bank reference is the idempotency key, so a
+    delivery that ran twice, or timed out after the ERP applied it, finds the payment and records nothing. When
+    the ERP has less left to pay than the notice (paid meanwhile), nothing is paid: the notice is parked as a
+    conflict for staff and the message counts as delivered (retrying could only conflict again)."""
+    notice = PaymentNotice.unscoped.select_related("invoice", "company").get(pk=message.payload["notice"])
+    if notice.status != PaymentNoticeStatus.CONFIRMED:
+        return  # recorded, parked or rejected since: nothing to send
+    erp_id = notice.invoice.erp_id
+    if gateway.payment_recorded(erp_id, notice.reference):
+        erp_invoice = gateway.get_invoice(erp_id)
+    else:
+        current = gateway.get_invoice(erp_id)
+        if current.state != ErpInvoiceState.POSTED or current.amount_to_pay < notice.amount:
+            invoice_apply(current)
+            payment_notice_park_conflict(
+                notice=notice, erp_amount_to_pay=current.amount_to_pay, erp_state=current.state
+            )
+            return
+        erp_invoice = gateway.record_payment(erp_id, notice.amount, notice.paid_on, notice.reference)
+    invoice_apply(erp_invoice)  # the balance and status partners see are the ERP's answer
+    payment_notice_mark_recorded(notice=notice)

@@ -1,20 +1,37 @@
-"""/api/v1/invoices and /api/v1/invoices/{invoice_id}: the invoice list (same filters as the page) and one invoice."""
+"""/api/v1/invoices, /api/v1/invoices/{invoice_id} and /api/v1/invoices/{invoice_id}/payment-notices: the invoice
+list (same filters as the page), one invoice, and the payments reported on it."""
 
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partner_area.organizations.access import IsActivePartner
 from partner_area.organizations.models import Section
+from partner_area.ratelimits import limit_posts
 
 from .forms import STATUS_CHOICES, InvoiceFilterForm
-from .models import Invoice, InvoiceLine, InvoiceStatus
-from .selectors import SORTS, invoice_balances, invoice_get, invoice_list, invoice_totals
+from .models import Invoice, InvoiceLine, InvoiceStatus, PaymentNotice, PaymentNoticeStatus
+from .selectors import (
+    SORTS,
+    invoice_balances,
+    invoice_get,
+    invoice_list,
+    invoice_payment_reported,
+    invoice_totals,
+    payment_notices_for,
+    with_payment_reported,
+)
+from .services import payment_notice_report, remittance_validate
 
 PAGE_SIZE, MAX_PAGE_SIZE = 25, 200
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -25,6 +42,9 @@ class InvoiceOutput(serializers.ModelSerializer):
 
     status = serializers.SerializerMethodField()
     paid = serializers.SerializerMethodField()
+    payment_reported = serializers.BooleanField(
+        read_only=True, help_text="A reported payment waits for confirmation (annotated by with_payment_reported)"
+    )
 
     @extend_schema_field(serializers.ChoiceField(choices=InvoiceStatus.choices))
     def get_status(self, invoice: Invoice) -> str:
@@ -36,7 +56,10 @@ class InvoiceOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Invoice
-        fields = ["id", "number", "invoice_date", "due_date", "currency", "total", "paid", "balance", "status"]
+        fields = [
+            "id", "number", "invoice_date", "due_date", "currency", "total", "paid", "balance", "status",
+            "payment_reported",
+        ]  # fmt: skip
 
 
 class InvoiceLineOutput(serializers.ModelSerializer):
@@ -101,7 +124,7 @@ class InvoiceListView(APIView):
         except (TypeError, ValueError):
             raise ValidationError({"page_size": ["Enter a whole number."]}) from None
         invoices = invoice_list(company=company, filters=form.filters(), today=today)
-        page = Paginator(invoices, page_size).get_page(form.page_number)
+        page = Paginator(with_payment_reported(invoices), page_size).get_page(form.page_number)
         data = {
             "count": page.paginator.count,
             "page": page.number,
@@ -121,4 +144,71 @@ class InvoiceDetailView(APIView):
     @extend_schema(responses=InvoiceDetailOutput, operation_id="invoice_retrieve")
     def get(self, request, invoice_id: int):
         invoice = invoice_get(company=request.membership.company, invoice_id=invoice_id)
+        invoice.payment_reported = invoice_payment_reported(invoice=invoice)
         return Response(InvoiceDetailOutput(invoice, context={"today": timezone.localdate()}).data)
+
+
+class PaymentNoticeInput(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    paid_on = serializers.DateField(help_text="The date of the bank transfer; not in the future")
+    reference = serializers.CharField(max_length=64, help_text="The bank reference; each payment is reported once")
+    remittance = serializers.FileField(
+        required=False, help_text="Remittance advice: PDF, PNG or JPEG, at most 5 MB (multipart requests only)"
+    )
+
+    def validate_remittance(self, remittance):
+        try:
+            remittance_validate(remittance)
+        except DjangoValidationError as error:
+            raise ValidationError(error.messages) from None
+        return remittance
+
+
+class PaymentNoticeOutput(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=PaymentNoticeStatus.choices)
+    has_remittance = serializers.SerializerMethodField()
+
+    def get_has_remittance(self, notice: PaymentNotice) -> bool:
+        return bool(notice.remittance)
+
+    class Meta:
+        model = PaymentNotice
+        fields = [
+            "id", "amount", "currency", "paid_on", "reference", "status", "rejection_reason", "has_remittance",
+            "created_at",
+        ]  # fmt: skip
+
+
+@method_decorator(limit_posts("RATELIMIT_FORMS", "ip", "user"), name="dispatch")
+class PaymentNoticeListView(APIView):
+    """Payments reported on one invoice (GET), and reporting one (POST; JSON, or multipart with a file).
+    Refused with 400: more than the balance (minus what is already reported), a future date, a bank reference
+    already reported, or an invoice with nothing left to pay."""
+
+    permission_classes = [IsActivePartner]
+    partner_section = Section.INVOICES
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(responses=PaymentNoticeOutput(many=True), operation_id="invoice_payment_notices_list")
+    def get(self, request, invoice_id: int):
+        company = request.membership.company
+        invoice = invoice_get(company=company, invoice_id=invoice_id)
+        return Response(PaymentNoticeOutput(payment_notices_for(company=company, invoice=invoice), many=True).data)
+
+    @extend_schema(
+        request={"application/json": PaymentNoticeInput, "multipart/form-data": PaymentNoticeInput},
+        responses={201: PaymentNoticeOutput},
+        operation_id="invoice_payment_notices_create",
+    )
+    def post(self, request, invoice_id: int):
+        invoice = invoice_get(company=request.membership.company, invoice_id=invoice_id)
+        data = PaymentNoticeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            notice = payment_notice_report(
+                membership=request.membership, invoice=invoice, request=request, **data.validated_data
+            )
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            raise ValidationError(detail) from None
+        return Response(PaymentNoticeOutput(notice).data, status=201)

@@ -6,3 +6,7 @@ class BillingConfig(AppConfig):
     name = "partner_area.billing"
     label = "billing"
     verbose_name = _("Invoices")
+
+    def ready(self):
+        # Registers the outbox handler that records confirmed payments in the ERP (Celery workers included).
+        from integrations.erp import invoices  # noqa: F401

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +7,7 @@ from partner_area.performance.forms import DateInput
 
 from .models import InvoiceStatus
 from .selectors import DEFAULT_SORT, OPEN, SORTS, InvoiceFilters
+from .services import remittance_validate
 
 STATUS_CHOICES = [
     ("", _("All")),
@@ -60,3 +63,34 @@ class InvoiceFilterForm(forms.Form):
     @property
     def page_number(self) -> int:
         return self._value("page") or 1
+
+
+class PaymentNoticeForm(forms.Form):
+    """A partner's report of a payment. The rules that need the invoice (balance, duplicates) are the service's."""
+
+    amount = forms.DecimalField(
+        label=_("Amount paid"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+    )
+    paid_on = forms.DateField(label=_("Payment date"), widget=DateInput)
+    reference = forms.CharField(
+        label=_("Bank reference"),
+        max_length=64,
+        help_text=_("As shown on your bank statement or payment order."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    remittance = forms.FileField(
+        label=_("Remittance advice (optional)"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+    )
+
+    def clean_remittance(self):
+        remittance = self.cleaned_data.get("remittance")
+        if remittance:
+            remittance_validate(remittance)
+        return remittance

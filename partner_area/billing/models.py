@@ -1,7 +1,11 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partner_area.materials.storage import material_storage
 from partner_area.tenancy import TenantManager
 
 
@@ -55,6 +59,9 @@ class Invoice(models.Model):
     erp_state = models.CharField(_("ERP state"), max_length=16, choices=ErpInvoiceState.choices)
     erp_changed_at = models.DateTimeField(_("changed in the ERP"), null=True, blank=True)
     synced_at = models.DateTimeField(_("synced"), auto_now=True)
+    # Staff only, never sent to the ERP (Tryton has no such flag) and never shown to partners.
+    hold_note = models.TextField(_("on hold (internal note)"), blank=True)
+    held_at = models.DateTimeField(_("on hold since"), null=True, blank=True)
 
     unscoped = models.Manager.from_queryset(InvoiceQuerySet)()
     objects = InvoiceManager()
@@ -102,3 +109,101 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class PaymentNoticeStatus(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    CONFIRMED = "confirmed", _("Confirmed, waiting for the ERP")
+    RECORDED = "recorded", _("Recorded in the ERP")
+    CONFLICT = "conflict", _("Conflict")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Notices the ERP has not answered yet: the invoice shows "payment reported" while one exists.
+PENDING_NOTICE_STATUSES = (PaymentNoticeStatus.REPORTED, PaymentNoticeStatus.CONFIRMED)
+# A bank reference may be reported again only after staff rejected the notice that carried it.
+LIVE_NOTICE_STATUSES = (*PENDING_NOTICE_STATUSES, PaymentNoticeStatus.RECORDED, PaymentNoticeStatus.CONFLICT)
+
+
+def remittance_upload_to(instance: "PaymentNotice", filename: str) -> str:
+    # A random folder per file: names cannot be guessed and never collide.
+    return f"remittances/{instance.company_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class PaymentNotice(models.Model):
+    """A partner's report that it paid (part of) an invoice, until finance staff confirm or reject it and the
+    ERP records it. The balance partners see never comes from here: it comes from the ERP's answer."""
+
+    company = models.ForeignKey(
+        "organizations.Company", verbose_name=_("company"), on_delete=models.PROTECT, related_name="payment_notices"
+    )
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="payment_notices"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    paid_on = models.DateField(_("payment date"))
+    reference = models.CharField(_("bank reference"), max_length=64)
+    reference_key = models.CharField(max_length=64, editable=False, help_text="The reference, normalised.")
+    remittance = models.FileField(
+        _("remittance advice"), upload_to=remittance_upload_to, storage=material_storage, max_length=255, blank=True
+    )
+    remittance_name = models.CharField(_("file name"), max_length=100, blank=True)
+    remittance_type = models.CharField(_("content type"), max_length=64, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PaymentNoticeStatus.choices, default=PaymentNoticeStatus.REPORTED
+    )
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded in the ERP"), null=True, blank=True)
+    erp_amount_to_pay = models.DecimalField(
+        _("amount to pay in the ERP"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("What the ERP still expected when the payment could not be recorded (conflicts)."),
+    )
+    staff_note = models.TextField(_("staff note"), blank=True)
+
+    unscoped = models.Manager()
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("payment notice")
+        verbose_name_plural = _("payment notices")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["invoice", "status"], name="paymentnotice_invoice_idx"),
+            models.Index(fields=["status", "created_at"], name="paymentnotice_queue_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "reference_key"],
+                condition=~models.Q(status="rejected"),
+                name="paymentnotice_reference_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} · {self.amount} {self.currency} · {self.reference}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_NOTICE_STATUSES

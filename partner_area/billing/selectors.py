@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from partner_area.organizations.models import Company
 
-from .models import ErpInvoiceState, Invoice, InvoiceStatus
+from .models import PENDING_NOTICE_STATUSES, ErpInvoiceState, Invoice, InvoiceStatus, PaymentNotice
 
 SORTS = {
     "number": ("number", "id"),
@@ -144,3 +144,19 @@ def invoice_balances(*, company: Company, today: date) -> list[CurrencyBalance]:
         )
         for row in rows
     ]  # fmt: skip
+
+
+def with_payment_reported(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Adds `payment_reported`: a partner reported a payment the ERP has not recorded yet (no extra query)."""
+    pending = PaymentNotice.unscoped.filter(invoice=OuterRef("pk"), status__in=PENDING_NOTICE_STATUSES)
+    return invoices.annotate(payment_reported=Exists(pending))
+
+
+def payment_notices_for(*, company: Company, invoice: Invoice) -> QuerySet[PaymentNotice]:
+    """The payment notices of one of the partner's invoices, newest first."""
+    return PaymentNotice.objects.for_company(company).filter(invoice=invoice).order_by("-created_at", "-id")
+
+
+def invoice_payment_reported(*, invoice: Invoice) -> bool:
+    """A partner reported a payment of this invoice that the ERP has not recorded yet."""
+    return PaymentNotice.unscoped.filter(invoice=invoice, status__in=PENDING_NOTICE_STATUSES).exists()

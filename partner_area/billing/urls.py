@@ -7,4 +7,5 @@ urlpatterns = [
     path("invoices/", views.invoice_index, name="invoices"),
     path("invoices/export.csv", views.invoices_csv, name="invoices_csv"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:invoice_id>/report-payment/", views.invoice_payment_report, name="invoice_payment_report"),
 ]

@@ -1,20 +1,32 @@
-"""The partner's invoices: the filtered list (with its htmx partial and CSV twin) and one invoice."""
+"""The partner's invoices: the filtered list (with its htmx partial and CSV twin), one invoice, and the form
+that reports a payment of it."""
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from partner_area.organizations.access import partner_required
 from partner_area.organizations.models import Section
+from partner_area.ratelimits import limit_posts
 
 from .exports import invoices_csv_response
-from .forms import InvoiceFilterForm
-from .selectors import invoice_balances, invoice_get, invoice_list, invoice_totals
+from .forms import InvoiceFilterForm, PaymentNoticeForm
+from .selectors import (
+    invoice_balances,
+    invoice_get,
+    invoice_list,
+    invoice_totals,
+    payment_notices_for,
+    with_payment_reported,
+)
+from .services import invoice_accepts_payment_notice, payment_notice_report, pending_notices_total
 
 PER_PAGE = 25
 COLUMNS = [
@@ -58,9 +70,14 @@ def invoice_index(request):
     form = InvoiceFilterForm(request.GET, currencies=[balance.currency for balance in balances])
     filters = form.filters()
     invoices = invoice_list(company=company, filters=filters, today=today)
-    page = Paginator(invoices, PER_PAGE).get_page(form.page_number)
+    page = Paginator(with_payment_reported(invoices), PER_PAGE).get_page(form.page_number)
     rows = [
-        {"invoice": invoice, "status": invoice.status_on(today), "partly_paid": 0 < invoice.balance < invoice.total}
+        {
+            "invoice": invoice,
+            "status": invoice.status_on(today),
+            "partly_paid": 0 < invoice.balance < invoice.total,
+            "payment_reported": invoice.payment_reported,
+        }
         for invoice in page.object_list
     ]
     context = {
@@ -84,8 +101,10 @@ def invoice_index(request):
 @partner_required(section=Section.INVOICES)
 def invoice_detail(request, invoice_id: int):
     """One invoice: header, lines as far as the ERP sent them, and a print view."""
-    invoice = invoice_get(company=request.membership.company, invoice_id=invoice_id)
+    company = request.membership.company
+    invoice = invoice_get(company=company, invoice_id=invoice_id)
     lines = list(invoice.lines.all())
+    notices = list(payment_notices_for(company=company, invoice=invoice))
     today = timezone.localdate()
     return render(
         request,
@@ -95,6 +114,42 @@ def invoice_detail(request, invoice_id: int):
             "lines": lines,
             "status": invoice.status_on(today),
             "paid": invoice.total - invoice.balance,
+            "notices": notices,
+            "payment_reported": any(notice.is_pending for notice in notices),
+            "can_report_payment": invoice_accepts_payment_notice(invoice)
+            and sum(notice.amount for notice in notices if notice.is_pending) < invoice.balance,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@partner_required(section=Section.INVOICES)
+@limit_posts("RATELIMIT_FORMS", "ip", "user")
+def invoice_payment_report(request, invoice_id: int):
+    """The partner reports a payment of an unpaid or overdue invoice; finance staff confirm it."""
+    invoice = invoice_get(company=request.membership.company, invoice_id=invoice_id)
+    reported = pending_notices_total(invoice=invoice)
+    open_invoice = invoice_accepts_payment_notice(invoice) and reported < invoice.balance
+    form = PaymentNoticeForm(request.POST or None, request.FILES or None, initial={"paid_on": timezone.localdate()})
+    if request.method == "POST" and open_invoice and form.is_valid():
+        try:
+            payment_notice_report(membership=request.membership, invoice=invoice, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you. Your payment is reported; we will confirm it once it reaches our account."),
+            )
+            return redirect("partner:invoice_detail", invoice_id=invoice.pk)
+    return render(
+        request,
+        "billing/payment_report.html",
+        {
+            "invoice": invoice,
+            "form": form,
+            "open_invoice": open_invoice,
+            "reported": reported,
         },
     )
 

@@ -1,0 +1,213 @@
+"""Finance staff in the Wagtail admin: the queue of reported payments, one notice with its decisions (confirm,
+reject with a reason, close a conflict with a note), its remittance file, and putting its invoice on hold
+(an internal flag: not pushed to the ERP).
+
+Viewing needs billing.view_paymentnotice, deciding billing.change_paymentnotice (grant them to a finance group
+under Settings → Groups; superusers have both)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from partner_area.audit.models import AuditLogEntry
+
+from .models import PaymentNotice, PaymentNoticeStatus
+from .services import (
+    PaymentNoticeError,
+    invoice_hold,
+    invoice_release,
+    payment_notice_close_conflict,
+    payment_notice_confirm,
+    payment_notice_reject,
+    remittance_file_response,
+)
+
+VIEW_PERMISSION = "billing.view_paymentnotice"
+CHANGE_PERMISSION = "billing.change_paymentnotice"
+OPEN = "open"  # the default tab: everything that still needs staff or the ERP
+OPEN_STATUSES = (PaymentNoticeStatus.REPORTED, PaymentNoticeStatus.CONFLICT, PaymentNoticeStatus.CONFIRMED)
+PER_PAGE = 50
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("E-mailed to the partner."),
+    )
+
+
+class CloseConflictForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Why nothing more is recorded in the ERP"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class HoldForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Internal note"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Staff only: not sent to the ERP and not shown to the partner."),
+    )
+
+
+class StaffPermissionMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(VIEW_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PaymentQueueView(StaffPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Reported payments, oldest first in the open tab (first come, first served)."""
+
+    template_name = "billing/admin/payment_queue.html"
+    page_title = gettext_lazy("Reported payments")
+    header_icon = "tasks"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status") or OPEN
+        if status != OPEN and status not in PaymentNoticeStatus.values:
+            status = OPEN
+        notices = PaymentNotice.unscoped.select_related("company", "invoice", "reported_by")
+        if status == OPEN:
+            notices = notices.filter(status__in=OPEN_STATUSES).order_by("created_at", "id")
+        else:
+            notices = notices.filter(status=status).order_by("-created_at", "-id")
+        counts = dict(PaymentNotice.unscoped.order_by().values_list("status").annotate(n=Count("id")))
+        tabs = [{"value": OPEN, "label": _("Open"), "count": sum(counts.get(s, 0) for s in OPEN_STATUSES)}]
+        tabs += [
+            {"value": value, "label": label, "count": counts.get(value, 0)}
+            for value, label in PaymentNoticeStatus.choices
+        ]
+        page = Paginator(notices, PER_PAGE).get_page(self.request.GET.get("p"))
+        context.update({"page": page, "notices": page.object_list, "tabs": tabs, "current": status})
+        return context
+
+
+class PaymentNoticeView(StaffPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """One reported payment with the invoice as the ERP last reported it, its history and the decisions."""
+
+    template_name = "billing/admin/payment_notice.html"
+    header_icon = "tasks"
+
+    def get_notice(self) -> PaymentNotice:
+        return get_object_or_404(
+            PaymentNotice.unscoped.select_related("company", "invoice", "reported_by", "decided_by"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_page_title(self):
+        return _("Payment %(reference)s") % {"reference": self.notice.reference}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("billing_payments"), "label": _("Reported payments")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        self.notice = self.get_notice()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, reject_form=None, close_form=None, hold_form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        notice = self.notice
+        can_change = self.request.user.has_perm(CHANGE_PERMISSION)
+        context.update(
+            {
+                "notice": notice,
+                "invoice": notice.invoice,
+                "can_change": can_change,
+                "can_confirm": can_change and notice.status == PaymentNoticeStatus.REPORTED,
+                "can_reject": can_change
+                and notice.status in (PaymentNoticeStatus.REPORTED, PaymentNoticeStatus.CONFLICT),
+                "can_close": can_change and notice.status == PaymentNoticeStatus.CONFLICT,
+                "reject_form": reject_form or RejectForm(),
+                "close_form": close_form or CloseConflictForm(),
+                "hold_form": hold_form or HoldForm(),
+                "history": AuditLogEntry.objects.filter(
+                    target_type=PaymentNotice._meta.label, target_id=str(notice.pk)
+                ).order_by("created_at", "id"),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm(CHANGE_PERMISSION):
+            raise PermissionDenied
+        self.notice = self.get_notice()
+        action = request.POST.get("action")
+        reject_form = close_form = hold_form = None
+        try:
+            if action == "confirm":
+                payment_notice_confirm(notice=self.notice, by=request.user, request=request)
+                messages.success(request, _("Payment confirmed. It is being recorded in the ERP."))
+                return redirect("billing_payments")
+            if action == "reject":
+                reject_form = RejectForm(request.POST)
+                if reject_form.is_valid():
+                    payment_notice_reject(
+                        notice=self.notice, by=request.user, reason=reject_form.cleaned_data["reason"], request=request
+                    )
+                    messages.success(request, _("Payment rejected. The partner gets an e-mail with the reason."))
+                    return redirect("billing_payments")
+            elif action == "close":
+                close_form = CloseConflictForm(request.POST)
+                if close_form.is_valid():
+                    payment_notice_close_conflict(
+                        notice=self.notice, by=request.user, note=close_form.cleaned_data["note"], request=request
+                    )
+                    messages.success(request, _("Conflict closed. Nothing more is sent to the ERP."))
+                    return redirect("billing_payments")
+            elif action == "hold":
+                hold_form = HoldForm(request.POST)
+                if hold_form.is_valid():
+                    invoice_hold(
+                        invoice=self.notice.invoice,
+                        by=request.user,
+                        note=hold_form.cleaned_data["note"],
+                        request=request,
+                    )
+                    messages.success(request, _("The invoice is on hold (internal only)."))
+                    return redirect("billing_payment", pk=self.notice.pk)
+            elif action == "release":
+                invoice_release(invoice=self.notice.invoice, by=request.user, request=request)
+                messages.success(request, _("The invoice is no longer on hold."))
+                return redirect("billing_payment", pk=self.notice.pk)
+        except PaymentNoticeError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("billing_payment", pk=self.notice.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        self.notice = self.get_notice()
+        context = self.get_context_data(reject_form=reject_form, close_form=close_form, hold_form=hold_form)
+        return self.render_to_response(context)
+
+
+def payment_remittance(request, pk: int):
+    """The remittance advice a partner attached, for finance staff."""
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied
+    notice = get_object_or_404(PaymentNotice.unscoped, pk=pk)
+    if not notice.remittance:
+        raise Http404("No remittance advice")
+    return remittance_file_response(notice=notice)

@@ -44,6 +44,8 @@ class SyncEntity(models.TextChoices):
     COMPANIES = "companies", _("Companies")
     CONTACTS = "contacts", _("Contacts")
     INVOICES = "invoices", _("Invoices")
+    CLIENTS = "clients", _("Clients")
+    TURNOVER = "turnover", _("Monthly turnover")
 
 
 class SyncCursor(models.Model):

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from .gateway import ErpError, erp_is_configured
 from .outbox import outbox_deliver_due
-from .pull import pull_entity
+from .pull import PULL_ORDER, pull_entity
 
 
 @shared_task(name="erp.deliver_outbox")
@@ -28,5 +28,7 @@ def erp_pull_all() -> None:
     """Periodic: queue a pull of every entity, companies first."""
     if not erp_is_configured():
         return
-    for entity in ("companies", "contacts", "invoices"):
-        erp_pull.delay(entity)
+    # Queued in PULL_ORDER; should a worker run them out of order, a client's turnover is still complete, as a
+    # client new to the portal brings its whole history along (clients.py).
+    for entity in PULL_ORDER:
+        erp_pull.delay(str(entity))

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from partner_area.organizations.models import Company
@@ -23,6 +24,47 @@ class TurnoverRow:
     month: date
     currency: str
     amount: Decimal
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """A partner's client as the ERP sync delivers it, matched by its ERP id."""
+
+    company_id: int
+    erp_id: str
+    name: str
+    created: date
+
+
+def clients_import(*, rows: Iterable[ClientRow]) -> dict[str, Client]:
+    """Create or update many clients in a few queries (a client that changed partner takes its history along);
+    returns them by ERP id."""
+    wanted = {row.erp_id: row for row in rows}
+    if not wanted:
+        return {}
+    records = []
+    for row in wanted.values():
+        client = Client(company_id=row.company_id, erp_id=row.erp_id, name=row.name[:200], created=row.created)
+        # The partner is looked up by the caller and uniqueness is the upsert's own: no query per client here.
+        client.full_clean(exclude=["company"], validate_unique=False, validate_constraints=False)
+        records.append(client)
+    previous = dict(Client.unscoped.filter(erp_id__in=wanted).values_list("erp_id", "company_id"))
+    moved = {erp_id: company_id for erp_id, company_id in previous.items() if company_id != wanted[erp_id].company_id}
+    with transaction.atomic():
+        Client.unscoped.bulk_create(
+            records,
+            update_conflicts=True,
+            unique_fields=["erp_id"],
+            update_fields=["company", "name", "created"],
+            batch_size=1000,
+        )
+        if moved:
+            owner = Client.unscoped.filter(pk=OuterRef("client_id")).values("company_id")
+            MonthlyTurnover.unscoped.filter(client__erp_id__in=moved).update(company_id=Subquery(owner))
+            partners = set(moved.values()) | {wanted[erp_id].company_id for erp_id in moved}
+            uplines = PartnerTreePath.objects.filter(descendant_id__in=partners).values_list("ancestor_id", flat=True)
+            rollup_refresh(company_ids=set(uplines) | partners)
+    return Client.unscoped.in_bulk(list(wanted), field_name="erp_id")
 
 
 def client_upsert(*, company: Company, erp_id: str, name: str, created: date) -> Client:

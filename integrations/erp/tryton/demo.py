@@ -1,6 +1,8 @@
 """`make erp` (scripts/tryton-demo.sh): a local Tryton 8.2 for development, with the demo companies of
-`make run` as parties, their org admins as contact persons and a few invoices (open, partly paid, paid,
-overdue). Development only: it needs the Tryton packages of requirements-dev.txt.
+`make run` as parties, their org admins as contact persons, a few invoices (open, partly paid, paid,
+overdue) and clients of the partners (parties related to them as "Client of") with a posted invoice a month
+of the fiscal year, which the pull turns into the dashboard's turnover. Development only: it needs the Tryton
+packages of requirements-dev.txt.
 
     python -m integrations.erp.tryton.demo [--port 8800] [--reset]
 
@@ -62,6 +64,8 @@ def seed(server) -> list[str]:
         )
         lines.append(f"  party {company.erp_id:>3}  {name} ({number})")
 
+    lines += seed_clients(server, gateway, parties, today)
+
     def invoice(key: str, items, **kwargs) -> int:
         return server.create_invoice(parties[key], items, **kwargs)
 
@@ -78,6 +82,71 @@ def seed(server) -> list[str]:
     invoice("ambertech", [("Onboarding workshop", 1, "350.00")], post=False)
     lines.append("  invoices: open, paid, partly paid, overdue and one draft")
     return lines
+
+
+# partner key → its clients as (name, currency, monthly amount before VAT, monthly growth)
+CLIENTS = {
+    "nordlink": [("Baltic Freight SIA", "EUR", 4200, 0.015), ("Daugava Foods AS", "EUR", 3100, 0.004),
+                 ("Kurzeme Energy SIA", "EUR", 2600, 0.02)],
+    "balticsoft": [("Zemgale Agro SIA", "EUR", 2400, 0.017), ("Jelgava Print SIA", "EUR", 1300, 0.006)],
+    "rigadata": [("Old Town Bank AS", "EUR", 3600, 0.005), ("Riga Port Services SIA", "EUR", 2100, 0.012)],
+    "ambertech": [("Liepāja Metalworks SIA", "EUR", 1900, 0.018), ("Seaside Cafés SIA", "EUR", 450, 0.012)],
+}  # fmt: skip
+
+
+def _post(server, invoice_ids: list[int]) -> None:
+    """Post invoices, confirming the warnings an accountant would (one per invoice at most, e.g. a past date)."""
+    from integrations.erp.tryton.client import TrytonWarning
+
+    for _attempt in range(len(invoice_ids) + 3):
+        try:
+            server.client.model("account.invoice", "post", invoice_ids)
+            return
+        except TrytonWarning as warning:
+            server.client.model("res.user.warning", "skip", warning.name, False)
+    raise RuntimeError("Tryton kept warning while posting the demo invoices.")
+
+
+def seed_clients(server, gateway, parties: dict[str, int], today: dt.date) -> list[str]:
+    """Client parties linked to the demo partners ("Client of") with one posted invoice a month from the start of
+    the fiscal year to this month, so the dashboard shows ERP-fed turnover after a pull."""
+    from decimal import Decimal
+
+    meta = server.meta
+    forward, _reverse = gateway.client_relation_types()
+    currencies = {"EUR": meta["currency"]}  # another currency would need exchange accounts in the chart
+    clients = [(key, *client) for key, rows in CLIENTS.items() for client in rows]
+    ids = server.create_parties([{"name": name, "city": "Rīga"} for _key, name, *_rest in clients])
+    for party_id, (key, *_rest) in zip(ids, clients, strict=True):
+        relation = {"to": parties[key], "type": forward}
+        server.client.write("party.party", [party_id], {"relations": [("create", [relation])]})
+    addresses = {party_id: server._invoice_address(party_id) for party_id in ids}
+    count = index = 0
+    month = dt.date.fromisoformat(meta["fiscalyear_start"]).replace(day=1)
+    while month <= today:
+        day = month.replace(day=10) if month.replace(day=10) <= today else today
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+        values = []
+        for party_id, (_key, _name, currency, amount, growth) in zip(ids, clients, strict=True):
+            price = (Decimal(amount) * Decimal(str((1 + growth) ** index))).quantize(Decimal("0.01"))
+            line = {
+                "type": "line", "description": "Brello 360 licences", "quantity": 1.0, "unit_price": price,
+                "account": meta["account_revenue"], "taxes": [("add", [meta["tax"]])],
+                "currency": currencies[currency],
+            }  # fmt: skip
+            values.append({
+                "type": "out", "company": meta["company"], "party": party_id, "invoice_address": addresses[party_id],
+                "currency": currencies[currency], "journal": meta["journal_revenue"],
+                "account": meta["account_receivable"], "payment_term": meta["payment_term"], "invoice_date": day,
+                # Due 30 days from today, not from the invoice date: no "due date in the past" warning to confirm.
+                "payment_term_date": today,
+                "lines": [("create", [line])],
+            })  # fmt: skip
+        created = server.client.create("account.invoice", values)
+        _post(server, created)  # numbering needs invoice dates in order: a month at a time
+        count += len(created)
+        index += 1
+    return [f'  {len(ids)} clients ("Client of" relations) with {count} posted invoices, one a month']
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms_pages.api import api_router
 from cms_pages.sitemaps import AllLocalesSitemap
 from integrations.erp.webhook import erp_webhook
+from integrations.zendesk.webhook import zendesk_webhook
 
 from . import health, views
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/cms/v2/", api_router.urls),
     path("api/v1/", include("partner_area.api_urls")),
     path("integrations/erp/webhook/", erp_webhook, name="erp_webhook"),
+    path("integrations/zendesk/webhook/", zendesk_webhook, name="zendesk_webhook"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -36,6 +38,7 @@ if settings.DEBUG:
 # Public CMS pages live under a language prefix (/en/, /lv/); Wagtail serves whatever is left.
 urlpatterns += i18n_patterns(
     path("partner/", include("partner_area.urls")),
+    path("contact/", include("partner_area.support.public_urls")),  # names: contact, contact_sent
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

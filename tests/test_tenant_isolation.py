@@ -10,9 +10,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
+from integrations.erp.models import CompanyContact
 from partner_area.billing.models import ErpInvoiceState, Invoice
 from partner_area.organizations.models import Invitation, Role
-from partner_area.support.models import SupportRequest
+from partner_area.support.models import SupportAttachment, SupportRequest
 from tests.factories import UserFactory
 
 from .materials.helpers import make_announcement, make_material
@@ -31,7 +32,7 @@ PUBLIC = {
 EVERY_MEMBER = {
     "partner:home", "partner:status", "partner:account", "partner:password_change",
     "partner:password_change_done", "partner:two_factor", "partner:two_factor_setup", "partner:two_factor_verify",
-    "api:me", "api:company", "partner:announcements", "partner:announcement",
+    "api:me", "api:company", "partner:announcements", "partner:announcement", "partner:company",
 }  # fmt: skip
 # A person's own account pages: open to anyone logged in, partner or not; they hold no company data.
 OWN_ACCOUNT = {
@@ -47,6 +48,8 @@ OBJECT_IDS = {
     "announcement_id": lambda other: other["announcement"].pk,
     "material_id": lambda other: other["material"].pk,
     "request_id": lambda other: other["support_request"].pk,
+    "contact_id": lambda other: other["contact"].pk,
+    "attachment_id": lambda other: other["support_attachment"].pk,
     "pk": None,  # must be taught per route name; a bare pk is ambiguous
 }
 PUBLIC_VALUES = {"token": "x" * 20, "uidb64": "MQ", "section": "dashboard"}
@@ -106,8 +109,12 @@ def two_companies():
         # Announcements and materials meant for this company only.
         data[key]["announcement"] = make_announcement(audience_all=False, audience_companies=[company])
         data[key]["material"] = make_material(audience_all=False, audience_companies=[company])
+        data[key]["contact"] = CompanyContact.unscoped.create(company=company, name=f"Contact {key}")
         data[key]["support_request"] = SupportRequest.unscoped.create(
             company=company, requester=admin.user, subject=f"Help {key}", description="Please help."
+        )
+        data[key]["support_attachment"] = SupportAttachment.objects.create(
+            support_request=data[key]["support_request"], filename="log.txt", content_type="text/plain", size=3
         )
     return data
 
@@ -124,6 +131,8 @@ def _request(client, url: str):
 def test_the_walk_finds_the_partner_area_and_the_api():
     names = {name for _, name in partner_routes()}
     assert {"partner:home", "partner:members", "partner:invoices", "partner:register"} <= names
+    # Payment notices: the report form and its API twin are walked with the other company's invoice id.
+    assert {"partner:invoice_payment_report", "billing_api:invoice_payment_notices"} <= names
     assert any(route.startswith("/api/v1/") for route, _ in partner_routes())
 
 

@@ -88,6 +88,35 @@ class ErpInvoice:
 
 
 @dataclass(frozen=True)
+class ErpClient:
+    """An end customer of a partner company: `partner_erp_id` is the partner's company id in the ERP."""
+
+    erp_id: str
+    partner_erp_id: str
+    name: str
+    created: date | None = None
+    changed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ErpTurnover:
+    """A client's whole turnover in one month (`month` is its first day) and currency, as the ERP computes it
+    now: it replaces what the portal stored for that client, month and currency (a total, never a delta)."""
+
+    client_erp_id: str
+    month: date
+    currency: str
+    amount: Decimal
+    changed_at: datetime | None = None
+
+    @property
+    def erp_id(self) -> str:
+        """A readable key for logs and rejected records."""
+        month = self.month.strftime("%Y-%m") if isinstance(self.month, date) else str(self.month)
+        return f"{self.client_erp_id}/{month}/{self.currency}"
+
+
+@dataclass(frozen=True)
 class Cursor:
     """Where an incremental pull stopped: the last change time seen and, for ties, the last id."""
 
@@ -138,6 +167,24 @@ class ErpGateway(Protocol):
     def get_invoice(self, erp_id: str) -> ErpInvoice:
         """One invoice with its lines."""
 
+    def payment_recorded(self, invoice_erp_id: str, reference: str) -> bool:
+        """True when a payment carrying this bank reference is already recorded against the invoice."""
+
+    def record_payment(self, invoice_erp_id: str, amount: Decimal, date: date, reference: str) -> ErpInvoice:
+        """Record a payment of `amount` received on `date` against the invoice, with the bank reference as its
+        description and idempotency key (a payment already recorded with it is not recorded again). Refuses
+        (ErpRejected) more than the amount still to pay. Returns the invoice as the ERP has it afterwards."""
+
+    def clients_changed(self, since: Cursor, limit: int) -> ChangePage[ErpClient]:
+        """Clients of partner companies changed (or linked to a partner) after the cursor, oldest first."""
+
+    def turnover_changed(self, since: Cursor, limit: int) -> ChangePage[ErpTurnover]:
+        """The recomputed turnover of every client, month and currency touched by a change after the cursor (at
+        most `limit` changes per page); a month whose turnover fell to nothing is reported with amount 0."""
+
+    def client_turnover(self, client_erp_ids: list[str]) -> list[ErpTurnover]:
+        """Every month's turnover of these clients (for clients the portal has just learned about)."""
+
 
 class NoErpGateway:
     """For installations without an ERP: knows no companies, accepts nothing, reports no changes."""
@@ -168,6 +215,21 @@ class NoErpGateway:
 
     def get_invoice(self, erp_id: str) -> ErpInvoice:
         raise ErpUnavailable("No ERP is configured.")
+
+    def payment_recorded(self, invoice_erp_id: str, reference: str) -> bool:
+        raise ErpUnavailable("No ERP is configured.")
+
+    def record_payment(self, invoice_erp_id: str, amount: Decimal, date: date, reference: str) -> ErpInvoice:
+        raise ErpUnavailable("No ERP is configured.")
+
+    def clients_changed(self, since: Cursor, limit: int) -> ChangePage[ErpClient]:
+        return ChangePage(next_cursor=since)
+
+    def turnover_changed(self, since: Cursor, limit: int) -> ChangePage[ErpTurnover]:
+        return ChangePage(next_cursor=since)
+
+    def client_turnover(self, client_erp_ids: list[str]) -> list[ErpTurnover]:
+        return []
 
 
 @cache

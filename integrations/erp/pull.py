@@ -11,7 +11,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from .companies import company_apply, contact_apply
+from .clients import clients_apply_page, turnover_apply_page
+from .companies import companies_apply_page, contacts_apply_page
 from .gateway import Cursor, ErpError, get_erp_gateway
 from .invoices import InvalidRecord, invoices_apply_page
 from .models import RejectedRecord, SyncCursor, SyncEntity
@@ -41,10 +42,14 @@ def _one_by_one(apply):
 
 # Per entity: the gateway method that lists changes, and how a page of them is applied.
 SOURCES = {
-    SyncEntity.COMPANIES: ("companies_changed", _one_by_one(company_apply)),
-    SyncEntity.CONTACTS: ("contacts_changed", _one_by_one(contact_apply)),
+    SyncEntity.COMPANIES: ("companies_changed", companies_apply_page),  # bulk per page, see companies.py
+    SyncEntity.CONTACTS: ("contacts_changed", contacts_apply_page),
     SyncEntity.INVOICES: ("invoices_changed", invoices_apply_page),  # one upsert per page
+    SyncEntity.CLIENTS: ("clients_changed", clients_apply_page),  # needs companies; see clients.py
+    SyncEntity.TURNOVER: ("turnover_changed", turnover_apply_page),  # needs clients
 }
+# The order of a full pull: each entity finds the records it refers to.
+PULL_ORDER = (SyncEntity.COMPANIES, SyncEntity.CONTACTS, SyncEntity.INVOICES, SyncEntity.CLIENTS, SyncEntity.TURNOVER)
 
 
 def _reject(entity: str, record, errors: dict) -> None:
@@ -102,5 +107,5 @@ def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | N
 
 
 def pull_all() -> dict[str, int]:
-    """Pull every entity: companies first, so contacts and invoices find their company."""
-    return {entity: pull_entity(entity) for entity in (SyncEntity.COMPANIES, SyncEntity.CONTACTS, SyncEntity.INVOICES)}
+    """Pull every entity in PULL_ORDER: companies first, so contacts, invoices and clients find their company."""
+    return {entity: pull_entity(entity) for entity in PULL_ORDER}

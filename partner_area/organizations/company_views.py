@@ -1,12 +1,19 @@
-"""Org admin: the company's own profile — legal data as the ERP keeps it, contact details they keep."""
+"""The company's own profile: legal data as the ERP keeps it, and the contact details and contact persons the
+org admin keeps current. Every member reads it; only org admins change it."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from partner_area.ratelimits import limit_posts
 
 from .access import partner_required
+from .contacts import contact_get, contact_list, contact_save
 from .forms import clean_phone
 from .models import Company
 from .services import company_update_contact_details
@@ -21,13 +28,68 @@ class ContactDetailsForm(forms.Form):
         return clean_phone(self.cleaned_data["phone"])
 
 
-@partner_required(admin=True)
+class ContactPersonForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254, required=False)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=32, required=False)
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@partner_required()
+@limit_posts("RATELIMIT_FORMS", "ip", "user")
 def company_profile(request):
-    company = Company.objects.select_related("parent").get(pk=request.membership.company_id)
-    initial = {"phone": company.phone, "email": company.email, "website": company.website}
-    form = ContactDetailsForm(request.POST or None, initial=initial)
+    """Every member sees the company's details and contact persons; org admins change the contact details."""
+    membership = request.membership
+    if request.method == "POST" and not membership.is_admin:
+        raise Http404("Only org admins change the company")
+    company = Company.objects.select_related("parent").get(pk=membership.company_id)
+    form = None
+    if membership.is_admin:
+        initial = {"phone": company.phone, "email": company.email, "website": company.website}
+        form = ContactDetailsForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            company_update_contact_details(membership=membership, request=request, **form.cleaned_data)
+            messages.success(request, _("The company's contact details are saved."))
+            return redirect("partner:company")
+    context = {
+        "company": company,
+        "form": form,
+        "contacts": contact_list(membership=membership),
+        "can_edit": membership.is_admin,
+    }
+    return render(request, "organizations/company.html", context)
+
+
+def _contact_form_page(request, *, contact=None):
+    form = ContactPersonForm(
+        request.POST if request.method == "POST" else None,
+        initial={field: getattr(contact, field) for field in ("name", "email", "phone")} if contact else None,
+    )
     if request.method == "POST" and form.is_valid():
-        company_update_contact_details(membership=request.membership, request=request, **form.cleaned_data)
-        messages.success(request, _("The company's contact details are saved."))
-        return redirect("partner:company")
-    return render(request, "organizations/company.html", {"company": company, "form": form})
+        try:
+            saved = contact_save(membership=request.membership, contact=contact, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s is saved. Brello's records are updated too.") % {"name": saved})
+            return redirect("partner:company")
+    return render(request, "organizations/company_contact_form.html", {"form": form, "contact": contact})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@partner_required(admin=True)
+@limit_posts("RATELIMIT_FORMS", "ip", "user")
+def company_contact_new(request):
+    """Add a contact person of the company."""
+    return _contact_form_page(request)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@partner_required(admin=True)
+@limit_posts("RATELIMIT_FORMS", "ip", "user")
+def company_contact_edit(request, contact_id: int):
+    """Change a contact person of the company."""
+    return _contact_form_page(request, contact=contact_get(membership=request.membership, contact_id=contact_id))

@@ -28,5 +28,5 @@ def partner_navigation(request) -> dict:
             items.append({"url": reverse(url_name), "label": section.label, "key": section.value})
     if membership.is_admin:
         items.append({"url": reverse("partner:members"), "label": _("Members"), "key": "members"})
-        items.append({"url": reverse("partner:company"), "label": _("Company"), "key": "company"})
+    items.append({"url": reverse("partner:company"), "label": _("Company"), "key": "company"})  # read-only for users
     return {"partner_membership": membership, "partner_nav": items}

@@ -13,6 +13,8 @@ urlpatterns = [
     path("support/", include("partner_area.support.urls")),  # names: support, support_new, support_detail, …
     # Org admin
     path("company/", company_views.company_profile, name="company"),
+    path("company/contacts/new/", company_views.company_contact_new, name="company_contact_new"),
+    path("company/contacts/<int:contact_id>/", company_views.company_contact_edit, name="company_contact_edit"),
     path("members/", members_views.members, name="members"),
     path("members/invite/", members_views.member_invite, name="member_invite"),
     path("members/<int:member_id>/", members_views.member_edit, name="member_edit"),

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "partner_area.materials",
     "partner_area.support",
     "integrations.erp",
+    "integrations.zendesk",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -295,6 +296,9 @@ ERP_TRYTON_DATABASE = env("ERP_TRYTON_DATABASE", default="erp")
 ERP_TRYTON_USER = env("ERP_TRYTON_USER", default="admin")
 ERP_TRYTON_PASSWORD = env("ERP_TRYTON_PASSWORD", default="")
 ERP_TRYTON_TIMEOUT = env.float("ERP_TRYTON_TIMEOUT", default=15.0)
+ERP_TRYTON_CLIENT_RELATION = env("ERP_TRYTON_CLIENT_RELATION", default="Client of")
+ERP_TRYTON_CLIENT_RELATION_REVERSE = env("ERP_TRYTON_CLIENT_RELATION_REVERSE", default="Client")
+ERP_TRYTON_PAYMENT_METHOD = env("ERP_TRYTON_PAYMENT_METHOD", default="")  # id or name; empty: the only one
 ERP_PULL_INTERVAL_SECONDS = env.int("ERP_PULL_INTERVAL_SECONDS", default=60)
 ERP_PULL_PAGE_SIZE = env.int("ERP_PULL_PAGE_SIZE", default=500)
 ERP_PULL_OVERLAP_SECONDS = env.int("ERP_PULL_OVERLAP_SECONDS", default=2)
@@ -303,9 +307,28 @@ ERP_OUTBOX_BACKOFF_SECONDS = env.float("ERP_OUTBOX_BACKOFF_SECONDS", default=5.0
 ERP_OUTBOX_BACKOFF_CAP_SECONDS = env.float("ERP_OUTBOX_BACKOFF_CAP_SECONDS", default=3600.0)
 ERP_WEBHOOK_SECRET = env("ERP_WEBHOOK_SECRET", default="")
 ERP_WEBHOOK_MAX_AGE_SECONDS = 300
+# Zendesk (support requests). Without a subdomain, e-mail and API token nothing is sent: requests stay
+# "received" and are delivered once these are set. See README "Zendesk".
+ZENDESK_SUBDOMAIN = env("ZENDESK_SUBDOMAIN", default="")
+ZENDESK_EMAIL = env("ZENDESK_EMAIL", default="")
+ZENDESK_API_TOKEN = env("ZENDESK_API_TOKEN", default="")
+ZENDESK_WEBHOOK_SECRET = env("ZENDESK_WEBHOOK_SECRET", default="")
+ZENDESK_WEBHOOK_MAX_AGE_SECONDS = 300
+ZENDESK_TIMEOUT = env.float("ZENDESK_TIMEOUT", default=20.0)
+ZENDESK_TICKET_EXTERNAL_ID_PREFIX = env("ZENDESK_TICKET_EXTERNAL_ID_PREFIX", default="brello-portal-")
+ZENDESK_CATEGORY_FIELD_ID = env.int("ZENDESK_CATEGORY_FIELD_ID", default=0)  # optional custom ticket field
+ZENDESK_OUTBOX_MAX_ATTEMPTS = env.int("ZENDESK_OUTBOX_MAX_ATTEMPTS", default=8)
+ZENDESK_OUTBOX_BACKOFF_SECONDS = env.float("ZENDESK_OUTBOX_BACKOFF_SECONDS", default=5.0)
+ZENDESK_OUTBOX_BACKOFF_CAP_SECONDS = env.float("ZENDESK_OUTBOX_BACKOFF_CAP_SECONDS", default=3600.0)
+ZENDESK_PULL_INTERVAL_SECONDS = env.int("ZENDESK_PULL_INTERVAL_SECONDS", default=120)
+ZENDESK_PULL_INITIAL_LOOKBACK_SECONDS = env.int("ZENDESK_PULL_INITIAL_LOOKBACK_SECONDS", default=7 * 24 * 3600)
+SUPPORT_ATTACHMENT_MAX_BYTES = env.int("SUPPORT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+SUPPORT_ATTACHMENT_MAX_FILES = env.int("SUPPORT_ATTACHMENT_MAX_FILES", default=5)
 CELERY_BEAT_SCHEDULE = {
     "erp-pull": {"task": "erp.pull_all", "schedule": float(ERP_PULL_INTERVAL_SECONDS)},
     "erp-outbox-sweep": {"task": "erp.deliver_outbox", "schedule": 30.0},
+    "zendesk-outbox-sweep": {"task": "zendesk.deliver_outbox", "schedule": 30.0},
+    "zendesk-pull": {"task": "zendesk.pull", "schedule": float(ZENDESK_PULL_INTERVAL_SECONDS)},
     # Scheduled go-live and expiry of pages, announcements and other drafts (Wagtail's publish_scheduled).
     "publish-scheduled": {"task": "materials.publish_scheduled", "schedule": 60.0},
 }
@@ -319,6 +342,8 @@ STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
 RATELIMIT_REGISTRATION = env("RATELIMIT_REGISTRATION", default="5/h")
 RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", default="20/10m")
 RATELIMIT_FORMS = env("RATELIMIT_FORMS", default="10/h")
+# Replies and solve/reopen in a support conversation: a lively exchange needs more than a new request does.
+RATELIMIT_SUPPORT_ACTIONS = env("RATELIMIT_SUPPORT_ACTIONS", default="60/h")
 RATELIMIT_VIEW = "portal.views.rate_limited"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429

@@ -4,10 +4,21 @@ scenarios run against a real Tryton in tests/erp/."""
 import itertools
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
-from integrations.erp.gateway import ChangePage, Cursor, ErpCompany, ErpContact, ErpInvoice, ErpUnavailable
+from integrations.erp.gateway import (
+    ChangePage,
+    Cursor,
+    ErpClient,
+    ErpCompany,
+    ErpContact,
+    ErpInvoice,
+    ErpRejected,
+    ErpTurnover,
+    ErpUnavailable,
+)
 
 
 class FakeErp:
@@ -16,7 +27,10 @@ class FakeErp:
         self.companies: dict[str, ErpCompany] = {}
         self.contacts: dict[str, ErpContact] = {}
         self.invoices: dict[str, ErpInvoice] = {}
+        self.clients: dict[str, ErpClient] = {}
+        self.turnover: dict[tuple, ErpTurnover] = {}  # by (client, month, currency): the ERP's current totals
         self.calls: list[str] = []
+        self.payments: list[tuple[str, Decimal, object, str]] = []  # (invoice erp_id, amount, date, reference)
         self._ids = itertools.count(1)
         self._clock = timezone.now() - timedelta(days=1)
 
@@ -43,6 +57,18 @@ class FakeErp:
         invoice = ErpInvoice(erp_id=erp_id, changed_at=self.tick(), **fields)
         self.invoices[erp_id] = invoice
         return invoice
+
+    def put_client(self, **fields) -> ErpClient:
+        erp_id = fields.pop("erp_id", None) or f"K{next(self._ids)}"
+        client = ErpClient(erp_id=erp_id, changed_at=self.tick(), **fields)
+        self.clients[erp_id] = client
+        return client
+
+    def put_turnover(self, client_erp_id, month, currency, amount) -> ErpTurnover:
+        """The client's month total changed in the ERP (e.g. an invoice was posted)."""
+        row = ErpTurnover(client_erp_id, month, currency, amount, changed_at=self.tick())
+        self.turnover[(client_erp_id, month, currency)] = row
+        return row
 
 
 STATE = {"erp": FakeErp()}
@@ -117,3 +143,33 @@ class FakeErpGateway:
     def get_invoice(self, erp_id):
         self.erp._check("get_invoice")
         return self.erp.invoices[erp_id]
+
+    def payment_recorded(self, invoice_erp_id, reference):
+        self.erp._check("payment_recorded")
+        return any(p[0] == invoice_erp_id and p[3] == reference for p in self.erp.payments)
+
+    def record_payment(self, invoice_erp_id, amount, date, reference):
+        self.erp._check("record_payment")
+        if self.payment_recorded(invoice_erp_id, reference):
+            return self.erp.invoices[invoice_erp_id]
+        invoice = self.erp.invoices[invoice_erp_id]
+        if invoice.state != "posted" or invoice.amount_to_pay < amount:
+            raise ErpRejected("would over-pay")
+        self.erp.payments.append((invoice_erp_id, amount, date, reference))
+        left = invoice.amount_to_pay - amount
+        self.erp.invoices[invoice_erp_id] = replace(
+            invoice, amount_to_pay=left, state="paid" if left == 0 else "posted", changed_at=self.erp.tick()
+        )
+        return self.erp.invoices[invoice_erp_id]
+
+    def clients_changed(self, since, limit):
+        self.erp._check("clients_changed")
+        return _page(self.erp.clients.values(), since, limit)
+
+    def turnover_changed(self, since, limit):
+        self.erp._check("turnover_changed")
+        return _page(self.erp.turnover.values(), since, limit)
+
+    def client_turnover(self, client_erp_ids):
+        self.erp._check("client_turnover")
+        return [row for row in self.erp.turnover.values() if row.client_erp_id in set(client_erp_ids)]

@@ -24,6 +24,18 @@ Mapping (portal → Tryton):
   cancelled invoice is reported with state "cancelled" so the portal can hide it; drafts have no number).
   Due date = the earliest maturity date of the unreconciled lines to pay (of all lines to pay once paid).
   Lines ← ``account.invoice.line`` of type "line" (titles, comments and subtotals are left out).
+- client ← a ``party.party`` related to its partner's party by a ``party.relation`` of type "Client of" (reverse
+  "Client"; names from ERP_TRYTON_CLIENT_RELATION / _REVERSE, created when missing); the oldest such relation
+  wins. "Client since" is the party's creation day. Changes: the party's own, and the relation's create/write
+  dates read through ``party.relation.all`` (``party.relation`` itself is not open to RPC).
+- monthly turnover ← per client, month of the invoice date and currency: the sum of ``untaxed_amount`` of its
+  posted and paid customer invoices. A page of changed invoices (any state) names the (client, month, currency)
+  totals to recompute; each is summed again in Tryton, so a cancelled invoice's month drops.
+- payment → the ``account.invoice.pay`` wizard (create / execute start, choice and, for a partial payment, ask
+  with type "partial" / delete) with the payment method ``ERP_TRYTON_PAYMENT_METHOD`` (an id or a name; empty:
+  the only one there is) and the bank reference as the description of the payment move. The reference is the
+  idempotency key: a move whose origin is the invoice and whose description is the reference means the
+  payment is recorded, and nothing is paid again. More than the amount to pay is refused (never an overpayment).
 
 Incremental pulls: the change time of a record is Tryton's own ``last_modified_at`` (``write_date``, or
 ``create_date`` when it was never written; both UTC, with microseconds). Pages are ordered by (change time,
@@ -50,15 +62,18 @@ from django.conf import settings
 from integrations.erp.gateway import (
     ChangePage,
     Cursor,
+    ErpClient,
     ErpCompany,
     ErpCompanyData,
     ErpContact,
     ErpError,
     ErpInvoice,
     ErpInvoiceLine,
+    ErpRejected,
+    ErpTurnover,
 )
 
-from .client import DEFAULT_TIMEOUT, TrytonClient, TrytonRPCError
+from .client import DEFAULT_TIMEOUT, TrytonClient, TrytonRPCError, TrytonWarning
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +86,12 @@ EU_VAT_PREFIXES = {
 OTHER_VAT_TYPES = {"GB": "gb_vat", "NO": "no_mva", "CH": "ch_vat"}
 PHONE_TYPES = ("phone", "mobile")
 MAX_PAGE = 1000
+RELATED_ROWS_PER_ID = 3  # change rows read per page id from a related model (identifiers, addresses, mechanisms)
+CLIENT_RELATION_TYPE = "Client of"  # from a client to its partner (ERP_TRYTON_CLIENT_RELATION)
+CLIENT_RELATION_TYPE_REVERSE = "Client"  # from a partner to its client (ERP_TRYTON_CLIENT_RELATION_REVERSE)
+TURNOVER_STATES = ("posted", "paid")  # the invoices that make turnover; drafts and cancelled ones do not
+TURNOVER_FIELDS = ["party", "invoice_date", "currency.code", "untaxed_amount", "last_modified_at"]
+TURNOVER_MONTHS_PER_CALL = 24
 
 # Per server and database: ids that never change (countries, relation types).
 _lookups: dict[tuple[str, str, str], Any] = {}
@@ -148,6 +169,14 @@ def _m2o(value: Any) -> int | None:
     if isinstance(value, list | tuple):
         value = value[0] if value else None
     return int(value) if value else None
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _invoice_currency(row: dict) -> str:
+    return ((row.get("currency.") or {}).get("code") or "").upper()
 
 
 def _decimal(value: Any) -> Decimal:
@@ -455,7 +484,7 @@ class TrytonGateway:
 
     # -- incremental pulls ----------------------------------------------------------------------------------
 
-    def _after(self, since: Cursor, field: str) -> list:
+    def _after(self, since: Cursor, field: str, time_field: str = "last_modified_at") -> list:
         if since.changed_at is None:
             return []
         when = _naive_utc(since.changed_at)
@@ -463,33 +492,39 @@ class TrytonGateway:
         return [
             [
                 "OR",
-                [("last_modified_at", ">", when)],
-                [("last_modified_at", "=", when), (field, ">", last_id)],
+                [(time_field, ">", when)],
+                [(time_field, "=", when), (field, ">", last_id)],
             ]
         ]
 
-    def _changes(self, sources: Iterable[tuple[str, str, list, dict]], since: Cursor, limit: int):
+    def _changes(self, sources: Iterable[tuple], since: Cursor, limit: int):
         """Merge change events (time, id) from several models into one page of at most `limit` distinct ids.
 
-        Each source is (model, field holding the reported id, domain, context). Returns ([(time, id)], has_more),
-        where time is the latest change seen for that id within the page, oldest first."""
+        Each source is (model, field holding the reported id, domain, context[, time field]); the time field is
+        `last_modified_at` unless given (a view model such as party.relation.all has only its table's create_date
+        and write_date). Returns ([(time, id)], has_more), where time is the latest change seen for that id within
+        the page, oldest first."""
         limit = max(1, min(int(limit), MAX_PAGE))
         events: set[tuple[dt.datetime, int]] = set()
         horizon: tuple[dt.datetime, int] | None = None
-        for model, field, domain, context in sources:
+        for model, field, domain, context, *rest in sources:
+            time_field = rest[0] if rest else "last_modified_at"
             order_field = "id" if field == "id" else f"{field}.id"
+            # A related model has several rows per reported id (a party's phone and e-mail): read more of them, or
+            # its horizon would cut every page to a fraction of `limit` (measured: 250 companies per 500-page).
+            fetch = limit if field == "id" else limit * RELATED_ROWS_PER_ID
             rows = self.client.search_read(
                 model,
-                [*domain, *self._after(since, field)],
-                ["last_modified_at", field],
-                limit=limit,
-                order=[("last_modified_at", "ASC"), (order_field, "ASC")],
+                [*domain, *self._after(since, field, time_field)],
+                [time_field, field],
+                limit=fetch,
+                order=[(time_field, "ASC"), (order_field, "ASC")],
                 context=context,
             )
-            keys = [(row["last_modified_at"], _m2o(row[field]) if field != "id" else row["id"]) for row in rows]
+            keys = [(row[time_field], _m2o(row[field]) if field != "id" else row["id"]) for row in rows]
             keys = [key for key in keys if key[0] is not None and key[1]]
             events.update(keys)
-            if len(rows) >= limit and keys:
+            if len(rows) >= fetch and keys:
                 # Rows past this source's last one were not fetched: nothing after it is certain yet.
                 horizon = keys[-1] if horizon is None else min(horizon, keys[-1])
         ordered = sorted(key for key in events if horizon is None or key <= horizon)
@@ -691,7 +726,8 @@ class TrytonGateway:
         return invoices
 
     def invoices_changed(self, since: Cursor, limit: int) -> ChangePage[ErpInvoice]:
-        sources = [("account.invoice", "id", [("type", "=", "out")], {})]
+        # Drafts and validated invoices have no number yet and are never shown; they come once posted.
+        sources = [("account.invoice", "id", [("type", "=", "out"), ("number", "!=", None)], {})]
         page, has_more = self._changes(sources, since, limit)
         items = self._read_invoices([invoice_id for _, invoice_id in page])
         return ChangePage(items=items, next_cursor=self._next_cursor(page, since), has_more=has_more)
@@ -716,3 +752,234 @@ class TrytonGateway:
             for row in rows
         )
         return dataclasses.replace(invoice, lines=lines)
+
+    # -- payments -------------------------------------------------------------------------------------------
+
+    def _payment_method(self) -> int:
+        """The ``account.invoice.payment.method`` payments are recorded with: ERP_TRYTON_PAYMENT_METHOD (an id or
+        a name), or the only one there is."""
+        configured = str(getattr(settings, "ERP_TRYTON_PAYMENT_METHOD", "") or "").strip()
+
+        def load() -> int:
+            if configured.isdigit():
+                domain = [("id", "=", int(configured))]
+            else:
+                domain = [("name", "=", configured)] if configured else []
+            found = self.client.search("account.invoice.payment.method", domain, limit=2, order=[("id", "ASC")])
+            if not found or (not configured and len(found) > 1):
+                raise ErpRejected(
+                    f"Tryton has no payment method {configured!r}." if configured
+                    else "Tryton has no single invoice payment method: set ERP_TRYTON_PAYMENT_METHOD."
+                )  # fmt: skip
+            return found[0]
+
+        return self._lookup(f"payment_method:{configured}", load)
+
+    def _payment_moves(self, invoice_id: int, reference: str) -> list[int]:
+        """Moves recorded against the invoice with this reference as their description (the pay wizard's)."""
+        return self.client.search(
+            "account.move",
+            [("origin", "=", f"account.invoice,{invoice_id}"), ("description", "=", reference)],
+            limit=1,
+            order=[("id", "ASC")],
+        )
+
+    def payment_recorded(self, invoice_erp_id: str, reference: str) -> bool:
+        return bool(self._payment_moves(_int_id(invoice_erp_id, "invoice"), reference.strip()))
+
+    def _wizard(self, session: int, data: dict, state: str, context: dict) -> dict:
+        """One step of the pay wizard, confirming the warnings an accountant would (e.g. a date in the past)."""
+        for _ in range(3):
+            try:
+                return self.client.call("wizard.account.invoice.pay.execute", session, data, state, context)
+            except TrytonWarning as warning:
+                logger.info("Tryton warned while recording a payment (confirmed): %s", warning)
+                self.client.model("res.user.warning", "skip", warning.name, False)
+        raise ErpError("Tryton kept warning while recording a payment.")
+
+    def record_payment(self, invoice_erp_id: str, amount: Decimal, date: dt.date, reference: str) -> ErpInvoice:
+        invoice_id = _int_id(invoice_erp_id, "invoice")
+        reference = reference.strip()
+        if not reference or amount <= 0:
+            raise ErpRejected("A payment needs a bank reference and an amount above zero.")
+        if self._payment_moves(invoice_id, reference):
+            return self.get_invoice(invoice_erp_id)  # recorded by an earlier delivery
+        current = self.get_invoice(invoice_erp_id)
+        if current.state != "posted" or current.amount_to_pay < amount:
+            raise ErpRejected(
+                f"Tryton invoice {current.number} is {current.state} with {current.amount_to_pay} to pay: "
+                f"a payment of {amount} would over-pay it."
+            )
+        context = {
+            **self.client.context,
+            "active_model": "account.invoice",
+            "active_id": invoice_id,
+            "active_ids": [invoice_id],
+        }
+        session, _start, _end = self.client.call("wizard.account.invoice.pay.create", context)
+        try:
+            view = self._wizard(session, {}, "start", context)["view"]
+            start = {key: value for key, value in view["defaults"].items() if not key.endswith(".")}
+            start.update(payment_method=self._payment_method(), date=date, amount=amount, description=reference)
+            result = self._wizard(session, {"start": start}, "choice", context)
+            if "view" in result:  # a remainder is left: keep it open as a partial payment
+                ask = {key: value for key, value in result["view"]["defaults"].items() if not key.endswith(".")}
+                ask["type"] = "partial"
+                self._wizard(session, {"start": start, "ask": ask}, "pay", context)
+        finally:
+            try:
+                self.client.call("wizard.account.invoice.pay.delete", session, context)
+            except ErpError:
+                logger.info("Could not delete Tryton wizard session %s.", session, exc_info=True)
+        return self.get_invoice(invoice_erp_id)
+
+    # -- clients and turnover -------------------------------------------------------------------------------
+
+    def client_relation_types(self) -> tuple[int, int]:
+        """The ids of the relation type from a client to its partner (ERP_TRYTON_CLIENT_RELATION, "Client of")
+        and of its reverse (ERP_TRYTON_CLIENT_RELATION_REVERSE, "Client"), created when missing."""
+        name = getattr(settings, "ERP_TRYTON_CLIENT_RELATION", CLIENT_RELATION_TYPE)
+        reverse_name = getattr(settings, "ERP_TRYTON_CLIENT_RELATION_REVERSE", CLIENT_RELATION_TYPE_REVERSE)
+
+        def load() -> tuple[int, int]:
+            model = "party.relation.type"
+            try:
+                found = self.client.search_read(
+                    model, [("name", "=", name)], ["reverse"], limit=1, order=[("id", "ASC")]
+                )
+            except TrytonRPCError as exc:
+                raise ErpError(f"Tryton cannot link clients ({exc}): activate the party_relationship module.") from exc
+            if found:
+                forward, reverse = found[0]["id"], _m2o(found[0]["reverse"])
+            else:
+                (forward,), reverse = self.client.create(model, [{"name": name}]), None
+            if reverse is None:
+                (reverse,) = self.client.create(model, [{"name": reverse_name, "reverse": forward}])
+                self.client.write(model, [forward], {"reverse": reverse})
+            return forward, reverse
+
+        return self._lookup(f"client_relation:{name}", load)
+
+    def _client_partners(self, client_ids: list[int]) -> dict[int, tuple[int, dt.datetime | None]]:
+        """Per client party: its partner party (the oldest "Client of" relation, whichever side it was entered
+        from) and when that relation last changed."""
+        forward, _reverse = self.client_relation_types()
+        rows = self.client.search_read(
+            "party.relation.all",
+            [("from_", "in", client_ids), ("type", "=", forward)],
+            ["from_", "to", "create_date", "write_date"],
+            order=[("id", "ASC")],
+        )
+        partners: dict[int, tuple[int, dt.datetime | None]] = {}
+        for row in rows:
+            partners.setdefault(_m2o(row["from_"]), (_m2o(row["to"]), row["write_date"] or row["create_date"]))
+        return partners
+
+    def _read_clients(self, party_ids: list[int]) -> list[ErpClient]:
+        """ErpClient for each party still linked to a partner, in the same order. `created` is the day the party
+        was created in Tryton; `changed_at` the latest change of the party and of its relation."""
+        if not party_ids:
+            return []
+        fields = ["name", "create_date", "last_modified_at"]
+        parties = {row["id"]: row for row in self.client.read("party.party", party_ids, fields)}
+        partners = self._client_partners(list(parties))
+        clients = []
+        for party_id in party_ids:
+            party = parties.get(party_id)
+            if party is None or party_id not in partners:
+                continue
+            partner_id, linked_at = partners[party_id]
+            created = party.get("create_date")
+            clients.append(
+                ErpClient(
+                    erp_id=str(party_id),
+                    partner_erp_id=str(partner_id),
+                    name=party["name"] or "",
+                    created=created.date() if created else None,
+                    changed_at=_latest([party["last_modified_at"], linked_at]),
+                )
+            )
+        return clients
+
+    def clients_changed(self, since: Cursor, limit: int) -> ChangePage[ErpClient]:
+        forward, _reverse = self.client_relation_types()
+        sources = [
+            ("party.party", "id", [("relations.type", "=", forward)], {}),
+            # Linking a party from its partner's side writes the partner, not the client: the relation's own times
+            # tell. party.relation.all shows each relation from both sides; from the client's it has type `forward`.
+            ("party.relation.all", "from_", [("type", "=", forward)], {}, "create_date"),
+            ("party.relation.all", "from_", [("type", "=", forward), ("write_date", "!=", None)], {}, "write_date"),
+        ]
+        page, has_more = self._changes(sources, since, limit)
+        items = self._read_clients([party_id for _, party_id in page])
+        return ChangePage(items=items, next_cursor=self._next_cursor(page, since), has_more=has_more)
+
+    def _all_rows(self, model: str, domain: list, fields: list[str]) -> Iterable[dict]:
+        """Every matching row, read MAX_PAGE at a time by id (memory stays bounded by the caller's totals)."""
+        last = 0
+        while True:
+            rows = self.client.search_read(
+                model, [*domain, ("id", ">", last)], fields, limit=MAX_PAGE, order=[("id", "ASC")]
+            )
+            yield from rows
+            if len(rows) < MAX_PAGE:
+                return
+            last = rows[-1]["id"]
+
+    def _turnover_totals(self, domain: list, keys: Iterable[tuple] | None = None) -> dict[tuple, Decimal]:
+        """Turnover per (client party, month, currency) of the counted invoices matching `domain`: the untaxed
+        amount of posted and paid customer invoices (credit notes are negative), by invoice date. With `keys`,
+        only those are summed, each starting from zero, so a month whose invoices went away reads 0."""
+        only = keys is not None
+        totals = dict.fromkeys(keys, Decimal(0)) if only else {}
+        counted = [("type", "=", "out"), ("state", "in", list(TURNOVER_STATES)), ("invoice_date", "!=", None)]
+        for row in self._all_rows("account.invoice", [*counted, *domain], TURNOVER_FIELDS):
+            key = (_m2o(row["party"]), row["invoice_date"].replace(day=1), _invoice_currency(row))
+            if only and key not in totals:
+                continue
+            totals[key] = totals.get(key, Decimal(0)) + _decimal(row.get("untaxed_amount"))
+        return totals
+
+    def turnover_changed(self, since: Cursor, limit: int) -> ChangePage[ErpTurnover]:
+        forward, _reverse = self.client_relation_types()
+        sources = [("account.invoice", "id", [("type", "=", "out"), ("party.relations.type", "=", forward)], {})]
+        page, has_more = self._changes(sources, since, limit)
+        rows = self.client.read("account.invoice", [invoice_id for _, invoice_id in page], TURNOVER_FIELDS)
+        # The (client, month, currency) totals the changed invoices belong to, each recomputed whole.
+        touched: dict[tuple, dt.datetime] = {}
+        for row in rows:
+            if row.get("invoice_date") and row.get("party"):
+                key = (_m2o(row["party"]), row["invoice_date"].replace(day=1), _invoice_currency(row))
+                touched[key] = max(filter(None, [touched.get(key), row["last_modified_at"]]))
+        by_month: dict[dt.date, set[int]] = {}
+        for party_id, month, _currency in touched:
+            by_month.setdefault(month, set()).add(party_id)
+        totals: dict[tuple, Decimal] = {}
+        months = sorted(by_month)
+        for start in range(0, len(months), TURNOVER_MONTHS_PER_CALL):
+            clauses = [
+                [
+                    ("party", "in", sorted(by_month[month])),
+                    ("invoice_date", ">=", month),
+                    ("invoice_date", "<", _next_month(month)),
+                ]
+                for month in months[start : start + TURNOVER_MONTHS_PER_CALL]
+            ]
+            chunk = set(months[start : start + TURNOVER_MONTHS_PER_CALL])
+            totals.update(self._turnover_totals([["OR", *clauses]], [key for key in touched if key[1] in chunk]))
+        items = [
+            ErpTurnover(str(party_id), month, currency, totals[(party_id, month, currency)], changed_at=_aware(when))
+            for (party_id, month, currency), when in sorted(touched.items(), key=lambda item: (item[1], item[0]))
+        ]
+        return ChangePage(items=items, next_cursor=self._next_cursor(page, since), has_more=has_more)
+
+    def client_turnover(self, client_erp_ids: list[str]) -> list[ErpTurnover]:
+        party_ids = sorted({_int_id(erp_id, "party") for erp_id in client_erp_ids})
+        items = []
+        for start in range(0, len(party_ids), MAX_PAGE):
+            totals = self._turnover_totals([("party", "in", party_ids[start : start + MAX_PAGE])])
+            items.extend(
+                ErpTurnover(str(party_id), month, currency, amount)
+                for (party_id, month, currency), amount in sorted(totals.items())
+            )
+        return items

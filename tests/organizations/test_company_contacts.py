@@ -1,0 +1,146 @@
+"""The company page's contact persons: every member reads them, org admins add and change them, and each
+change is logged and queued for the ERP."""
+
+import pytest
+from django.test import Client
+
+from integrations.erp.models import CompanyContact, OutboxMessage
+from partner_area.audit.models import AuditLogEntry
+from partner_area.organizations.models import Membership, Role
+from tests.erp_engine.fake import STATE, FakeErp
+from tests.onboarding.helpers import make_company, make_member
+
+pytestmark = pytest.mark.django_db
+
+COMPANY_URL = "/en/partner/company/"
+NEW_URL = "/en/partner/company/contacts/new/"
+
+
+def edit_url(contact: CompanyContact) -> str:
+    return f"/en/partner/company/contacts/{contact.pk}/"
+
+
+@pytest.fixture(autouse=True)
+def erp(settings):
+    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+    STATE["erp"] = FakeErp()
+
+
+@pytest.fixture
+def company():
+    return make_company(erp_id="P-1")
+
+
+@pytest.fixture
+def admin(company) -> Membership:
+    return make_member(company, role=Role.ADMIN)
+
+
+def client_for(membership: Membership) -> Client:
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+def test_org_admin_adds_a_contact_person_and_it_is_queued_for_the_erp(admin, company):
+    client = client_for(admin)
+    response = client.post(NEW_URL, {"name": "Ilze Ozola", "email": "Ilze@Partner.lv", "phone": "+371 20000001"})
+    assert response.status_code == 302 and response["Location"] == COMPANY_URL
+    contact = CompanyContact.objects.for_company(company).get()
+    assert (contact.name, contact.email, contact.phone) == ("Ilze Ozola", "ilze@partner.lv", "+371 20000001")
+    message = OutboxMessage.objects.get()
+    assert (message.operation, message.entity_id, message.status) == ("contact.upsert", str(contact.pk), "pending")
+    entry = AuditLogEntry.objects.get(action="company.contact_added")
+    assert (entry.actor, entry.company, entry.target_id) == (admin.user, company, str(contact.pk))
+    page = client.get(COMPANY_URL).content.decode()
+    assert "Ilze Ozola" in page and "ilze@partner.lv" in page and "is saved" in page
+
+
+def test_org_admin_changes_a_contact_person(admin, company):
+    contact = CompanyContact.unscoped.create(company=company, name="Jānis", email="janis@partner.lv")
+    client = client_for(admin)
+    assert 'value="janis@partner.lv"' in client.get(edit_url(contact)).content.decode()
+    response = client.post(edit_url(contact), {"name": "Jānis Bērziņš", "email": "janis@partner.lv", "phone": ""})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.name == "Jānis Bērziņš"
+    assert OutboxMessage.objects.get().entity_id == str(contact.pk)
+    entry = AuditLogEntry.objects.get(action="company.contact_changed")
+    assert entry.details["before"]["name"] == "Jānis" and entry.details["after"]["name"] == "Jānis Bērziņš"
+
+
+def test_saving_a_contact_unchanged_queues_and_logs_nothing(admin, company):
+    contact = CompanyContact.unscoped.create(company=company, name="Anna", email="anna@partner.lv")
+    client_for(admin).post(edit_url(contact), {"name": "Anna", "email": "anna@partner.lv", "phone": ""})
+    assert not OutboxMessage.objects.exists() and not AuditLogEntry.objects.exists()
+
+
+def test_an_invalid_e_mail_is_shown_beside_the_field_and_nothing_is_saved(admin, company):
+    response = client_for(admin).post(NEW_URL, {"name": "Ilze", "email": "not-an-address", "phone": "call me"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_email_error"' in page and "Enter a valid email address." in page
+    assert 'id="id_phone_error"' in page
+    assert 'value="Ilze"' in page  # what they typed stays
+    assert not CompanyContact.objects.for_company(company).exists() and not OutboxMessage.objects.exists()
+
+
+def test_a_member_sees_the_contact_persons_but_cannot_change_them(company):
+    contact = CompanyContact.unscoped.create(company=company, name="Anna", email="anna@partner.lv")
+    member = make_member(company, role=Role.USER, sections=["invoices"])
+    client = client_for(member)
+    page = client.get(COMPANY_URL).content.decode()
+    assert "Anna" in page and "anna@partner.lv" in page
+    assert NEW_URL not in page and edit_url(contact) not in page and 'name="phone"' not in page
+    # The project's convention: a page a person may not use answers 404, like a missing one.
+    assert client.get(NEW_URL).status_code == 404
+    assert client.post(NEW_URL, {"name": "Sneaky"}).status_code == 404
+    assert client.post(edit_url(contact), {"name": "Sneaky", "email": "", "phone": ""}).status_code == 404
+    assert client.post(COMPANY_URL, {"phone": "+371 1", "email": "x@y.lv"}).status_code == 404
+    contact.refresh_from_db()
+    assert contact.name == "Anna" and not OutboxMessage.objects.exists()
+
+
+def test_another_companys_contact_answers_404(admin):
+    foreign = CompanyContact.unscoped.create(company=make_company(), name="Theirs")
+    client = client_for(admin)
+    assert client.get(edit_url(foreign)).status_code == 404
+    assert client.post(edit_url(foreign), {"name": "Mine now", "email": "", "phone": ""}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.name == "Theirs"
+
+
+def test_without_an_erp_a_contact_is_saved_and_nothing_is_queued(admin, company, settings):
+    settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
+    unlinked = make_member(make_company(), role=Role.ADMIN)
+    assert client_for(unlinked).post(NEW_URL, {"name": "Ilze", "email": "", "phone": ""}).status_code == 302
+    assert CompanyContact.objects.for_company(unlinked.company).count() == 1
+    assert not OutboxMessage.objects.exists()
+
+
+def test_contact_posts_are_rate_limited(admin, company, settings):
+    settings.RATELIMIT_FORMS = "2/h"
+    client = client_for(admin)
+    for n in range(2):
+        assert client.post(NEW_URL, {"name": f"Person {n}", "email": "", "phone": ""}).status_code == 302
+    assert client.post(NEW_URL, {"name": "One too many", "email": "", "phone": ""}).status_code == 429
+    assert not CompanyContact.objects.for_company(company).filter(name="One too many").exists()
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.USER])
+def test_the_company_page_takes_the_same_few_queries_however_many_contacts(
+    company, role, django_assert_max_num_queries
+):
+    member = make_member(company, role=role)
+    client = client_for(member)
+    CompanyContact.unscoped.bulk_create(CompanyContact(company=company, name=f"Person {n}") for n in range(40))
+    with django_assert_max_num_queries(12):
+        response = client.get(COMPANY_URL)
+    assert response.content.decode().count("<strong>Person ") == 40
+
+
+def test_the_pages_are_in_latvian_too(admin, company):
+    CompanyContact.unscoped.create(company=company, name="Anna")
+    client = client_for(admin)
+    assert client.get("/lv/partner/company/").status_code == 200
+    assert client.get("/lv/partner/company/contacts/new/").status_code == 200

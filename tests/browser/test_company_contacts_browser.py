@@ -4,6 +4,7 @@ changes it; no sideways scrolling at 390 px. Screenshots at 390 and 1280 px."""
 import pytest
 from playwright.sync_api import expect
 
+from cms_pages.seed import public_site_seed
 from integrations.erp.models import CompanyContact
 from partner_area.organizations.models import Role
 from tests.factories import PASSWORD
@@ -16,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 @pytest.fixture
 def company_site(transactional_db, live_server):
+    public_site_seed()  # an earlier transactional test may have flushed the Wagtail site the pages need
     company = make_company(legal_name="Keyboard Partners SIA")
     admin = make_member(company, role=Role.ADMIN, first_name="Ilze", last_name="Kalniņa")
     CompanyContact.unscoped.create(

@@ -20,8 +20,8 @@ Mapping (portal → Tryton):
   the company by a ``party.relation`` of type "Contact person of" (reverse "Contact person"), created when
   missing (module party_relationship). Contacts are matched by e-mail among the company's contact persons.
   A person related to several companies is reported with the first (oldest) relation.
-- invoice ← ``account.invoice`` of type "out", all states (draft, validated, posted, paid, cancelled: a
-  cancelled invoice is reported with state "cancelled" so the portal can hide it; drafts have no number).
+- invoice ← ``account.invoice`` of type "out" once it has a number (posted, paid, cancelled after posting: a
+  cancelled invoice is reported with state "cancelled"); drafts and validated invoices are not read until posted.
   Due date = the earliest maturity date of the unreconciled lines to pay (of all lines to pay once paid).
   Lines ← ``account.invoice.line`` of type "line" (titles, comments and subtotals are left out).
 - client ← a ``party.party`` related to its partner's party by a ``party.relation`` of type "Client of" (reverse
@@ -45,6 +45,9 @@ its identifiers, addresses or contact mechanisms changes, so a company's (or con
 latest of the party's and those records' (inactive ones included). A party may be reported again in a later
 page when another of its records changed later; applying it twice is harmless. Deletions leave no trace.
 Relations have no usable change time over RPC: linking an existing person shows up when either party is saved.
+
+The class is split by subject: companies and contacts here, invoices and payments in ``invoices.py``, clients
+and turnover in ``clients.py``, shared conversions in ``values.py``.
 """
 
 from __future__ import annotations
@@ -54,7 +57,6 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -62,36 +64,35 @@ from django.conf import settings
 from integrations.erp.gateway import (
     ChangePage,
     Cursor,
-    ErpClient,
     ErpCompany,
     ErpCompanyData,
     ErpContact,
     ErpError,
-    ErpInvoice,
-    ErpInvoiceLine,
-    ErpRejected,
-    ErpTurnover,
 )
 
-from .client import DEFAULT_TIMEOUT, TrytonClient, TrytonRPCError, TrytonWarning
+from .client import DEFAULT_TIMEOUT, TrytonClient, TrytonRPCError
+from .clients import TrytonClients
+from .invoices import TrytonInvoices
+from .values import (
+    MAX_PAGE,
+    OTHER_VAT_TYPES,
+    aware,
+    int_id,
+    latest,
+    like_exact,
+    m2o,
+    naive_utc,
+    normalise_code,
+    portal_vat,
+    vat_identifier,
+)
 
 logger = logging.getLogger(__name__)
 
 RELATION_TYPE = "Contact person of"  # from the person to the company
 RELATION_TYPE_REVERSE = "Contact person"  # from the company to the person
-EU_VAT_PREFIXES = {
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT", "LU",
-    "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "XI",
-}  # fmt: skip
-OTHER_VAT_TYPES = {"GB": "gb_vat", "NO": "no_mva", "CH": "ch_vat"}
 PHONE_TYPES = ("phone", "mobile")
-MAX_PAGE = 1000
 RELATED_ROWS_PER_ID = 3  # change rows read per page id from a related model (identifiers, addresses, mechanisms)
-CLIENT_RELATION_TYPE = "Client of"  # from a client to its partner (ERP_TRYTON_CLIENT_RELATION)
-CLIENT_RELATION_TYPE_REVERSE = "Client"  # from a partner to its client (ERP_TRYTON_CLIENT_RELATION_REVERSE)
-TURNOVER_STATES = ("posted", "paid")  # the invoices that make turnover; drafts and cancelled ones do not
-TURNOVER_FIELDS = ["party", "invoice_date", "currency.code", "untaxed_amount", "last_modified_at"]
-TURNOVER_MONTHS_PER_CALL = 24
 
 # Per server and database: ids that never change (countries, relation types).
 _lookups: dict[tuple[str, str, str], Any] = {}
@@ -104,90 +105,7 @@ def forget_lookups() -> None:
         _lookups.clear()
 
 
-def normalise_code(value: str) -> str:
-    """No spaces, tabs or dashes, upper case: how the portal stores registration and VAT numbers."""
-    return "".join(ch for ch in (value or "") if ch not in " \t-.").upper()
-
-
-def _vat_identifier(vat: str, country: str) -> tuple[str, str] | None:
-    """(Tryton identifier type, code) for a portal VAT number, or None when there is none."""
-    code = normalise_code(vat)
-    if not code:
-        return None
-    if not code[:2].isalpha() and country:
-        prefix = "EL" if country.upper() == "GR" else country.upper()
-        code = prefix + code
-    prefix = code[:2]
-    if prefix in OTHER_VAT_TYPES:
-        return OTHER_VAT_TYPES[prefix], code
-    return "eu_vat", code
-
-
-def _portal_vat(identifier: dict | None) -> str:
-    if not identifier or not identifier.get("code"):
-        return ""
-    code = normalise_code(identifier["code"])
-    kind = identifier.get("type") or ""
-    if kind != "eu_vat" and "_" in kind and not code[:2].isalpha():
-        country = kind.split("_", 1)[0].upper()
-        code = ("EL" if country == "GR" else country) + code
-    return code
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-def _latest(times: Iterable[dt.datetime | None]) -> dt.datetime | None:
-    known = [t for t in times if t is not None]
-    return _aware(max(known)) if known else None
-
-
-def _naive_utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo is not None else value
-
-
-def _like_exact(value: str) -> str:
-    """A value for `ilike` that matches exactly, case-insensitively (wildcards escaped)."""
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _int_id(erp_id: str | int, what: str) -> int:
-    try:
-        value = int(erp_id)
-    except (TypeError, ValueError):
-        raise ErpError(f"{erp_id!r} is not a Tryton {what} id.") from None
-    if value <= 0:
-        raise ErpError(f"{erp_id!r} is not a Tryton {what} id.")
-    return value
-
-
-def _m2o(value: Any) -> int | None:
-    """A Many2One value as read over JSON-RPC (an id, or None)."""
-    if isinstance(value, list | tuple):
-        value = value[0] if value else None
-    return int(value) if value else None
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def _invoice_currency(row: dict) -> str:
-    return ((row.get("currency.") or {}).get("code") or "").upper()
-
-
-def _decimal(value: Any) -> Decimal:
-    if value is None:
-        return Decimal(0)
-    if isinstance(value, Decimal):
-        return value
-    return Decimal(str(value))
-
-
-class TrytonGateway:
+class TrytonGateway(TrytonInvoices, TrytonClients):
     """The portal's ERP port on Tryton. Cheap to instantiate; sessions and lookups are cached per process."""
 
     def __init__(
@@ -274,11 +192,11 @@ class TrytonGateway:
             return []
         identifiers = self.client.search_read(
             "party.identifier",
-            [("type", "=", None), ("code", "ilike", _like_exact(number)), ("party.active", "=", True)],
+            [("type", "=", None), ("code", "ilike", like_exact(number)), ("party.active", "=", True)],
             ["party"],
             order=[("party.id", "ASC")],
         )
-        return sorted({_m2o(row["party"]) for row in identifiers if row.get("party")})
+        return sorted({m2o(row["party"]) for row in identifiers if row.get("party")})
 
     def find_company(self, registration_number: str) -> ErpCompany | None:
         ids = self._company_ids_by_number(normalise_code(registration_number))
@@ -294,7 +212,7 @@ class TrytonGateway:
         if existing:
             return self._read_companies(existing[:1])[0]
         identifiers = [{"code": number}]
-        if vat := _vat_identifier(data.vat_number, data.country):
+        if vat := vat_identifier(data.vat_number, data.country):
             identifiers.append({"type": vat[0], "code": vat[1]})
         values: dict[str, Any] = {
             "name": data.legal_name.strip(),
@@ -328,7 +246,7 @@ class TrytonGateway:
         }
 
     def update_company(self, erp_id: str, data: ErpCompanyData) -> ErpCompany:
-        party_id = _int_id(erp_id, "party")
+        party_id = int_id(erp_id, "party")
         party = self._existing_party(party_id)
         identifiers = self._identifiers([party_id])
         values: dict[str, Any] = {}
@@ -343,11 +261,11 @@ class TrytonGateway:
                 ops.append(("create", [{"code": number}]))
             elif free[0]["code"] != number:
                 ops.append(("write", [free[0]["id"]], {"code": number}))
-        vat = _vat_identifier(data.vat_number, data.country)
+        vat = vat_identifier(data.vat_number, data.country)
         tax = [row for row in identifiers if row["type"] and row["type"] in {"eu_vat", *OTHER_VAT_TYPES.values()}]
         if vat and not tax:
             ops.append(("create", [{"type": vat[0], "code": vat[1]}]))
-        elif vat and (tax[0]["type"] != vat[0] or _portal_vat(tax[0]) != vat[1]):
+        elif vat and (tax[0]["type"] != vat[0] or portal_vat(tax[0]) != vat[1]):
             ops.append(("write", [tax[0]["id"]], {"type": vat[0], "code": vat[1]}))
         elif not vat and tax:
             ops.append(("delete", [tax[0]["id"]]))
@@ -411,7 +329,7 @@ class TrytonGateway:
         )
         result: dict[int, list[dict]] = {}
         for row in rows:
-            result.setdefault(_m2o(row["party"]), []).append(row)
+            result.setdefault(m2o(row["party"]), []).append(row)
         return result
 
     def _mechanisms(self, party_ids: list[int]) -> dict[int, list[dict]]:
@@ -422,7 +340,7 @@ class TrytonGateway:
         )
         result: dict[int, list[dict]] = {}
         for row in rows:
-            result.setdefault(_m2o(row["party"]), []).append(row)
+            result.setdefault(m2o(row["party"]), []).append(row)
         return result
 
     def _read_companies(self, party_ids: list[int]) -> list[ErpCompany]:
@@ -436,14 +354,14 @@ class TrytonGateway:
         times: dict[int, list[dt.datetime]] = {party_id: [row["last_modified_at"]] for party_id, row in parties.items()}
         numbers: dict[int, str] = {}
         for row in self._identifiers(ids):
-            times[_m2o(row["party"])].append(row["last_modified_at"])
+            times[m2o(row["party"])].append(row["last_modified_at"])
             if not row["type"]:
-                numbers.setdefault(_m2o(row["party"]), row["code"])
+                numbers.setdefault(m2o(row["party"]), row["code"])
         addresses = self._addresses(ids)
         mechanisms = self._mechanisms(ids)
         for rows in (*addresses.values(), *mechanisms.values()):
             for row in rows:
-                times[_m2o(row["party"])].append(row["last_modified_at"])
+                times[m2o(row["party"])].append(row["last_modified_at"])
         companies = []
         for party_id in party_ids:
             party = parties.get(party_id)
@@ -456,7 +374,7 @@ class TrytonGateway:
                 ErpCompany(
                     legal_name=party["name"] or "",
                     registration_number=normalise_code(numbers.get(party_id, "")),
-                    vat_number=_portal_vat(party.get("tax_identifier.")),
+                    vat_number=portal_vat(party.get("tax_identifier.")),
                     country=(country.get("code") or "").upper(),
                     address=(address.get("street") or "").strip(),
                     city=address.get("city") or "",
@@ -465,7 +383,7 @@ class TrytonGateway:
                     email=values["email"],
                     website=values["website"],
                     erp_id=str(party_id),
-                    changed_at=_latest(times[party_id]),
+                    changed_at=latest(times[party_id]),
                 )
             )
         return companies
@@ -487,7 +405,7 @@ class TrytonGateway:
     def _after(self, since: Cursor, field: str, time_field: str = "last_modified_at") -> list:
         if since.changed_at is None:
             return []
-        when = _naive_utc(since.changed_at)
+        when = naive_utc(since.changed_at)
         last_id = int(since.erp_id) if since.erp_id and since.erp_id.isdigit() else 0
         return [
             [
@@ -521,7 +439,7 @@ class TrytonGateway:
                 order=[(time_field, "ASC"), (order_field, "ASC")],
                 context=context,
             )
-            keys = [(row[time_field], _m2o(row[field]) if field != "id" else row["id"]) for row in rows]
+            keys = [(row[time_field], m2o(row[field]) if field != "id" else row["id"]) for row in rows]
             keys = [key for key in keys if key[0] is not None and key[1]]
             events.update(keys)
             if len(rows) >= fetch and keys:
@@ -542,7 +460,7 @@ class TrytonGateway:
         if not page:
             return since
         when, last_id = page[-1]
-        return Cursor(changed_at=_aware(when), erp_id=str(last_id))
+        return Cursor(changed_at=aware(when), erp_id=str(last_id))
 
     def companies_changed(self, since: Cursor, limit: int) -> ChangePage[ErpCompany]:
         is_company = [("identifiers.type", "=", None)]
@@ -569,7 +487,7 @@ class TrytonGateway:
         )
         result: dict[int, int] = {}
         for row in rows:
-            result.setdefault(_m2o(row["from_"]), _m2o(row["to"]))
+            result.setdefault(m2o(row["from_"]), m2o(row["to"]))
         return result
 
     def _read_contacts(self, person_ids: list[int]) -> list[ErpContact]:
@@ -594,7 +512,7 @@ class TrytonGateway:
                     email=values["email"],
                     phone=values["phone"],
                     erp_id=str(person_id),
-                    changed_at=_latest([party["last_modified_at"], *(row["last_modified_at"] for row in rows)]),
+                    changed_at=latest([party["last_modified_at"], *(row["last_modified_at"] for row in rows)]),
                 )
             )
         return contacts
@@ -602,25 +520,25 @@ class TrytonGateway:
     def _find_contact(self, company_id: int, contact: ErpContact) -> int | None:
         relation = self._relation_type()
         if contact.erp_id:
-            person_id = _int_id(contact.erp_id, "party")
+            person_id = int_id(contact.erp_id, "party")
             if self.client.search("party.party", [("id", "=", person_id)]):
                 return person_id
         people = self.client.search_read(
             "party.relation.all", [("to", "=", company_id), ("type", "=", relation)], ["from_"], order=[("id", "ASC")]
         )
-        person_ids = [_m2o(row["from_"]) for row in people]
+        person_ids = [m2o(row["from_"]) for row in people]
         if not person_ids:
             return None
         email = contact.email.strip()
         if email:
             found = self.client.search_read(
                 "party.contact_mechanism",
-                [("party", "in", person_ids), ("type", "=", "email"), ("value", "ilike", _like_exact(email))],
+                [("party", "in", person_ids), ("type", "=", "email"), ("value", "ilike", like_exact(email))],
                 ["party"],
                 order=[("party.id", "ASC")],
                 limit=1,
             )
-            return _m2o(found[0]["party"]) if found else None
+            return m2o(found[0]["party"]) if found else None
         found = self.client.search(
             "party.party",
             [("id", "in", person_ids), ("name", "=", contact.name.strip())],
@@ -630,7 +548,7 @@ class TrytonGateway:
         return found[0] if found else None
 
     def upsert_contact(self, contact: ErpContact) -> ErpContact:
-        company_id = _int_id(contact.company_erp_id, "party")
+        company_id = int_id(contact.company_erp_id, "party")
         self._existing_party(company_id)
         relation = self._relation_type()
         person_id = self._find_contact(company_id, contact)
@@ -672,314 +590,3 @@ class TrytonGateway:
         page, has_more = self._changes(sources, since, limit)
         items = self._read_contacts([person_id for _, person_id in page])
         return ChangePage(items=items, next_cursor=self._next_cursor(page, since), has_more=has_more)
-
-    # -- invoices -------------------------------------------------------------------------------------------
-
-    INVOICE_FIELDS = [
-        "number",
-        "invoice_date",
-        "currency.code",
-        "total_amount",
-        "amount_to_pay",
-        "state",
-        "party",
-        "type",
-        "last_modified_at",
-        "lines_to_pay",
-    ]
-
-    def _read_invoices(self, invoice_ids: list[int]) -> list[ErpInvoice]:
-        if not invoice_ids:
-            return []
-        rows = {row["id"]: row for row in self.client.read("account.invoice", invoice_ids, self.INVOICE_FIELDS)}
-        line_ids = sorted({line for row in rows.values() for line in row.get("lines_to_pay") or []})
-        lines = {
-            row["id"]: row
-            for row in (
-                self.client.read("account.move.line", line_ids, ["maturity_date", "reconciliation"]) if line_ids else []
-            )
-        }
-        invoices = []
-        for invoice_id in invoice_ids:
-            row = rows.get(invoice_id)
-            if row is None or row.get("type") != "out":
-                continue
-            to_pay = [lines[i] for i in row.get("lines_to_pay") or [] if i in lines and lines[i]["maturity_date"]]
-            # The earliest date still open; once everything is paid, the earliest date there was.
-            due_dates = [line["maturity_date"] for line in to_pay if not line["reconciliation"]] or [
-                line["maturity_date"] for line in to_pay
-            ]
-            invoices.append(
-                ErpInvoice(
-                    erp_id=str(invoice_id),
-                    company_erp_id=str(_m2o(row["party"]) or ""),
-                    number=row.get("number") or "",
-                    invoice_date=row.get("invoice_date"),
-                    due_date=min(due_dates) if due_dates else None,
-                    currency=((row.get("currency.") or {}).get("code") or "").upper(),
-                    total=_decimal(row.get("total_amount")),
-                    amount_to_pay=_decimal(row.get("amount_to_pay")),
-                    state=row.get("state") or "",
-                    changed_at=_aware(row.get("last_modified_at")),
-                )
-            )
-        return invoices
-
-    def invoices_changed(self, since: Cursor, limit: int) -> ChangePage[ErpInvoice]:
-        # Drafts and validated invoices have no number yet and are never shown; they come once posted.
-        sources = [("account.invoice", "id", [("type", "=", "out"), ("number", "!=", None)], {})]
-        page, has_more = self._changes(sources, since, limit)
-        items = self._read_invoices([invoice_id for _, invoice_id in page])
-        return ChangePage(items=items, next_cursor=self._next_cursor(page, since), has_more=has_more)
-
-    def get_invoice(self, erp_id: str) -> ErpInvoice:
-        invoice_id = _int_id(erp_id, "invoice")
-        if not self.client.search("account.invoice", [("id", "=", invoice_id), ("type", "=", "out")]):
-            raise ErpError(f"Tryton has no customer invoice {invoice_id}.")
-        (invoice,) = self._read_invoices([invoice_id])
-        rows = self.client.search_read(
-            "account.invoice.line",
-            [("invoice", "=", invoice_id), ("type", "=", "line")],
-            ["description", "quantity", "unit_price", "amount", "product.rec_name"],
-        )
-        lines = tuple(
-            ErpInvoiceLine(
-                description=(row.get("description") or (row.get("product.") or {}).get("rec_name") or "").strip(),
-                quantity=_decimal(row.get("quantity")),
-                unit_price=_decimal(row.get("unit_price")),
-                amount=_decimal(row.get("amount")),
-            )
-            for row in rows
-        )
-        return dataclasses.replace(invoice, lines=lines)
-
-    # -- payments -------------------------------------------------------------------------------------------
-
-    def _payment_method(self) -> int:
-        """The ``account.invoice.payment.method`` payments are recorded with: ERP_TRYTON_PAYMENT_METHOD (an id or
-        a name), or the only one there is."""
-        configured = str(getattr(settings, "ERP_TRYTON_PAYMENT_METHOD", "") or "").strip()
-
-        def load() -> int:
-            if configured.isdigit():
-                domain = [("id", "=", int(configured))]
-            else:
-                domain = [("name", "=", configured)] if configured else []
-            found = self.client.search("account.invoice.payment.method", domain, limit=2, order=[("id", "ASC")])
-            if not found or (not configured and len(found) > 1):
-                raise ErpRejected(
-                    f"Tryton has no payment method {configured!r}." if configured
-                    else "Tryton has no single invoice payment method: set ERP_TRYTON_PAYMENT_METHOD."
-                )  # fmt: skip
-            return found[0]
-
-        return self._lookup(f"payment_method:{configured}", load)
-
-    def _payment_moves(self, invoice_id: int, reference: str) -> list[int]:
-        """Moves recorded against the invoice with this reference as their description (the pay wizard's)."""
-        return self.client.search(
-            "account.move",
-            [("origin", "=", f"account.invoice,{invoice_id}"), ("description", "=", reference)],
-            limit=1,
-            order=[("id", "ASC")],
-        )
-
-    def payment_recorded(self, invoice_erp_id: str, reference: str) -> bool:
-        return bool(self._payment_moves(_int_id(invoice_erp_id, "invoice"), reference.strip()))
-
-    def _wizard(self, session: int, data: dict, state: str, context: dict) -> dict:
-        """One step of the pay wizard, confirming the warnings an accountant would (e.g. a date in the past)."""
-        for _ in range(3):
-            try:
-                return self.client.call("wizard.account.invoice.pay.execute", session, data, state, context)
-            except TrytonWarning as warning:
-                logger.info("Tryton warned while recording a payment (confirmed): %s", warning)
-                self.client.model("res.user.warning", "skip", warning.name, False)
-        raise ErpError("Tryton kept warning while recording a payment.")
-
-    def record_payment(self, invoice_erp_id: str, amount: Decimal, date: dt.date, reference: str) -> ErpInvoice:
-        invoice_id = _int_id(invoice_erp_id, "invoice")
-        reference = reference.strip()
-        if not reference or amount <= 0:
-            raise ErpRejected("A payment needs a bank reference and an amount above zero.")
-        if self._payment_moves(invoice_id, reference):
-            return self.get_invoice(invoice_erp_id)  # recorded by an earlier delivery
-        current = self.get_invoice(invoice_erp_id)
-        if current.state != "posted" or current.amount_to_pay < amount:
-            raise ErpRejected(
-                f"Tryton invoice {current.number} is {current.state} with {current.amount_to_pay} to pay: "
-                f"a payment of {amount} would over-pay it."
-            )
-        context = {
-            **self.client.context,
-            "active_model": "account.invoice",
-            "active_id": invoice_id,
-            "active_ids": [invoice_id],
-        }
-        session, _start, _end = self.client.call("wizard.account.invoice.pay.create", context)
-        try:
-            view = self._wizard(session, {}, "start", context)["view"]
-            start = {key: value for key, value in view["defaults"].items() if not key.endswith(".")}
-            start.update(payment_method=self._payment_method(), date=date, amount=amount, description=reference)
-            result = self._wizard(session, {"start": start}, "choice", context)
-            if "view" in result:  # a remainder is left: keep it open as a partial payment
-                ask = {key: value for key, value in result["view"]["defaults"].items() if not key.endswith(".")}
-                ask["type"] = "partial"
-                self._wizard(session, {"start": start, "ask": ask}, "pay", context)
-        finally:
-            try:
-                self.client.call("wizard.account.invoice.pay.delete", session, context)
-            except ErpError:
-                logger.info("Could not delete Tryton wizard session %s.", session, exc_info=True)
-        return self.get_invoice(invoice_erp_id)
-
-    # -- clients and turnover -------------------------------------------------------------------------------
-
-    def client_relation_types(self) -> tuple[int, int]:
-        """The ids of the relation type from a client to its partner (ERP_TRYTON_CLIENT_RELATION, "Client of")
-        and of its reverse (ERP_TRYTON_CLIENT_RELATION_REVERSE, "Client"), created when missing."""
-        name = getattr(settings, "ERP_TRYTON_CLIENT_RELATION", CLIENT_RELATION_TYPE)
-        reverse_name = getattr(settings, "ERP_TRYTON_CLIENT_RELATION_REVERSE", CLIENT_RELATION_TYPE_REVERSE)
-
-        def load() -> tuple[int, int]:
-            model = "party.relation.type"
-            try:
-                found = self.client.search_read(
-                    model, [("name", "=", name)], ["reverse"], limit=1, order=[("id", "ASC")]
-                )
-            except TrytonRPCError as exc:
-                raise ErpError(f"Tryton cannot link clients ({exc}): activate the party_relationship module.") from exc
-            if found:
-                forward, reverse = found[0]["id"], _m2o(found[0]["reverse"])
-            else:
-                (forward,), reverse = self.client.create(model, [{"name": name}]), None
-            if reverse is None:
-                (reverse,) = self.client.create(model, [{"name": reverse_name, "reverse": forward}])
-                self.client.write(model, [forward], {"reverse": reverse})
-            return forward, reverse
-
-        return self._lookup(f"client_relation:{name}", load)
-
-    def _client_partners(self, client_ids: list[int]) -> dict[int, tuple[int, dt.datetime | None]]:
-        """Per client party: its partner party (the oldest "Client of" relation, whichever side it was entered
-        from) and when that relation last changed."""
-        forward, _reverse = self.client_relation_types()
-        rows = self.client.search_read(
-            "party.relation.all",
-            [("from_", "in", client_ids), ("type", "=", forward)],
-            ["from_", "to", "create_date", "write_date"],
-            order=[("id", "ASC")],
-        )
-        partners: dict[int, tuple[int, dt.datetime | None]] = {}
-        for row in rows:
-            partners.setdefault(_m2o(row["from_"]), (_m2o(row["to"]), row["write_date"] or row["create_date"]))
-        return partners
-
-    def _read_clients(self, party_ids: list[int]) -> list[ErpClient]:
-        """ErpClient for each party still linked to a partner, in the same order. `created` is the day the party
-        was created in Tryton; `changed_at` the latest change of the party and of its relation."""
-        if not party_ids:
-            return []
-        fields = ["name", "create_date", "last_modified_at"]
-        parties = {row["id"]: row for row in self.client.read("party.party", party_ids, fields)}
-        partners = self._client_partners(list(parties))
-        clients = []
-        for party_id in party_ids:
-            party = parties.get(party_id)
-            if party is None or party_id not in partners:
-                continue
-            partner_id, linked_at = partners[party_id]
-            created = party.get("create_date")
-            clients.append(
-                ErpClient(
-                    erp_id=str(party_id),
-                    partner_erp_id=str(partner_id),
-                    name=party["name"] or "",
-                    created=created.date() if created else None,
-                    changed_at=_latest([party["last_modified_at"], linked_at]),
-                )
-            )
-        return clients
-
-    def clients_changed(self, since: Cursor, limit: int) -> ChangePage[ErpClient]:
-        forward, _reverse = self.client_relation_types()
-        sources = [
-            ("party.party", "id", [("relations.type", "=", forward)], {}),
-            # Linking a party from its partner's side writes the partner, not the client: the relation's own times
-            # tell. party.relation.all shows each relation from both sides; from the client's it has type `forward`.
-            ("party.relation.all", "from_", [("type", "=", forward)], {}, "create_date"),
-            ("party.relation.all", "from_", [("type", "=", forward), ("write_date", "!=", None)], {}, "write_date"),
-        ]
-        page, has_more = self._changes(sources, since, limit)
-        items = self._read_clients([party_id for _, party_id in page])
-        return ChangePage(items=items, next_cursor=self._next_cursor(page, since), has_more=has_more)
-
-    def _all_rows(self, model: str, domain: list, fields: list[str]) -> Iterable[dict]:
-        """Every matching row, read MAX_PAGE at a time by id (memory stays bounded by the caller's totals)."""
-        last = 0
-        while True:
-            rows = self.client.search_read(
-                model, [*domain, ("id", ">", last)], fields, limit=MAX_PAGE, order=[("id", "ASC")]
-            )
-            yield from rows
-            if len(rows) < MAX_PAGE:
-                return
-            last = rows[-1]["id"]
-
-    def _turnover_totals(self, domain: list, keys: Iterable[tuple] | None = None) -> dict[tuple, Decimal]:
-        """Turnover per (client party, month, currency) of the counted invoices matching `domain`: the untaxed
-        amount of posted and paid customer invoices (credit notes are negative), by invoice date. With `keys`,
-        only those are summed, each starting from zero, so a month whose invoices went away reads 0."""
-        only = keys is not None
-        totals = dict.fromkeys(keys, Decimal(0)) if only else {}
-        counted = [("type", "=", "out"), ("state", "in", list(TURNOVER_STATES)), ("invoice_date", "!=", None)]
-        for row in self._all_rows("account.invoice", [*counted, *domain], TURNOVER_FIELDS):
-            key = (_m2o(row["party"]), row["invoice_date"].replace(day=1), _invoice_currency(row))
-            if only and key not in totals:
-                continue
-            totals[key] = totals.get(key, Decimal(0)) + _decimal(row.get("untaxed_amount"))
-        return totals
-
-    def turnover_changed(self, since: Cursor, limit: int) -> ChangePage[ErpTurnover]:
-        forward, _reverse = self.client_relation_types()
-        sources = [("account.invoice", "id", [("type", "=", "out"), ("party.relations.type", "=", forward)], {})]
-        page, has_more = self._changes(sources, since, limit)
-        rows = self.client.read("account.invoice", [invoice_id for _, invoice_id in page], TURNOVER_FIELDS)
-        # The (client, month, currency) totals the changed invoices belong to, each recomputed whole.
-        touched: dict[tuple, dt.datetime] = {}
-        for row in rows:
-            if row.get("invoice_date") and row.get("party"):
-                key = (_m2o(row["party"]), row["invoice_date"].replace(day=1), _invoice_currency(row))
-                touched[key] = max(filter(None, [touched.get(key), row["last_modified_at"]]))
-        by_month: dict[dt.date, set[int]] = {}
-        for party_id, month, _currency in touched:
-            by_month.setdefault(month, set()).add(party_id)
-        totals: dict[tuple, Decimal] = {}
-        months = sorted(by_month)
-        for start in range(0, len(months), TURNOVER_MONTHS_PER_CALL):
-            clauses = [
-                [
-                    ("party", "in", sorted(by_month[month])),
-                    ("invoice_date", ">=", month),
-                    ("invoice_date", "<", _next_month(month)),
-                ]
-                for month in months[start : start + TURNOVER_MONTHS_PER_CALL]
-            ]
-            chunk = set(months[start : start + TURNOVER_MONTHS_PER_CALL])
-            totals.update(self._turnover_totals([["OR", *clauses]], [key for key in touched if key[1] in chunk]))
-        items = [
-            ErpTurnover(str(party_id), month, currency, totals[(party_id, month, currency)], changed_at=_aware(when))
-            for (party_id, month, currency), when in sorted(touched.items(), key=lambda item: (item[1], item[0]))
-        ]
-        return ChangePage(items=items, next_cursor=self._next_cursor(page, since), has_more=has_more)
-
-    def client_turnover(self, client_erp_ids: list[str]) -> list[ErpTurnover]:
-        party_ids = sorted({_int_id(erp_id, "party") for erp_id in client_erp_ids})
-        items = []
-        for start in range(0, len(party_ids), MAX_PAGE):
-            totals = self._turnover_totals([("party", "in", party_ids[start : start + MAX_PAGE])])
-            items.extend(
-                ErpTurnover(str(party_id), month, currency, amount)
-                for (party_id, month, currency), amount in sorted(totals.items())
-            )
-        return items

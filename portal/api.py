@@ -6,8 +6,12 @@ def only_portal_api_paths(endpoints):
 
 def exception_handler(exc, context):
     """DRF's handler, with every error shaped as JSON: {"detail": ..., "errors": {field: [messages]}}."""
+    from django_ratelimit.exceptions import Ratelimited
+    from rest_framework.exceptions import Throttled
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, Ratelimited):  # limit_posts on an API view: 429 like DRF's own throttles, not a 403
+        exc = Throttled()
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
         response.data = {"detail": "Invalid input.", "errors": response.data}

@@ -4,6 +4,7 @@ rejected records."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -68,10 +69,13 @@ class ErpSyncView(WagtailAdminTemplateMixin, TemplateView):
     def post(self, request):
         if not request.user.has_perm(CHANGE_PERMISSION):
             raise PermissionDenied
-        if message_id := request.POST.get("retry"):
+        message_id, conflict_id = request.POST.get("retry", ""), request.POST.get("resolve", "")
+        if not (message_id or conflict_id).isdigit():
+            raise Http404("No such delivery or conflict")
+        if message_id:
             outbox_retry(message=get_object_or_404(OutboxMessage, pk=message_id, status=OutboxStatus.FAILED))
             messages.success(request, _("The delivery will be tried again."))
-        elif conflict_id := request.POST.get("resolve"):
+        else:
             SyncConflict.objects.filter(pk=conflict_id, resolved_at__isnull=True).update(resolved_at=timezone.now())
             messages.success(request, _("The conflict is marked as reviewed."))
         return redirect(reverse("erp_sync"))

@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -62,6 +63,8 @@ class ZendeskSyncView(WagtailAdminTemplateMixin, TemplateView):
         if not request.user.has_perm(CHANGE_PERMISSION):
             raise PermissionDenied
         if message_id := request.POST.get("retry"):
+            if not message_id.isdigit():
+                raise Http404("No such delivery")
             outbox_retry(message=get_object_or_404(ZendeskOutboxMessage, pk=message_id, status=OutboxStatus.FAILED))
             messages.success(request, _("The delivery will be tried again."))
         return redirect(reverse("zendesk_sync"))

@@ -137,8 +137,8 @@ def _attachments_apply(support_request, comment, zendesk_comment) -> None:
 
 def attachment_fetch(*, zendesk_attachment_id: int, max_bytes: int, client=None) -> bytes:
     """The content of an agent's file, read from Zendesk with a timeout and a size limit."""
-    client = client or zendesk_client()
-    with zendesk_errors():
+    with zendesk_errors():  # an unconfigured account fails in zenpy's constructor: the same "not available now"
+        client = client or zendesk_client()
         attachment = client.attachments(id=int(zendesk_attachment_id))
         if int(getattr(attachment, "size", 0) or 0) > max_bytes:
             raise ZendeskRejected(f"The file is larger than {max_bytes} bytes.")

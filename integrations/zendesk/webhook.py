@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import time
 
 from django.conf import settings
@@ -32,9 +33,11 @@ def signature_for(timestamp: str, body: bytes, secret: str) -> str:
 def _timestamp_seconds(value: str) -> float | None:
     """Zendesk sends ISO 8601 (2026-11-23T14:00:00Z); Unix seconds are accepted too."""
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return seconds if math.isfinite(seconds) else None
     try:
         parsed = parse_datetime(value)
     except ValueError:

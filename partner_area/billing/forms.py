@@ -93,4 +93,4 @@ class PaymentNoticeForm(forms.Form):
         remittance = self.cleaned_data.get("remittance")
         if remittance:
             remittance_validate(remittance)
-        return remittance
+        return remittance or None  # a ticked "clear" box (ClearableFileInput) gives False: no file either

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from integrations.erp.outbox import outbox_enqueue
@@ -117,6 +118,14 @@ def payment_notice_report(
             ]
     if paid_on is None or paid_on > timezone.localdate():
         errors["paid_on"] = [ValidationError(_("The payment date cannot be in the future."), code="date_in_future")]
+    elif invoice.invoice_date and paid_on < invoice.invoice_date:
+        errors["paid_on"] = [
+            ValidationError(
+                _("The payment date cannot be before the invoice date (%(date)s).")
+                % {"date": date_format(invoice.invoice_date, "SHORT_DATE_FORMAT")},
+                code="date_before_invoice",
+            )
+        ]
     key = reference_key(reference)
     if not key:
         errors["reference"] = [ValidationError(_("Enter the bank reference of the payment."), code="required")]

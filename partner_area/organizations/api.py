@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partner_area.ratelimits import limit_posts
+from partner_area.ratelimits import limit_posts, posted_username
 
 from .access import IsActivePartner, membership_for
 from .models import Company
@@ -73,6 +73,6 @@ class CompanyView(APIView):
         return Response(CompanyOutput(company).data)
 
 
-@method_decorator(limit_posts("RATELIMIT_LOGIN", "ip", "post:username"), name="dispatch")
+@method_decorator(limit_posts("RATELIMIT_LOGIN", "ip", posted_username), name="dispatch")
 class TokenView(ObtainAuthToken):
     """Exchange e-mail (as `username`) and password for an API token."""

@@ -51,8 +51,11 @@ def test_every_page_has_seo_canonical_hreflang_and_opengraph(client, public_site
 
 def test_language_switcher_links_to_the_same_page_in_the_other_language(client, public_site):
     html = client.get("/en/benefits/").content.decode()
-    assert '<a href="/lv/prieksrocibas/" hreflang="lv" lang="lv">Latviešu</a>' in html
-    assert 'hreflang="en" lang="en" aria-current="true">English</a>' in html
+    # Each link shows the language's code on a desktop and its name (also the link's accessible name) on a phone.
+    lv = '<span class="lang-switch__code" aria-hidden="true">lv</span><span class="lang-switch__name">Latviešu</span>'
+    en = '<span class="lang-switch__code" aria-hidden="true">en</span><span class="lang-switch__name">English</span>'
+    assert f'<a href="/lv/prieksrocibas/" hreflang="lv" lang="lv">{lv}</a>' in html
+    assert f'hreflang="en" lang="en" aria-current="true">{en}</a>' in html
 
 
 def test_main_navigation_comes_from_pages_shown_in_menus(client, public_site):

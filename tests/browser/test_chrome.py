@@ -1,0 +1,141 @@
+"""The shared header on a desktop and on the smallest phone, in English and Latvian (whose labels are longer):
+one row at 1280 px; at 360 px the Menu button stays on the brand's row, nothing scrolls sideways, and the menu
+opens and closes from the keyboard. On a sub-page the partner menu marks its section."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cms_pages.seed import public_site_seed
+from partner_area.organizations.models import Role
+from tests.factories import PASSWORD
+from tests.onboarding.helpers import make_company, make_member
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+ALL_SECTIONS = ["dashboard", "invoices", "support", "materials"]
+
+# The header's height and the box of each thing shown on its bar (hidden ones, such as the folded menu, skipped).
+HEADER_LAYOUT = """() => {
+  const header = document.querySelector('.site-header');
+  const selector = '.brand, .nav-toggle, .main-menu li, .lang-switch li, .site-nav__tools > a, .account-menu summary';
+  const boxes = [...header.querySelectorAll(selector)]
+    .filter((el) => el.getClientRects().length > 0)
+    .map((el) => { const r = el.getBoundingClientRect(); return {name: el.className || el.textContent.trim(),
+      top: r.top, bottom: r.bottom, left: r.left, right: r.right}; });
+  return {height: header.getBoundingClientRect().height, boxes};
+}"""
+
+
+@pytest.fixture
+def site(transactional_db, live_server, settings):
+    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+    public_site_seed()
+    return live_server.url
+
+
+@pytest.fixture
+def org_admin(transactional_db):
+    company = make_company(legal_name="Ziemeļu Izplatīšana SIA")
+    return make_member(company, role=Role.ADMIN, sections=ALL_SECTIONS, first_name="Anna")
+
+
+def _log_in(page, site, member):
+    page.goto(f"{site}/en/partner/account/login/")
+    page.locator("#id_username").fill(member.user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(re.compile(r"/en/partner/$"))
+
+
+def _assert_one_row(page, label):
+    layout = page.evaluate(HEADER_LAYOUT)
+    boxes = layout["boxes"]
+    assert len(boxes) >= 4, (label, boxes)
+    # One row: the bar keeps its single-row height and every visible item shares the same band.
+    assert layout["height"] <= 66, (label, layout)
+    centres = [(b["top"] + b["bottom"]) / 2 for b in boxes]
+    assert max(centres) - min(centres) <= 8, (label, boxes)
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def small_phone(browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize(("lang", "log_in"), [("en", "Log in"), ("lv", "Pieteikties")])
+def test_public_header_is_one_row_at_desktop_width(site, desktop, lang, log_in):
+    desktop.goto(f"{site}/{lang}/")
+    expect(desktop.get_by_role("link", name=log_in, exact=True)).to_be_visible()
+    expect(desktop.locator(".nav-toggle")).to_be_hidden()
+    _assert_one_row(desktop, f"public {lang}")
+    # The language switch shows codes, but its links keep the languages' names.
+    expect(desktop.get_by_role("link", name="Latviešu")).to_be_visible()
+    expect(desktop.get_by_role("link", name="English")).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_partner_header_is_one_row_at_desktop_width(site, desktop, org_admin, lang):
+    _log_in(desktop, site, org_admin)
+    desktop.goto(f"{site}/{lang}/partner/support/new/")
+    _assert_one_row(desktop, f"partner {lang}")
+    nav = desktop.locator(".main-menu")
+    current = nav.locator('a[aria-current="page"]')
+    expect(current).to_have_count(1)
+    expect(current).to_have_attribute("href", f"/{lang}/partner/support/")
+    # The current section is visibly marked (a bar under it), the others are not.
+    assert current.evaluate("el => getComputedStyle(el).boxShadow") != "none"
+    assert nav.locator("a:not([aria-current])").first.evaluate("el => getComputedStyle(el).boxShadow") == "none"
+
+
+def _assert_menu_button_on_first_row(page, button_name):
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    menu = page.get_by_role("button", name=button_name)
+    expect(menu).to_be_visible()
+    brand, button = page.locator(".brand").bounding_box(), menu.bounding_box()
+    # Same row as the brand, inside the screen, and the header is one row high while the menu is closed.
+    assert button["y"] < brand["y"] + brand["height"] and brand["y"] < button["y"] + button["height"]
+    assert button["x"] + button["width"] <= 360
+    assert page.locator(".site-header").bounding_box()["height"] <= 66
+
+
+def test_latvian_header_fits_the_smallest_phone(site, small_phone, org_admin):
+    page = small_phone
+    page.goto(f"{site}/lv/")
+    _assert_menu_button_on_first_row(page, "Izvēlne")
+
+    # By keyboard: Tab past the skip link and the brand to the Menu button, open it, and Escape closes it.
+    menu = page.get_by_role("button", name="Izvēlne")
+    menu.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("link", name="Pieteikties", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="English")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+
+    _log_in(page, site, org_admin)
+    page.goto(f"{site}/lv/partner/company/contacts/new/")
+    _assert_menu_button_on_first_row(page, "Izvēlne")
+    page.get_by_role("button", name="Izvēlne").click()
+    current = page.get_by_role("navigation", name="Partneru zona").locator('a[aria-current="page"]')
+    expect(current).to_have_attribute("href", "/lv/partner/company/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.console_errors == []

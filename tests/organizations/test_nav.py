@@ -1,0 +1,86 @@
+"""The partner area's menu marks the section a page belongs to, on the section's own page and its sub-pages."""
+
+import re
+
+import pytest
+from django.test import Client, RequestFactory
+
+from partner_area.organizations.context_processors import partner_navigation
+from partner_area.organizations.models import Role
+from tests.onboarding.helpers import make_company, make_member
+
+pytestmark = pytest.mark.django_db
+
+ALL_SECTIONS = ["dashboard", "invoices", "support", "materials"]
+
+
+@pytest.fixture(autouse=True)
+def erp(settings):
+    from tests.erp_engine.fake import STATE, FakeErp
+
+    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+    STATE["erp"] = FakeErp()
+
+
+@pytest.fixture
+def admin():
+    return make_member(make_company(erp_id="P-1"), role=Role.ADMIN, sections=ALL_SECTIONS)
+
+
+def current_items(html: str) -> list[str]:
+    """The labels of the partner menu's links marked aria-current="page"."""
+    menu = re.search(r'<nav class="main-menu" aria-label="Partner area">(.*?)</nav>', html, re.S).group(1)
+    return re.findall(r'<a href="[^"]+" aria-current="page" class="is-active">([^<]+)</a>', menu)
+
+
+def current_for(membership, path: str) -> list[str]:
+    request = RequestFactory().get(path)
+    request.user = membership.user
+    return [item["key"] for item in partner_navigation(request)["partner_nav"] if item["current"]]
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("/en/partner/support/new/", "Support"),
+        ("/en/partner/company/contacts/new/", "Company"),
+        ("/en/partner/support/", "Support"),
+        ("/en/partner/", "Home"),
+    ],
+)
+def test_sub_page_marks_its_section_as_the_current_page(admin, path, label):
+    client = Client()
+    client.force_login(admin.user)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert current_items(response.content.decode()) == [label]
+
+
+def test_latvian_sub_page_marks_its_section(admin):
+    client = Client()
+    client.force_login(admin.user)
+    html = client.get("/lv/partner/support/new/").content.decode()
+    menu = re.search(r'<nav class="main-menu" aria-label="[^"]+">(.*?)</nav>', html, re.S).group(1)
+    assert menu.count('aria-current="page"') == 1
+    assert re.search(r'href="/lv/partner/support/" aria-current="page"', menu)
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("/en/partner/support/12/", "support"),
+        ("/en/partner/invoices/7/", "invoices"),
+        ("/en/partner/invoices/7/report-payment/", "invoices"),
+        ("/en/partner/company/contacts/3/", "company"),
+        ("/en/partner/announcements/5/", "announcements"),
+        ("/en/partner/dashboard/", "dashboard"),
+        ("/en/partner/members/7/", "members"),
+    ],
+)
+def test_exactly_one_item_is_current_on_a_sub_page(admin, path, key):
+    assert current_for(admin, path) == [key]
+
+
+def test_home_is_not_current_on_pages_outside_the_menu(admin):
+    # The account pages live under the area's root but belong to no menu item.
+    assert current_for(admin, "/en/partner/account/password/") == []

@@ -501,7 +501,7 @@ def test_the_payment_notice_rate_limit_is_per_token_user_not_shared_by_all_api_c
     token client in one bucket ("None"), so one company's reports would block every other company's."""
     from rest_framework.authtoken.models import Token
 
-    settings.RATELIMIT_FORMS = "2/h"
+    settings.RATELIMIT_PAYMENT_REPORTS = "2/h"
     today = timezone.localdate().isoformat()
 
     def api_client(membership, address):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from partner_area.audit.services import audit_record
+
 from .models import OutboxMessage, OutboxStatus, RejectedRecord, SyncConflict, SyncCursor, SyncEntity
 from .outbox import outbox_retry
 
@@ -73,9 +75,18 @@ class ErpSyncView(WagtailAdminTemplateMixin, TemplateView):
         if not (message_id or conflict_id).isdigit():
             raise Http404("No such delivery or conflict")
         if message_id:
-            outbox_retry(message=get_object_or_404(OutboxMessage, pk=message_id, status=OutboxStatus.FAILED))
+            message = get_object_or_404(OutboxMessage, pk=message_id, status=OutboxStatus.FAILED)
+            outbox_retry(message=message)
+            audit_record(
+                request=request, action="erp.outbox_retry", target=message, details={"error": message.last_error[:500]}
+            )
             messages.success(request, _("The delivery will be tried again."))
         else:
-            SyncConflict.objects.filter(pk=conflict_id, resolved_at__isnull=True).update(resolved_at=timezone.now())
+            conflict = get_object_or_404(SyncConflict, pk=conflict_id, resolved_at__isnull=True)
+            conflict.resolved_at = timezone.now()
+            conflict.save(update_fields=["resolved_at"])
+            audit_record(
+                request=request, action="erp.conflict_reviewed", target=conflict, details={"field": conflict.field}
+            )
             messages.success(request, _("The conflict is marked as reviewed."))
         return redirect(reverse("erp_sync"))

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from partner_area.audit.services import audit_record
+
 from .client import zendesk_is_configured
 from .models import OutboxStatus, ZendeskCursor, ZendeskOutboxMessage
 from .outbox import outbox_retry
@@ -65,6 +67,13 @@ class ZendeskSyncView(WagtailAdminTemplateMixin, TemplateView):
         if message_id := request.POST.get("retry"):
             if not message_id.isdigit():
                 raise Http404("No such delivery")
-            outbox_retry(message=get_object_or_404(ZendeskOutboxMessage, pk=message_id, status=OutboxStatus.FAILED))
+            message = get_object_or_404(ZendeskOutboxMessage, pk=message_id, status=OutboxStatus.FAILED)
+            outbox_retry(message=message)
+            audit_record(
+                request=request,
+                action="zendesk.outbox_retry",
+                target=message,
+                details={"error": message.last_error[:500]},
+            )
             messages.success(request, _("The delivery will be tried again."))
         return redirect(reverse("zendesk_sync"))

@@ -181,7 +181,7 @@ class PaymentNoticeOutput(serializers.ModelSerializer):
 
 # On post, not dispatch: a token client's user is known only once DRF has authenticated the request (before it,
 # every token client would share the anonymous user's bucket).
-@method_decorator(limit_posts("RATELIMIT_FORMS", "ip", "user"), name="post")
+@method_decorator(limit_posts("RATELIMIT_PAYMENT_REPORTS", "ip", "user"), name="post")
 class PaymentNoticeListView(APIView):
     """Payments reported on one invoice (GET), and reporting one (POST; JSON, or multipart with a file).
     Refused with 400: more than the balance (minus what is already reported), a future date, a bank reference

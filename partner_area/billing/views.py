@@ -124,7 +124,7 @@ def invoice_detail(request, invoice_id: int):
 
 @require_http_methods(["GET", "POST"])
 @partner_required(section=Section.INVOICES)
-@limit_posts("RATELIMIT_FORMS", "ip", "user")
+@limit_posts("RATELIMIT_PAYMENT_REPORTS", "ip", "user")
 def invoice_payment_report(request, invoice_id: int):
     """The partner reports a payment of an unpaid or overdue invoice; finance staff confirm it."""
     invoice = invoice_get(company=request.membership.company, invoice_id=invoice_id)

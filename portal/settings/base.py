@@ -344,6 +344,8 @@ RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", default="20/10m")
 RATELIMIT_FORMS = env("RATELIMIT_FORMS", default="10/h")
 # Replies and solve/reopen in a support conversation: a lively exchange needs more than a new request does.
 RATELIMIT_SUPPORT_ACTIONS = env("RATELIMIT_SUPPORT_ACTIONS", default="60/h")
+# Payment reports: a finance person may report a month's worth of invoices in one sitting.
+RATELIMIT_PAYMENT_REPORTS = env("RATELIMIT_PAYMENT_REPORTS", default="60/h")
 RATELIMIT_VIEW = "portal.views.rate_limited"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429

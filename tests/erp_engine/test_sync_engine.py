@@ -12,6 +12,7 @@ from integrations.erp.models import CompanyContact, OutboxMessage, RejectedRecor
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_all, pull_entity
 from integrations.erp.webhook import signature_for
+from partner_area.audit.models import AuditLogEntry
 from partner_area.billing.models import Invoice
 from partner_area.organizations.models import Company, CompanyStatus, Role
 from partner_area.organizations.services import company_approve, company_update_contact_details
@@ -94,6 +95,8 @@ def test_after_repeated_failures_a_delivery_is_parked_for_staff_and_can_be_retri
     outbox_deliver_due()
     message.refresh_from_db()
     assert message.status == "delivered"
+    retry = AuditLogEntry.objects.get(action="erp.outbox_retry")
+    assert retry.target_id == str(message.pk) and "connection refused" in retry.details["error"]
 
 
 def test_changes_to_one_company_are_delivered_in_order(erp):

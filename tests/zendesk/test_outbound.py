@@ -10,6 +10,7 @@ from integrations.zendesk.models import OutboxStatus, ZendeskOutboxMessage
 from integrations.zendesk.outbox import outbox_deliver_due
 from integrations.zendesk.pull import zendesk_pull
 from integrations.zendesk.tasks import zendesk_deliver_outbox
+from partner_area.audit.models import AuditLogEntry
 from partner_area.organizations.models import Role
 from partner_area.support.models import Status, SupportComment, SupportRequest
 from partner_area.support.services import (
@@ -156,6 +157,7 @@ def test_a_refused_delivery_is_parked_as_failed_and_staff_can_retry_it(
     assert response.status_code == 302
     support_request.refresh_from_db()
     assert support_request.status == Status.SENT and len(zendesk.tickets) == 1
+    assert AuditLogEntry.objects.filter(action="zendesk.outbox_retry", target_id=str(message.pk)).exists()
 
 
 def test_a_reply_becomes_a_public_comment_by_that_user_with_its_files(

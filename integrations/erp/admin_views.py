@@ -2,17 +2,14 @@
 rejected records."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from integrations.staff_views import SyncStaffView, outbox_depth
 from partner_area.audit.services import audit_record
 
 from .models import OutboxMessage, OutboxStatus, RejectedRecord, SyncConflict, SyncCursor, SyncEntity
@@ -33,55 +30,38 @@ def erp_sync_overview() -> dict:
         entities.append(
             {"label": label, "cursor": cursor, "last_success_at": last, "lag": (now - last) if last else None}
         )
-    depth = dict(
-        OutboxMessage.objects.exclude(status=OutboxStatus.DELIVERED)
-        .values_list("status")
-        .annotate(count=Count("id"))
-        .values_list("status", "count")
-    )
     return {
         "entities": entities,
-        "pending": depth.get(OutboxStatus.PENDING, 0),
-        "failed_count": depth.get(OutboxStatus.FAILED, 0),
+        **outbox_depth(OutboxMessage, pending=OutboxStatus.PENDING, failed=OutboxStatus.FAILED),
         "failed": OutboxMessage.objects.filter(status=OutboxStatus.FAILED).order_by("-id")[:50],
         "conflicts": SyncConflict.objects.filter(resolved_at__isnull=True)[:50],
         "rejected": RejectedRecord.objects.all()[:20],
     }
 
 
-class ErpSyncView(WagtailAdminTemplateMixin, TemplateView):
+class ErpSyncView(SyncStaffView):
     template_name = "erp/sync_overview.html"
     page_title = gettext_lazy("ERP sync")
     header_icon = "resubmit"
+    view_permission = VIEW_PERMISSION
+    change_permission = CHANGE_PERMISSION
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(erp_sync_overview())
-        context["can_change"] = self.request.user.has_perm(CHANGE_PERMISSION)
-        return context
+    def overview(self) -> dict:
+        return erp_sync_overview()
 
     def post(self, request):
-        if not request.user.has_perm(CHANGE_PERMISSION):
-            raise PermissionDenied
         message_id, conflict_id = request.POST.get("retry", ""), request.POST.get("resolve", "")
-        if not (message_id or conflict_id).isdigit():
-            raise Http404("No such delivery or conflict")
-        if message_id:
-            message = get_object_or_404(OutboxMessage, pk=message_id, status=OutboxStatus.FAILED)
-            outbox_retry(message=message)
-            audit_record(
-                request=request, action="erp.outbox_retry", target=message, details={"error": message.last_error[:500]}
+        if message_id or not conflict_id:
+            self.retry_failed(
+                model=OutboxMessage,
+                message_id=message_id,
+                failed=OutboxStatus.FAILED,
+                retry=outbox_retry,
+                action="erp.outbox_retry",
             )
-            messages.success(request, _("The delivery will be tried again."))
         else:
+            if not conflict_id.isdigit():
+                raise Http404("No such conflict")
             conflict = get_object_or_404(SyncConflict, pk=conflict_id, resolved_at__isnull=True)
             conflict.resolved_at = timezone.now()
             conflict.save(update_fields=["resolved_at"])

@@ -398,9 +398,3 @@ def company_apply(erp: ErpCompany) -> Company | None:
     """Apply one ERP company to the portal company linked to it (by ERP id, else registration number), also
     one awaiting verification: staff link it on approval. Raises ValidationError for invalid data."""
     return _single(_companies_merge([erp], linking=True))
-
-
-@transaction.atomic
-def contact_apply(erp: ErpContact) -> CompanyContact | None:
-    """Apply one ERP contact (see contacts_apply_page). Raises ValidationError for invalid data."""
-    return _single(_contacts_merge([erp]))

@@ -6,38 +6,16 @@ from dataclasses import asdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.utils import timezone
 
 from .clients import clients_apply_page, turnover_apply_page
 from .companies import companies_apply_page, contacts_apply_page
 from .gateway import Cursor, ErpError, get_erp_gateway
-from .invoices import InvalidRecord, invoices_apply_page
+from .invoices import invoices_apply_page
 from .models import RejectedRecord, SyncCursor, SyncEntity
 
 logger = logging.getLogger(__name__)
-
-
-def _one_by_one(apply):
-    """A page applier from a per-record apply: each record in its own savepoint, so a bad one is rejected
-    and the rest of the page still applies. Returns (applied count, [(record, errors)])."""
-
-    def apply_page(records: list) -> tuple[int, list]:
-        applied, rejected = 0, []
-        for record in records:
-            try:
-                with transaction.atomic():
-                    apply(record)
-                applied += 1
-            except InvalidRecord as error:
-                rejected.append((record, error.errors))
-            except ValidationError as error:
-                rejected.append((record, error.message_dict if hasattr(error, "error_dict") else {"": error.messages}))
-        return applied, rejected
-
-    return apply_page
 
 
 # Per entity: the gateway method that lists changes, and how a page of them is applied.

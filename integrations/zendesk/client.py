@@ -45,7 +45,7 @@ def retry_after_seconds(value: str | None) -> int:
     try:
         return max(0, int(float(value)))
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        parsed = email.utils.parsedate_to_datetime(value)
         return max(0, int(parsed.timestamp() - time.time())) if parsed else DEFAULT_RETRY_AFTER
 
 

@@ -117,8 +117,7 @@ def ticket_apply(*, support_request: SupportRequest, ticket, comments, client) -
         _attachments_apply(support_request, comment, zendesk_comment)
         changed = True
     if changed:
-        support_request.updated_at = timezone.now()
-        support_request.save(update_fields=["status", "updated_at"])
+        support_request.save(update_fields=["status", "updated_at"])  # updated_at is auto_now
 
 
 def _attachments_apply(support_request, comment, zendesk_comment) -> None:

@@ -83,17 +83,22 @@ def _existing_ticket_id(client, support_request: SupportRequest) -> int | None:
     return None
 
 
+def _ticket(support_request: SupportRequest, **fields) -> Ticket:
+    """A ticket for this request: subject, external id, priority and the portal's tags."""
+    return Ticket(
+        subject=support_request.subject,
+        external_id=ticket_external_id(support_request),
+        priority=support_request.priority,
+        tags=["brello_portal", f"category_{support_request.category}", f"source_{support_request.source}"],
+        **fields,
+    )
+
+
 def _new_ticket(client, support_request: SupportRequest) -> int:
     organization_id, user_id = _people(client, support_request)
     first = support_request.comments.order_by("created_at", "pk").first()
     tokens = _upload_tokens(client, first.attachments.all() if first else ())
-    tags = ["brello_portal", f"category_{support_request.category}", f"source_{support_request.source}"]
-    ticket = Ticket(
-        subject=support_request.subject,
-        external_id=ticket_external_id(support_request),
-        priority=support_request.priority,
-        tags=tags,
-    )
+    ticket = _ticket(support_request)
     if user_id:
         ticket.requester_id = ticket.submitter_id = user_id
         ticket.organization_id = organization_id
@@ -180,13 +185,7 @@ def comment_create(message: ZendeskOutboxMessage, client) -> None:
 def _follow_up(client, support_request, closed_id: int, comment: Comment, organization_id, requester_id) -> None:
     """Zendesk closed the ticket before the partner's reply arrived (closed tickets take no comments): the reply
     opens a follow-up ticket linked to the closed one, and the request follows the new ticket from now on."""
-    ticket = Ticket(
-        subject=support_request.subject,
-        external_id=ticket_external_id(support_request),
-        priority=support_request.priority,
-        tags=["brello_portal", f"category_{support_request.category}", f"source_{support_request.source}"],
-        via_followup_source_id=closed_id,
-    )
+    ticket = _ticket(support_request, via_followup_source_id=closed_id)
     if support_request.requester_id:
         ticket.requester_id = requester_id
         ticket.submitter_id = comment.author_id

@@ -70,9 +70,9 @@ def remittance_validate(uploaded) -> tuple[str, str]:
     return safe_file_name(uploaded.name, extension=extension), kind.content_type
 
 
-def invoice_accepts_payment_notice(invoice: Invoice) -> bool:
-    """Unpaid or overdue: posted with something left to pay."""
-    return invoice.erp_state == ErpInvoiceState.POSTED and invoice.balance > 0
+def invoice_accepts_payment_notice(invoice: Invoice, *, reported: Decimal = Decimal("0")) -> bool:
+    """Unpaid or overdue: posted with something left to pay beyond the payments already `reported` (waiting)."""
+    return invoice.erp_state == ErpInvoiceState.POSTED and invoice.balance > reported
 
 
 def pending_notices_total(*, invoice: Invoice, exclude: PaymentNotice | None = None) -> Decimal:

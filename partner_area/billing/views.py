@@ -116,8 +116,9 @@ def invoice_detail(request, invoice_id: int):
             "paid": invoice.total - invoice.balance,
             "notices": notices,
             "payment_reported": any(notice.is_pending for notice in notices),
-            "can_report_payment": invoice_accepts_payment_notice(invoice)
-            and sum(notice.amount for notice in notices if notice.is_pending) < invoice.balance,
+            "can_report_payment": invoice_accepts_payment_notice(
+                invoice, reported=sum(notice.amount for notice in notices if notice.is_pending)
+            ),
         },
     )
 
@@ -129,7 +130,7 @@ def invoice_payment_report(request, invoice_id: int):
     """The partner reports a payment of an unpaid or overdue invoice; finance staff confirm it."""
     invoice = invoice_get(company=request.membership.company, invoice_id=invoice_id)
     reported = pending_notices_total(invoice=invoice)
-    open_invoice = invoice_accepts_payment_notice(invoice) and reported < invoice.balance
+    open_invoice = invoice_accepts_payment_notice(invoice, reported=reported)
     form = PaymentNoticeForm(request.POST or None, request.FILES or None, initial={"paid_on": timezone.localdate()})
     if request.method == "POST" and open_invoice and form.is_valid():
         try:

@@ -140,10 +140,10 @@ def attachments_store(
     return stored
 
 
-def support_attachment_open(*, attachment: SupportAttachment):
-    """The file for download, opened for reading. An agent's file is fetched from Zendesk the first time and kept
-    on private storage; its type is trusted only if its content is an allowed one. Raises
-    integrations.zendesk.client.ZendeskError when Zendesk cannot deliver it now."""
+def support_attachment_store(*, attachment: SupportAttachment) -> None:
+    """Make sure the file is on private storage: an agent's file is fetched from Zendesk the first time and kept;
+    its type is trusted only if its content is an allowed one. Raises integrations.zendesk.client.ZendeskError
+    when Zendesk cannot deliver it now."""
     if not attachment.file:
         from integrations.zendesk.inbound import attachment_fetch
 
@@ -157,4 +157,9 @@ def support_attachment_open(*, attachment: SupportAttachment):
         upload.seek(0)
         attachment.file.save(safe_file_name(attachment.filename, extension=extension), File(upload), save=False)
         attachment.save(update_fields=["file", "content_type", "size"])
+
+
+def support_attachment_open(*, attachment: SupportAttachment):
+    """The file, fetched from Zendesk when needed (see support_attachment_store), opened for reading."""
+    support_attachment_store(attachment=attachment)
     return attachment.file.open("rb")

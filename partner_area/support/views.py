@@ -17,7 +17,7 @@ from partner_area.organizations.access import partner_required
 from partner_area.organizations.models import Section
 from partner_area.ratelimits import limit_posts
 
-from .attachments import support_attachment_open
+from .attachments import support_attachment_store
 from .forms import QuickContactForm, ReplyForm, StatusFilterForm, SupportRequestForm, add_service_error
 from .http import full_redirect
 from .models import Source
@@ -168,7 +168,7 @@ def support_attachment(request, attachment_id: int):
             raise Http404("No file")
         try:
             # An agent's file: fetched from Zendesk the first time, checked and kept on private storage.
-            support_attachment_open(attachment=attachment).close()
+            support_attachment_store(attachment=attachment)
         except ZendeskError:
             messages.error(request, unavailable)
             return redirect("partner:support_detail", request_id=attachment.support_request_id)

@@ -118,10 +118,16 @@ class ErpTurnover:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where an incremental pull stopped: the last change time seen and, for ties, the last id."""
+    """Where an incremental pull stopped: the last change time seen and, for ties, the last id.
+
+    An empty cursor asks for everything. An adapter may answer that full read in its own order (by id, say,
+    which an ERP reads faster than by change time): its pages then return cursors with `snapshot_at`, the latest
+    change time when the read began, and an `erp_id` of the adapter's making (how far the read has got). The last
+    page returns the cursor of that latest change, so the next pull picks up whatever changed while it ran."""
 
     changed_at: datetime | None = None
     erp_id: str = ""
+    snapshot_at: datetime | None = None
 
 
 T = TypeVar("T")

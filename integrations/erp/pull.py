@@ -2,6 +2,8 @@
 
 import json
 import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -11,7 +13,7 @@ from django.utils import timezone
 
 from .clients import clients_apply_page, turnover_apply_page
 from .companies import companies_apply_page, contacts_apply_page
-from .gateway import Cursor, ErpError, get_erp_gateway
+from .gateway import ChangePage, Cursor, ErpError, get_erp_gateway
 from .invoices import invoices_apply_page
 from .models import RejectedRecord, SyncCursor, SyncEntity
 
@@ -38,6 +40,20 @@ def _reject(entity: str, record, errors: dict) -> None:
     logger.warning("Rejected %s %s from the ERP: %s", entity, getattr(record, "erp_id", "?"), errors)
 
 
+def _pages(fetch, since: Cursor, page_size: int, max_pages: int | None) -> Iterator[ChangePage]:
+    """The pages after `since`, up to `max_pages`. Each page is read from the ERP while the caller applies the one
+    before, so the ERP and the portal's database work at the same time (memory: two pages at most)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="erp-pull") as reader:
+        pending = reader.submit(fetch, since, page_size)
+        pages = 0
+        while pending is not None:
+            page = pending.result()
+            pages += 1
+            more = page.has_more and not (max_pages and pages >= max_pages)
+            pending = reader.submit(fetch, page.next_cursor, page_size) if more else None
+            yield page
+
+
 def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | None = None) -> int:
     """Read one entity's changes since its cursor and apply them; returns records applied. A record that
     fails validation is skipped and recorded; the rest of the page still applies."""
@@ -54,12 +70,10 @@ def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | N
         since = Cursor(cursor_row.changed_at - overlap, "")
     else:
         since = Cursor(cursor_row.changed_at, cursor_row.erp_id)
-    gateway = get_erp_gateway()
-    fetch = getattr(gateway, method_name)
-    applied = pages = 0
+    fetch = getattr(get_erp_gateway(), method_name)
+    applied = 0
     try:
-        while True:
-            page = fetch(since, page_size)
+        for page in _pages(fetch, since, page_size, max_pages):
             count, rejected = apply_page(page.items)
             applied += count
             for record, errors in rejected:
@@ -68,10 +82,6 @@ def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | N
                 cursor_row.changed_at is None or page.next_cursor.changed_at >= cursor_row.changed_at
             ):
                 cursor_row.changed_at, cursor_row.erp_id = page.next_cursor.changed_at, page.next_cursor.erp_id
-            since = page.next_cursor
-            pages += 1
-            if not page.has_more or (max_pages and pages >= max_pages):
-                break
     except ErpError as error:
         cursor_row.last_error = str(error)[:2000]
         cursor_row.records_applied += applied

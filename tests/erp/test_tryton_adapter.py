@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from integrations.erp.gateway import (
+    ChangePage,
     Cursor,
     ErpCompanyData,
     ErpContact,
@@ -225,6 +226,83 @@ def test_companies_changed_pages_across_a_shared_timestamp(tryton):
     assert pages >= 3
     assert {c.registration_number for c in items} == set(numbers)
     assert len({c.changed_at for c in items}) == 1
+
+
+def test_a_full_read_goes_by_id_and_the_next_pull_sees_what_changed_while_it_ran(tryton):
+    gateway = get_erp_gateway()
+    assert gateway.companies_changed(Cursor(), 10) == ChangePage(items=[], next_cursor=Cursor(), has_more=False)
+    ids = tryton.create_parties(
+        [{"name": f"Full {i}", "registration_number": number} for i, number in enumerate([REG_A, REG_B, REG_C])]
+    )
+    later = tryton.create_party("Full 3", registration_number=REG_D)
+
+    first = gateway.companies_changed(Cursor(), 2)
+    assert [c.erp_id for c in first.items] == [str(ids[0]), str(ids[1])] and first.has_more
+    assert first.next_cursor.changed_at is None and first.next_cursor.snapshot_at is not None
+    # Changed after its page was read, and a company created during the read: the next pull brings both.
+    tryton.rename_party(ids[0], "Full 0 renamed")
+    created = tryton.create_party("Full 4", registration_number=REG_E)
+    rest, _, cursor = drain(gateway.companies_changed, first.next_cursor, 2)
+    assert [c.erp_id for c in rest][:2] == [str(ids[2]), str(later)]
+    assert cursor.changed_at is not None and cursor.snapshot_at is None
+
+    after, _, cursor = drain(gateway.companies_changed, cursor, 10)
+    assert {(c.erp_id, c.legal_name) for c in after} >= {(str(ids[0]), "Full 0 renamed"), (str(created), "Full 4")}
+    assert gateway.companies_changed(cursor, 10).items == []
+
+
+def test_structured_and_plain_streets_read_as_tryton_shows_them(tryton):
+    gateway = get_erp_gateway()
+    plain, structured = (
+        gateway.create_company(company_data(REG_A, address="Brīvības iela 1")),
+        gateway.create_company(company_data(REG_B, address="")),
+    )
+    (address,) = tryton.search("party.address", [("party", "=", int(structured.erp_id))])
+    tryton.client.write("party.address", [address], {"street_name": "Elizabetes iela", "building_number": "21A"})
+    shown = tryton.read("party.address", [address], ["street"])[0]["street"]
+    assert "Elizabetes iela" in shown and "21A" in shown
+
+    found = {c.erp_id: c.address for c in drain(gateway.companies_changed, Cursor(), 10)[0]}
+    assert found == {plain.erp_id: "Brīvības iela 1", structured.erp_id: shown}
+
+
+def test_balances_and_totals_agree_with_trytons_own_figures(tryton):
+    """The adapter reads balances from the ledger lines rather than Tryton's slow amount_to_pay field: both say the
+    same for an open, a partly paid, a paid and a cancelled invoice, in the company's currency and in another."""
+    gateway = get_erp_gateway()
+    tryton.client.write("company.company", [tryton.meta["company"]], {"cancel_invoice_out": True})
+    party = int(gateway.create_company(company_data(REG_A)).erp_id)
+    usd = tryton.create_currency("USD", "1.1")
+    invoices = {
+        "open": tryton.create_invoice(party),
+        "partly paid": tryton.create_invoice(party, [("Licence", 2, "75.50")]),
+        "paid": tryton.create_invoice(party),
+        "cancelled": tryton.create_invoice(party),
+        "usd open": tryton.create_invoice(party, currency=usd),
+        "usd partly paid": tryton.create_invoice(party, [("Licence", 1, "300.00")], currency=usd),
+    }
+    tryton.pay_invoice(invoices["partly paid"], "50.00")
+    tryton.pay_invoice(invoices["usd partly paid"], "100.00")
+    tryton.pay_invoice(invoices["paid"])
+    tryton.cancel_invoice(invoices["cancelled"])
+
+    items, _, _ = drain(gateway.invoices_changed, Cursor(), 4)
+    seen = {invoice.erp_id: invoice for invoice in items}
+    expected = {
+        "open": ("posted", "121.00", "121.00"),
+        "partly paid": ("posted", "182.71", "132.71"),
+        "paid": ("paid", "121.00", "0"),
+        "cancelled": ("cancelled", "121.00", "0"),
+        "usd open": ("posted", "121.00", "121.00"),
+        "usd partly paid": ("posted", "363.00", "263.00"),
+    }
+    for label, invoice_id in invoices.items():
+        own = tryton.invoice(invoice_id)
+        ours = seen[str(invoice_id)]
+        assert (ours.state, ours.total, ours.amount_to_pay) == (own["state"], own["total_amount"], own["amount_to_pay"])
+        state, total, to_pay = expected[label]
+        assert (ours.state, ours.total, ours.amount_to_pay) == (state, Decimal(total), Decimal(to_pay)), label
+    assert seen[str(invoices["usd open"])].currency == "USD"
 
 
 def test_invoices_changed_reports_a_posted_invoice_and_its_payments(tryton):

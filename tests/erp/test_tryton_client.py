@@ -70,3 +70,13 @@ def test_a_closed_port_is_unavailable():
 def test_missing_configuration_is_an_error():
     with pytest.raises(ErpError, match="ERP_TRYTON_URL"):
         TrytonClient("", "erp", "admin", "x")
+
+
+def test_record_timestamps_read_as_utc_datetimes_to_the_microsecond():
+    from integrations.erp.tryton.values import from_timestamp
+
+    # PostgreSQL's EXTRACT(EPOCH) keeps microseconds; SQLite's float text keeps fifteen digits.
+    assert from_timestamp("1795450759.783847") == dt.datetime(2026, 11, 23, 16, 19, 19, 783847, tzinfo=dt.UTC)
+    assert from_timestamp("1795450759.78385") == dt.datetime(2026, 11, 23, 16, 19, 19, 783850, tzinfo=dt.UTC)
+    assert from_timestamp("1795450759") == dt.datetime(2026, 11, 23, 16, 19, 19, tzinfo=dt.UTC)
+    assert from_timestamp(None) is None and from_timestamp("not a time") is None

@@ -344,18 +344,21 @@ class TrytonServer:
         payment_term_date: dt.date | None = None,
         tax: bool = True,
         post: bool = True,
+        currency: int | None = None,
     ) -> int:
         """A customer invoice with (description, quantity, unit price) lines, 30-day payment term and 21 % VAT;
         posted unless post=False. A payment_term_date in the past makes it overdue (the invoice date stays
-        today, as numbering needs invoice dates in order)."""
+        today, as numbering needs invoice dates in order). `currency`: an id from create_currency (default EUR,
+        the company's)."""
         meta = self.meta
+        currency = currency or meta["currency"]
         lines = lines or [("Brello 360 licence", 1, "100.00")]
         values: dict[str, Any] = {
             "type": "out",
             "company": meta["company"],
             "party": party_id,
             "invoice_address": self._invoice_address(party_id),
-            "currency": meta["currency"],
+            "currency": currency,
             "journal": meta["journal_revenue"],
             "account": meta["account_receivable"],
             "payment_term": meta["payment_term"],
@@ -371,6 +374,7 @@ class TrytonServer:
                             "unit_price": Decimal(str(price)),
                             "account": meta["account_revenue"],
                             "taxes": [("add", [meta["tax"]])] if tax else [],
+                            "currency": currency,
                         }
                         for description, quantity, price in lines
                     ],
@@ -383,6 +387,17 @@ class TrytonServer:
         if post:
             self.post_invoice(invoice_id)
         return invoice_id
+
+    def create_currency(self, code: str, rate: Decimal | str) -> int:
+        """A currency with one rate (against the company's EUR) from the start of the fiscal year."""
+        start = dt.date.fromisoformat(self.meta["fiscalyear_start"])
+        values = {
+            "name": code,
+            "symbol": code,
+            "code": code,
+            "rates": [("create", [{"date": start, "rate": Decimal(str(rate))}])],
+        }
+        return self.client.create("currency.currency", [values])[0]
 
     def _skipping_warnings(self, method: str, *args: Any) -> Any:
         """Call, skipping the warnings an ERP user would confirm (e.g. a payment date in the past)."""

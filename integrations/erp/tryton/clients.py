@@ -107,9 +107,8 @@ class TrytonClients:
             ("party.relation.all", "from_", [("type", "=", forward)], {}, "create_date"),
             ("party.relation.all", "from_", [("type", "=", forward), ("write_date", "!=", None)], {}, "write_date"),
         ]
-        page, has_more = self._changes(sources, since, limit)
-        items = self._read_clients([party_id for _, party_id in page])
-        return ChangePage(items=items, next_cursor=self._next_cursor(page, since), has_more=has_more)
+        ids, cursor, has_more = self._changed_ids(sources, since, limit)
+        return ChangePage(items=self._read_clients(ids), next_cursor=cursor, has_more=has_more)
 
     def _all_rows(self, model: str, domain: list, fields: list[str]) -> Iterable[dict]:
         """Every matching row, read MAX_PAGE at a time by id (memory stays bounded by the caller's totals)."""
@@ -140,8 +139,8 @@ class TrytonClients:
     def turnover_changed(self, since: Cursor, limit: int) -> ChangePage[ErpTurnover]:
         forward, _reverse = self.client_relation_types()
         sources = [("account.invoice", "id", [("type", "=", "out"), ("party.relations.type", "=", forward)], {})]
-        page, has_more = self._changes(sources, since, limit)
-        rows = self.client.read("account.invoice", [invoice_id for _, invoice_id in page], TURNOVER_FIELDS)
+        ids, cursor, has_more = self._changed_ids(sources, since, limit)
+        rows = self.client.read("account.invoice", ids, TURNOVER_FIELDS)
         # The (client, month, currency) totals the changed invoices belong to, each recomputed whole.
         touched: dict[tuple, dt.datetime] = {}
         for row in rows:
@@ -168,7 +167,7 @@ class TrytonClients:
             ErpTurnover(str(party_id), month, currency, totals[(party_id, month, currency)], changed_at=aware(when))
             for (party_id, month, currency), when in sorted(touched.items(), key=lambda item: (item[1], item[0]))
         ]
-        return ChangePage(items=items, next_cursor=self._next_cursor(page, since), has_more=has_more)
+        return ChangePage(items=items, next_cursor=cursor, has_more=has_more)
 
     def client_turnover(self, client_erp_ids: list[str]) -> list[ErpTurnover]:
         party_ids = sorted({int_id(erp_id, "party") for erp_id in client_erp_ids})

@@ -20,6 +20,7 @@ EU_VAT_PREFIXES = {
 }  # fmt: skip
 OTHER_VAT_TYPES = {"GB": "gb_vat", "NO": "no_mva", "CH": "ch_vat"}
 MAX_PAGE = 1000
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def normalise_code(value: str) -> str:
@@ -56,6 +57,19 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def from_timestamp(value: Any) -> dt.datetime | None:
+    """A record's `_timestamp` as Tryton reads it (seconds since the epoch of COALESCE(write_date, create_date),
+    as text: the `last_modified_at` its own clients lock with) as an aware UTC datetime."""
+    if value in (None, ""):
+        return None
+    try:
+        seconds = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    whole = int(seconds)
+    return EPOCH + dt.timedelta(seconds=whole, microseconds=int((seconds - whole) * 1_000_000))
 
 
 def latest(times: Iterable[dt.datetime | None]) -> dt.datetime | None:

@@ -1,0 +1,102 @@
+"""How the adapter reads an invoice's balance from its ledger lines, and when it asks Tryton instead (no server:
+a recording stand-in for the JSON-RPC client answers the reads; the real-Tryton comparison is in
+test_tryton_adapter.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from integrations.erp.tryton import adapter
+from integrations.erp.tryton.adapter import TrytonGateway
+
+pytestmark = pytest.mark.erp
+
+EUR, USD = 1, 2
+
+
+class RecordingClient:
+    url, database = "http://ledger.invalid", "ledger"
+
+    def __init__(self, invoices: dict[int, dict], lines: dict[int, dict], computed: dict[int, dict]):
+        self.invoices, self.lines, self.computed = invoices, lines, computed
+        self.asked: list[tuple[str, list[int], list[str]]] = []
+
+    def read(self, model: str, ids: list[int], fields: list[str], *, context=None) -> list[dict]:
+        if not ids:
+            return []
+        self.asked.append((model, sorted(ids), fields))
+        if model == "company.company":
+            return [{"id": 1, "currency": EUR}]
+        if model == "account.move.line":
+            return [{"id": i, **self.lines[i]} for i in ids]
+        if fields == ["total_amount", "amount_to_pay"]:
+            return [{"id": i, **self.computed[i]} for i in ids]
+        return [{"id": i, **self.invoices[i]} for i in ids]
+
+
+def invoice(currency: int, lines_to_pay: list[int], payment_lines=(), state="posted", total="121.00") -> dict:
+    return {
+        "number": "INV", "invoice_date": None, "currency": currency, "currency.": {"code": "EUR"}, "company": 1,
+        "total_amount_cache": Decimal(total) if total else None, "state": state, "party": 7, "type": "out",
+        "last_modified_at": None, "lines_to_pay": lines_to_pay, "payment_lines": list(payment_lines),
+    }  # fmt: skip
+
+
+def line(debit="0", credit="0", *, second=None, amount_second=None, reconciled=False) -> dict:
+    return {
+        "maturity_date": None, "reconciliation": 99 if reconciled else None, "debit": Decimal(debit),
+        "credit": Decimal(credit), "second_currency": second,
+        "amount_second_currency": Decimal(amount_second) if amount_second else None,
+    }  # fmt: skip
+
+
+@pytest.fixture
+def gateway():
+    adapter.forget_lookups()
+    yield TrytonGateway(url="http://ledger.invalid", database="ledger", user="u", password="p")
+    adapter.forget_lookups()
+
+
+def test_balances_come_from_the_unreconciled_lines_without_asking_tryton(gateway):
+    gateway.client = RecordingClient(
+        invoices={
+            1: invoice(EUR, [11], payment_lines=[12]),  # 121 due, 50 paid
+            2: invoice(USD, [21]),  # foreign: the lines carry the invoice currency
+            3: invoice(EUR, [31], state="paid"),
+        },
+        lines={
+            11: line(debit="121.00"),
+            12: line(credit="50.00"),
+            21: line(debit="110.00", second=USD, amount_second="121.00"),
+            31: line(debit="121.00", reconciled=True),
+        },  # fmt: skip
+        computed={},
+    )
+    found = {i.erp_id: i.amount_to_pay for i in gateway._read_invoices([1, 2, 3])}
+    assert found == {"1": Decimal("71.00"), "2": Decimal("121.00"), "3": Decimal(0)}
+    asked = [model for model, _, _ in gateway.client.asked]
+    assert asked == ["account.invoice", "account.move.line", "company.company"]  # not amount_to_pay
+
+
+def test_tryton_is_asked_when_the_ledger_would_need_a_rate_or_the_total_is_not_cached(gateway):
+    gateway.client = RecordingClient(
+        invoices={
+            1: invoice(USD, [11]),  # a USD invoice with a line in the company's EUR only: needs Tryton's rate
+            2: invoice(EUR, [21], total=None),  # posted before totals were cached
+            3: invoice(EUR, [31]),
+        },
+        lines={11: line(debit="100.00"), 21: line(debit="60.50"), 31: line(debit="121.00")},
+        computed={
+            1: {"total_amount": Decimal("121.00"), "amount_to_pay": Decimal("109.00")},
+            2: {"total_amount": Decimal("60.50"), "amount_to_pay": Decimal("60.50")},
+        },
+    )
+    found = {i.erp_id: (i.total, i.amount_to_pay) for i in gateway._read_invoices([1, 2, 3])}
+    assert found == {
+        "1": (Decimal("121.00"), Decimal("109.00")),
+        "2": (Decimal("60.50"), Decimal("60.50")),
+        "3": (Decimal("121.00"), Decimal("121.00")),
+    }
+    assert ("account.invoice", [1, 2], ["total_amount", "amount_to_pay"]) in gateway.client.asked

@@ -1,5 +1,6 @@
-from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 
 from .access import can_use_portal, membership_for
 from .models import Section
@@ -30,10 +31,27 @@ def _mark_current(items: list[dict], *, path: str) -> None:
         item["current"] = item is best
 
 
+def _language_links(request) -> list[dict]:
+    """This page in each language, for the public header's language switch (it is not a CMS page)."""
+    current = get_language()
+    return [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": translate_url(request.path, code),
+            "current": code == current,
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+
+
 def partner_navigation(request) -> dict:
     """The partner area's navigation: only the sections this person may open."""
     if request.path_info.split("/")[2:3] != ["partner"]:
         return {}
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        # Logged-out visitors (log in, password reset, registration) get the public site's header.
+        return {"partner_membership": None, "partner_nav": [], "language_links": _language_links(request)}
     membership = membership_for(request)
     if not can_use_portal(membership):
         return {"partner_membership": membership, "partner_nav": []}

@@ -158,6 +158,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Riga"
 USE_I18N = True
 USE_TZ = True
+# British/European dates for English (Django's "en" is American); Latvian keeps Django's lv formats.
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "static"))

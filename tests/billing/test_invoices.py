@@ -145,6 +145,48 @@ def test_detail_shows_header_lines_and_a_print_button(admin_client, company):
     assert 'id="print-invoice"' in html and "nonce=" in html and "@media print" not in html
 
 
+def test_english_pages_show_day_first_dates_and_latvian_pages_their_own(admin_client, company):
+    invoice = InvoiceFactory(
+        company=company, number="INV-79", invoice_date=date(2026, 11, 23), due_date=date(2026, 12, 7)
+    )
+    for url in ("/en/partner/invoices/", f"/en/partner/invoices/{invoice.pk}/"):
+        page = text(admin_client.get(url))
+        assert "23/11/2026" in page and "07/12/2026" in page, url
+        assert "11/23/2026" not in page, url
+    assert "23.11.2026" in text(admin_client.get(f"/lv/partner/invoices/{invoice.pk}/"))
+    rows = list(
+        csv.reader(io.StringIO(admin_client.get("/en/partner/invoices/export.csv").content.decode("utf-8-sig")))
+    )
+    assert rows[1][1:3] == ["23/11/2026", "07/12/2026"]
+
+
+def test_the_english_date_filter_takes_iso_and_day_first_dates(admin_client, company):
+    InvoiceFactory(company=company, number="JAN", invoice_date=date(2024, 1, 31))
+    InvoiceFactory(company=company, number="FEB", invoice_date=date(2024, 2, 3))
+    for date_from, date_to in (("2024-02-01", "2024-02-29"), ("01/02/2024", "29.02.2024")):
+        response = admin_client.get("/en/partner/invoices/", {"date_from": date_from, "date_to": date_to})
+        assert numbers(response) == ["FEB"], (date_from, date_to)
+
+
+def test_invoice_lines_and_totals_are_labelled_cells_for_the_stacked_phone_layout(admin_client, company):
+    invoice = InvoiceFactory(company=company, number="INV-80", total=D("100"), balance=D("100"))
+    InvoiceLineFactory(invoice=invoice, description="Seats", quantity=D("2"), unit_price=D("50"), amount=D("100"))
+    html = admin_client.get(f"/en/partner/invoices/{invoice.pk}/").content.decode()
+    lines = re.search(r'<table class="[^"]*invoice-lines[^"]*">.*?</table>', html, re.S).group(0)
+    assert "dashboard-table--stacked" in lines
+    # The header row stays in the markup (screen readers), and every value carries its label for phones.
+    assert re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', lines) == [
+        "Description",
+        "Quantity",
+        "Unit price",
+        "Amount",
+    ]
+    assert re.findall(r'<td class="num" data-label="([^"]+)">', lines) == ["Quantity", "Unit price", "Amount"]
+    listing = admin_client.get("/en/partner/invoices/").content.decode()
+    totals = re.search(r'<div class="table-wrap invoice-totals">.*?</table>', listing, re.S).group(0)
+    assert re.findall(r'<td class="num" data-label="([^"]+)">', totals) == ["Invoices", "Total", "Balance"]
+
+
 def test_detail_without_lines_shows_the_header_only(admin_client, company):
     invoice = InvoiceFactory(company=company, number="INV-78")
     page = text(admin_client.get(f"/en/partner/invoices/{invoice.pk}/"))

@@ -153,6 +153,15 @@ def test_a_payment_date_in_the_future_is_refused(admin_client, invoice):
     assert not PaymentNotice.unscoped.exists()
 
 
+def test_an_english_payment_date_may_be_typed_day_first_and_shows_day_first(admin_client, invoice):
+    today = timezone.localdate()  # the invoice's date: no earlier payment date is accepted
+    response = admin_client.post(report_url(invoice), form_data(paid_on=today.strftime("%d/%m/%Y")))
+    assert response.status_code == 302
+    assert PaymentNotice.unscoped.get().paid_on == today
+    html = admin_client.get(f"/en/partner/invoices/{invoice.pk}/").content.decode()
+    assert f'data-label="Payment date">{today:%d/%m/%Y}</th>' in html
+
+
 def test_a_bank_reference_is_reported_once_until_staff_reject_it(admin_client, admin, company, invoice):
     other_invoice = InvoiceFactory(company=company)
     report(invoice, admin, reference="RF18 5390 0754", amount=D("10.00"))

@@ -89,6 +89,20 @@ def test_public_header_is_one_row_at_desktop_width(site, desktop, lang, log_in):
     expect(desktop.get_by_role("link", name="English")).to_be_visible()
 
 
+@pytest.mark.parametrize(("lang", "become"), [("en", "Become a partner"), ("lv", "Kļūt par partneri")])
+@pytest.mark.parametrize("path", ["account/login/", "account/password-reset/", "register/"])
+def test_logged_out_partner_pages_show_the_public_header(site, desktop, lang, become, path):
+    desktop.goto(f"{site}/{lang}/partner/{path}")
+    expect(desktop.get_by_role("link", name=become, exact=True)).to_be_visible()
+    expect(desktop.locator(".main-menu li").first).to_be_visible()  # the public site's menu
+    expect(desktop.locator(".main-menu a[href*='/partner/']")).to_have_count(0)
+    _assert_one_row(desktop, f"{path} {lang}")
+    # The language switch stays on this page.
+    other = "lv" if lang == "en" else "en"
+    name = "Latviešu" if other == "lv" else "English"
+    expect(desktop.get_by_role("link", name=name)).to_have_attribute("href", f"/{other}/partner/{path}")
+
+
 @pytest.mark.parametrize("lang", ["en", "lv"])
 def test_partner_header_is_one_row_at_desktop_width(site, desktop, org_admin, lang):
     _log_in(desktop, site, org_admin)

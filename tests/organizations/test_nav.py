@@ -84,3 +84,30 @@ def test_exactly_one_item_is_current_on_a_sub_page(admin, path, key):
 def test_home_is_not_current_on_pages_outside_the_menu(admin):
     # The account pages live under the area's root but belong to no menu item.
     assert current_for(admin, "/en/partner/account/password/") == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/partner/account/login/", "/en/partner/account/password-reset/", "/en/partner/register/"]
+)
+def test_a_logged_out_visitor_sees_the_public_header_not_the_partner_menu(client, path):
+    html = client.get(path).content.decode()
+    header = re.search(r'<header class="site-header">(.*?)</header>', html, re.S).group(1)
+    assert 'aria-label="Partner area"' not in header
+    assert "/partner/invoices/" not in header and "/partner/dashboard/" not in header
+    assert 'href="/en/partner/register/">Become a partner</a>' in header
+    assert 'href="/en/partner/account/login/">Log in</a>' in header
+    # The language switch keeps the visitor on the same page.
+    assert f'href="{path.replace("/en/", "/lv/", 1)}" hreflang="lv"' in header
+
+
+def test_the_latvian_login_page_has_the_public_header_in_latvian(client):
+    header = client.get("/lv/partner/account/login/").content.decode().split("</header>")[0]
+    assert "Kļūt par partneri" in header and 'aria-current="true"' in header
+    assert 'href="/en/partner/account/login/" hreflang="en"' in header
+
+
+def test_a_logged_in_partner_keeps_the_partner_header(admin):
+    client = Client()
+    client.force_login(admin.user)
+    header = client.get("/en/partner/account/password/").content.decode().split("</header>")[0]
+    assert 'aria-label="Partner area"' in header and "Become a partner" not in header

@@ -19,8 +19,8 @@ EUR, USD = 1, 2
 class RecordingClient:
     url, database = "http://ledger.invalid", "ledger"
 
-    def __init__(self, invoices: dict[int, dict], lines: dict[int, dict], computed: dict[int, dict]):
-        self.invoices, self.lines, self.computed = invoices, lines, computed
+    def __init__(self, invoices: dict[int, dict], computed: dict[int, dict]):
+        self.invoices, self.computed = invoices, computed
         self.asked: list[tuple[str, list[int], list[str]]] = []
 
     def read(self, model: str, ids: list[int], fields: list[str], *, context=None) -> list[dict]:
@@ -29,18 +29,22 @@ class RecordingClient:
         self.asked.append((model, sorted(ids), fields))
         if model == "company.company":
             return [{"id": 1, "currency": EUR}]
-        if model == "account.move.line":
-            return [{"id": i, **self.lines[i]} for i in ids]
         if fields == ["total_amount", "amount_to_pay"]:
             return [{"id": i, **self.computed[i]} for i in ids]
         return [{"id": i, **self.invoices[i]} for i in ids]
 
+    def search_read(self, model: str, domain: list, fields: list[str], **kwargs) -> list[dict]:
+        self.asked.append((model, [], fields))
+        assert model == "currency.currency"
+        return [{"id": EUR, "code": "EUR"}, {"id": USD, "code": "USD"}]
 
-def invoice(currency: int, lines_to_pay: list[int], payment_lines=(), state="posted", total="121.00") -> dict:
+
+def invoice(currency: int, lines_to_pay: list[dict], payment_lines=(), state="posted", total="121.00") -> dict:
+    """An invoice row as Tryton reads it with its ledger lines nested."""
     return {
-        "number": "INV", "invoice_date": None, "currency": currency, "currency.": {"code": "EUR"}, "company": 1,
+        "number": "INV", "invoice_date": None, "currency": currency, "company": 1,
         "total_amount_cache": Decimal(total) if total else None, "state": state, "party": 7, "type": "out",
-        "last_modified_at": None, "lines_to_pay": lines_to_pay, "payment_lines": list(payment_lines),
+        "_timestamp": "1795450759.783847", "lines_to_pay.": lines_to_pay, "payment_lines.": list(payment_lines),
     }  # fmt: skip
 
 
@@ -62,32 +66,25 @@ def gateway():
 def test_balances_come_from_the_unreconciled_lines_without_asking_tryton(gateway):
     gateway.client = RecordingClient(
         invoices={
-            1: invoice(EUR, [11], payment_lines=[12]),  # 121 due, 50 paid
-            2: invoice(USD, [21]),  # foreign: the lines carry the invoice currency
-            3: invoice(EUR, [31], state="paid"),
+            1: invoice(EUR, [line(debit="121.00")], payment_lines=[line(credit="50.00")]),  # 121 due, 50 paid
+            2: invoice(USD, [line(debit="110.00", second=USD, amount_second="121.00")]),  # in the invoice currency
+            3: invoice(EUR, [line(debit="121.00", reconciled=True)], state="paid"),
         },
-        lines={
-            11: line(debit="121.00"),
-            12: line(credit="50.00"),
-            21: line(debit="110.00", second=USD, amount_second="121.00"),
-            31: line(debit="121.00", reconciled=True),
-        },  # fmt: skip
         computed={},
     )
-    found = {i.erp_id: i.amount_to_pay for i in gateway._read_invoices([1, 2, 3])}
-    assert found == {"1": Decimal("71.00"), "2": Decimal("121.00"), "3": Decimal(0)}
+    found = {i.erp_id: (i.currency, i.amount_to_pay) for i in gateway._read_invoices([1, 2, 3])}
+    assert found == {"1": ("EUR", Decimal("71.00")), "2": ("USD", Decimal("121.00")), "3": ("EUR", Decimal(0))}
     asked = [model for model, _, _ in gateway.client.asked]
-    assert asked == ["account.invoice", "account.move.line", "company.company"]  # not amount_to_pay
+    assert asked == ["account.invoice", "company.company", "currency.currency"]  # not amount_to_pay
 
 
 def test_tryton_is_asked_when_the_ledger_would_need_a_rate_or_the_total_is_not_cached(gateway):
     gateway.client = RecordingClient(
         invoices={
-            1: invoice(USD, [11]),  # a USD invoice with a line in the company's EUR only: needs Tryton's rate
-            2: invoice(EUR, [21], total=None),  # posted before totals were cached
-            3: invoice(EUR, [31]),
+            1: invoice(USD, [line(debit="100.00")]),  # a USD invoice with a line in the company's EUR: needs a rate
+            2: invoice(EUR, [line(debit="60.50")], total=None),  # posted before totals were cached
+            3: invoice(EUR, [line(debit="121.00")]),
         },
-        lines={11: line(debit="100.00"), 21: line(debit="60.50"), 31: line(debit="121.00")},
         computed={
             1: {"total_amount": Decimal("121.00"), "amount_to_pay": Decimal("109.00")},
             2: {"total_amount": Decimal("60.50"), "amount_to_pay": Decimal("60.50")},

@@ -167,6 +167,10 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
             _lookups.setdefault(key, value)
             return _lookups[key]
 
+    def _forget(self, name: str) -> None:
+        with _lookups_lock:
+            _lookups.pop((self.client.url, self.client.database, name), None)
+
     def _country_id(self, code: str) -> int | None:
         code = (code or "").strip().upper()
         if not code:
@@ -178,8 +182,7 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
 
         countries = self._lookup("countries", load)
         if code not in countries:  # maybe added in Tryton since: look again once
-            with _lookups_lock:
-                _lookups.pop((self.client.url, self.client.database, "countries"), None)
+            self._forget("countries")
             countries = self._lookup("countries", load)
         if code not in countries:
             logger.warning("Tryton has no country %r; the address is saved without a country.", code)

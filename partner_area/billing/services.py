@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import HttpResponse
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,9 +18,9 @@ from django.utils.translation import gettext as _
 from integrations.erp.outbox import outbox_enqueue
 from partner_area.audit.services import audit_record
 from partner_area.materials.storage import private_file_response
-from partner_area.materials.validators import JPEG, PDF, PNG, safe_file_name, sniff
 from partner_area.organizations.emails import send_portal_email
 from partner_area.organizations.models import Membership, Role
+from partner_area.uploads import JPEG, PDF, PNG, check_upload, safe_file_name
 
 from .models import (
     LIVE_NOTICE_STATUSES,
@@ -35,7 +34,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 REMITTANCE_MAX_SIZE = 5 * 1024 * 1024
-REMITTANCE_KINDS = {"pdf": PDF, "png": PNG, "jpg": JPEG, "jpeg": JPEG}
+REMITTANCE_KINDS = (PDF, PNG, JPEG)
 PAY_OPERATION = "invoice.pay"
 
 
@@ -50,24 +49,15 @@ def reference_key(reference: str) -> str:
 
 def remittance_validate(uploaded) -> tuple[str, str]:
     """(safe file name, content type) of a remittance advice: a PDF, PNG or JPEG (by content) of at most 5 MB."""
-    if uploaded.size is not None and uploaded.size > REMITTANCE_MAX_SIZE:
-        raise ValidationError(
-            _("This file is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(REMITTANCE_MAX_SIZE)},
-            code="file_too_large",
-        )
-    if not uploaded.size:
-        raise ValidationError(_("The file is empty."), code="empty_file")
-    extension = (uploaded.name or "").rsplit(".", 1)[-1].lower() if "." in (uploaded.name or "") else ""
-    expected = REMITTANCE_KINDS.get(extension)
-    uploaded.seek(0)
-    kind = sniff(uploaded.read(16), uploaded)
-    uploaded.seek(0)
-    if expected is None or kind is None or kind.content_type != expected.content_type:
-        raise ValidationError(
-            _("Attach the remittance advice as a PDF, PNG or JPEG file."), code="remittance_type_not_allowed"
-        )
-    return safe_file_name(uploaded.name, extension=extension), kind.content_type
+    try:
+        checked = check_upload(uploaded, kinds=REMITTANCE_KINDS, max_bytes=REMITTANCE_MAX_SIZE)
+    except ValidationError as error:
+        if error.code in ("extension_not_allowed", "content_mismatch"):
+            raise ValidationError(
+                _("Attach the remittance advice as a PDF, PNG or JPEG file."), code="remittance_type_not_allowed"
+            ) from None
+        raise
+    return safe_file_name(uploaded.name, extension=checked.extension), checked.kind.content_type
 
 
 def invoice_accepts_payment_notice(invoice: Invoice, *, reported: Decimal = Decimal("0")) -> bool:

@@ -5,6 +5,7 @@ flow against a real Tryton is in tests/erp/test_payments_tryton.py."""
 import re
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +14,7 @@ from django.utils import timezone
 from integrations.erp.models import OutboxMessage
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.tasks import erp_deliver_outbox
+from partner_area import uploads
 from partner_area.audit.models import AuditLogEntry
 from partner_area.billing.models import PaymentNotice, PaymentNoticeStatus
 from partner_area.billing.services import payment_notice_confirm
@@ -202,6 +204,14 @@ def test_an_image_remittance_is_accepted(admin_client, invoice):
     upload = SimpleUploadedFile("scan.png", png_bytes(), content_type="image/png")
     assert admin_client.post(report_url(invoice), {**form_data(), "remittance": upload}).status_code == 302
     assert PaymentNotice.unscoped.get().remittance_type == "image/png"
+
+
+def test_the_remittance_file_is_sniffed_once_though_the_form_and_the_service_both_check_it(admin_client, invoice):
+    upload = SimpleUploadedFile("scan.pdf", pdf_bytes(), content_type="application/pdf")
+    with mock.patch.object(uploads, "sniff", wraps=uploads.sniff) as sniff:
+        response = admin_client.post(report_url(invoice), {**form_data(), "remittance": upload})
+    assert response.status_code == 302 and sniff.call_count == 1
+    assert PaymentNotice.unscoped.get().remittance.read().startswith(b"%PDF-")
 
 
 # The API ---------------------------------------------------------------------------------------------------

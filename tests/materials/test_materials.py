@@ -4,12 +4,14 @@ view with a log, 404 outside the audience, upload validation and thumbnails, and
 import io
 import zipfile
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from partner_area import uploads
 from partner_area.materials.models import Material, MaterialDownload, MaterialsVisit
 from partner_area.materials.selectors import materials_for, materials_grouped
 from partner_area.materials.validators import safe_file_name, validate_material_file
@@ -205,6 +207,24 @@ def test_an_editor_uploads_a_material_in_the_wagtail_admin(client):
     assert refused.status_code == 200
     assert "does not match" in refused.content.decode()
     assert not Material.objects.filter(title="Fake").exists()
+
+
+def test_an_uploaded_material_is_sniffed_once_though_the_form_and_the_service_both_check_it(client):
+    category = make_category()
+    client.force_login(StaffFactory())
+    data = {
+        "title": "Price list",
+        "file": SimpleUploadedFile("prices.pdf", pdf_bytes()),
+        "category": category.pk,
+        "language": "en",
+        "version_date": "2026-01-15",
+        "collection": Material._meta.get_field("collection").get_default(),
+        "audience_all": "on",
+    }
+    with mock.patch.object(uploads, "sniff", wraps=uploads.sniff) as sniff:
+        response = client.post("/admin/snippets/materials/material/add/", data)
+    assert response.status_code == 302 and sniff.call_count == 1
+    assert Material.objects.get(title="Price list").file_kind == "pdf"
 
 
 def test_an_empty_audience_is_refused_in_the_admin(client):

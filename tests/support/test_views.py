@@ -1,10 +1,13 @@
 """The Support section's pages as a partner uses them: opening a request with files, the conversation, replies,
 solving and reopening, downloads, and who may see what."""
 
+from unittest import mock
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from partner_area import uploads
 from partner_area.organizations.models import Role
 from partner_area.support.models import Source, Status, SupportAttachment, SupportComment, SupportRequest
 from partner_area.support.services import support_reply_add, support_request_create
@@ -71,6 +74,14 @@ def test_the_new_form_offers_several_files_with_the_limits_shown(client, user):
     assert 'type="file" name="attachments"' in page and " multiple" in page
     assert 'accept=".csv,.docx,.gif,.jpeg,.jpg,.pdf,.png,.txt,.webp,.xlsx"' in page
     assert "Up to 5 files of at most 10.0\xa0MB each. Allowed types: CSV, DOCX" in page
+
+
+def test_each_attachment_is_sniffed_once_though_the_form_and_the_service_both_check_it(client, user):
+    client.force_login(user.user)
+    with mock.patch.object(uploads, "sniff", wraps=uploads.sniff) as sniff:
+        response = client.post(NEW, _form(attachments=[pdf(), png()]))
+    assert response.status_code == 302 and sniff.call_count == 2
+    assert SupportAttachment.objects.filter(support_request__company=user.company).count() == 2
 
 
 def test_a_request_with_attachments_is_received_and_shows_its_files(client, user):

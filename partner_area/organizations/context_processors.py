@@ -32,13 +32,14 @@ def _mark_current(items: list[dict], *, path: str) -> None:
 
 
 def _language_links(request) -> list[dict]:
-    """This page in each language, for the public header's language switch (it is not a CMS page)."""
+    """This page in each language, for the public header's language switch (it is not a CMS page); the query
+    (e.g. where to go after logging in) is kept."""
     current = get_language()
     return [
         {
             "code": code,
             "name": get_language_info(code)["name_local"],
-            "url": translate_url(request.path, code),
+            "url": translate_url(request.path, code) + (f"?{request.GET.urlencode()}" if request.GET else ""),
             "current": code == current,
         }
         for code, _name in settings.LANGUAGES

@@ -22,6 +22,7 @@ SUB_PARTNERS_PER_PAGE = 20
 SUB_PARTNER_SORTS = ("name", "level", "direct", "indirect", "total", "change")
 DEFAULT_SUB_PARTNER_SORT = "-total"
 SORT_COLUMNS = {"name": "legal_name", "level": "depth"}  # the others are named like the sort key
+MONEY_SORTS = {"direct", "indirect", "total"}
 ZERO = Decimal("0")
 
 
@@ -90,6 +91,8 @@ def _order_by(sort: str) -> tuple[str, bool]:
     direction = "DESC" if sort.startswith("-") else "ASC"
     if key == "name":
         return f"legal_name {direction}, company_id ASC, currency ASC", True
+    if key in MONEY_SORTS:  # amounts in different currencies do not compare: one currency after the other
+        return f"currency ASC NULLS LAST, {key} {direction} NULLS LAST, company_id ASC", False
     return f"{SORT_COLUMNS.get(key, key)} {direction} NULLS LAST, company_id ASC, currency ASC", False
 
 

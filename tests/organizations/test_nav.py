@@ -111,3 +111,11 @@ def test_a_logged_in_partner_keeps_the_partner_header(admin):
     client.force_login(admin.user)
     header = client.get("/en/partner/account/password/").content.decode().split("</header>")[0]
     assert 'aria-label="Partner area"' in header and "Become a partner" not in header
+
+
+def test_the_language_switch_keeps_filters_and_where_to_go_after_logging_in(admin, client):
+    login = client.get("/en/partner/account/login/?next=/en/partner/invoices/").content.decode()
+    assert 'href="/lv/partner/account/login/?next=%2Fen%2Fpartner%2Finvoices%2F" hreflang="lv"' in login
+    client.force_login(admin.user)
+    header = client.get("/lv/partner/invoices/?status=overdue&q=%3Cb%3E").content.decode().split("</header>")[0]
+    assert 'href="/en/partner/invoices/?status=overdue&amp;q=%3Cb%3E" hreflang="en"' in header

@@ -104,8 +104,15 @@ def test_sub_partner_table_sorts_by_total_and_paginates_in_the_database(tree, se
     assert [(row.name, row.currency, row.total) for row in page.rows[:3]] == [
         ("Branch SIA", "EUR", D(1011)),
         ("Twig SIA", "EUR", D(11)),
-        ("Branch SIA", "USD", D(5)),
+        ("Leaf SIA", "EUR", D(1)),
     ]
+    # Amounts in different currencies do not compare: each currency is sorted apart, one after the other.
+    currencies = [row.currency for row in page.rows]
+    assert currencies == sorted(currencies, key=lambda c: (c is None, c or ""))
+    usd = [row.total for row in page.rows if row.currency == "USD"]
+    assert usd == sorted(usd, reverse=True) and len(usd) == 3
+    ascending = sub_partner_page(company=tree["top"], period=FEB_2024, sort="total").rows
+    assert [row.currency for row in ascending][:3] == ["EUR"] * 3
     levels = [row.level for row in sub_partner_page(company=tree["top"], period=FEB_2024, sort="-level").rows]
     assert levels == sorted(levels, reverse=True)
 

@@ -45,6 +45,13 @@ its identifiers, addresses or contact mechanisms changes, so a company's (or con
 latest of the party's and those records' (inactive ones included). A party may be reported again in a later
 page when another of its records changed later; applying it twice is harmless. Deletions leave no trace.
 Relations have no usable change time over RPC: linking an existing person shows up when either party is saved.
+A full read (an empty cursor) goes by id instead and ends on the latest change time taken before it began.
+
+Reading: one call per page for companies (identifiers, addresses and contact mechanisms nested) and for invoices
+(ledger lines nested). Tryton's computed fields are avoided where the stored ones tell the same: the balance is
+summed from the ledger lines as account_invoice does, the total is `total_amount_cache`, an address's street is
+`street_unstructured` when it has no structured parts, and change times are `_timestamp` (Tryton encodes
+datetimes slowly). Each has a fallback to Tryton's own field where it would not be the same.
 
 The class is split by subject: companies and contacts here, invoices and payments in ``invoices.py``, clients
 and turnover in ``clients.py``, shared conversions in ``values.py``.

@@ -65,7 +65,7 @@ class MaterialFilterForm(forms.Form):
         languages = dict(MaterialLanguage.choices)
         self.fields["product"].choices = [("", _("All products"))] + [(p.slug, p.name) for p in choices["products"]]
         self.fields["category"].choices = [("", _("All categories"))] + [
-            (c.slug, c.name) for c in choices["categories"]
+            (c.slug, c.localized_name) for c in choices["categories"]
         ]
         self.fields["language"].choices = [("", _("All languages"))] + [
             (code, languages.get(code, code)) for code in choices["languages"]

@@ -6,10 +6,12 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import (
@@ -28,6 +30,30 @@ from partner_area.tenancy import TenantManager
 from .audience import Audience
 from .storage import material_storage
 from .validators import safe_file_name
+
+# Editors write these texts in English and may add a Latvian version in `<field>_lv` (see `LatvianVersionMixin`).
+TRANSLATED_LANGUAGE = "lv"
+LATVIAN_HELP = _("Partners on Latvian pages see this. Leave it empty to show the English text.")
+
+
+def _has_text(value: str) -> bool:
+    # An emptied rich text editor can leave an empty paragraph behind; that is no Latvian version.
+    value = (value or "").strip()
+    return bool(value) and (bool(strip_tags(value).strip()) or "<embed" in value or "<img" in value)
+
+
+class LatvianVersionMixin:
+    """Texts with an optional Latvian version in `<field>_lv`: partners see the version for the active
+    language, and the English text wherever the Latvian one is empty."""
+
+    def in_language(self, field_name: str, language: str | None = None) -> str:
+        language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()
+        if language == TRANSLATED_LANGUAGE:
+            latvian = getattr(self, f"{field_name}_{TRANSLATED_LANGUAGE}", "")
+            if _has_text(latvian):
+                return latvian
+        return getattr(self, field_name)
+
 
 ANNOUNCEMENT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image", "embed"]
 
@@ -66,10 +92,11 @@ class Product(index.Indexed, models.Model):
         return self.name
 
 
-class MaterialCategory(models.Model):
+class MaterialCategory(LatvianVersionMixin, models.Model):
     """Brochure, price list, technical sheet…: an editable list."""
 
     name = models.CharField(_("name"), max_length=80)
+    name_lv = models.CharField(_("name in Latvian"), max_length=80, blank=True, help_text=LATVIAN_HELP)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -81,15 +108,29 @@ class MaterialCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def localized_name(self) -> str:
+        return self.in_language("name")
+
 
 class Announcement(
-    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, Audience, ClusterableModel
+    LatvianVersionMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    Audience,
+    ClusterableModel,
 ):
     """News for partners, with drafts, revisions, scheduling, locking and a moderation workflow."""
 
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=400, help_text=_("Shown in lists and in the e-mail."))
     body = RichTextField(_("body"), features=ANNOUNCEMENT_FEATURES, blank=True)
+    title_lv = models.CharField(_("title in Latvian"), max_length=200, blank=True)
+    summary_lv = models.TextField(_("summary in Latvian"), max_length=400, blank=True)
+    body_lv = RichTextField(_("body in Latvian"), features=ANNOUNCEMENT_FEATURES, blank=True)
     product = models.ForeignKey(
         Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -99,7 +140,14 @@ class Announcement(
 
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="announcement")
 
-    search_fields = [index.SearchField("title"), index.SearchField("summary"), index.AutocompleteField("title")]
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("summary"),
+        index.SearchField("title_lv"),
+        index.SearchField("summary_lv"),
+        index.AutocompleteField("title"),
+        index.AutocompleteField("title_lv"),
+    ]
 
     class Meta:
         verbose_name = _("announcement")
@@ -108,6 +156,18 @@ class Announcement(
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def localized_title(self) -> str:
+        return self.in_language("title")
+
+    @property
+    def localized_summary(self) -> str:
+        return self.in_language("summary")
+
+    @property
+    def localized_body(self) -> str:
+        return self.in_language("body")
 
     @property
     def revisions(self):
@@ -119,8 +179,15 @@ class Announcement(
         companies = Company.objects.filter(status=CompanyStatus.ACTIVE).order_by("legal_name")[:200]
         return [
             ("", _("Partner view")),
+            (TRANSLATED_LANGUAGE, _("Partner view in Latvian")),
             *((f"company-{c.pk}", _("As %(company)s") % {"company": c}) for c in companies),
         ]
+
+    def serve_preview(self, request, mode_name):
+        # Rendered in the partner's language, not the editor's admin language: English, or the Latvian mode.
+        language = TRANSLATED_LANGUAGE if mode_name == TRANSLATED_LANGUAGE else settings.LANGUAGE_CODE
+        with translation.override(language):
+            return super().serve_preview(request, mode_name).render()
 
     def get_preview_template(self, request, mode_name):
         return "materials/announcement_preview.html"
@@ -272,13 +339,16 @@ class MaterialsVisit(models.Model):
 
 
 @register_setting(icon="media")
-class PartnerHomeSettings(BaseGenericSetting):
+class PartnerHomeSettings(LatvianVersionMixin, BaseGenericSetting):
     """What editors put on every partner's home page: the featured video."""
 
     featured_video_url = models.URLField(
         _("featured video"), blank=True, help_text=_("A YouTube or Vimeo address. Leave empty to show no video.")
     )
     featured_video_title = models.CharField(_("video title"), max_length=120, blank=True)
+    featured_video_title_lv = models.CharField(
+        _("video title in Latvian"), max_length=120, blank=True, help_text=LATVIAN_HELP
+    )
     # A snapshot of the provider's oEmbed answer, taken when the address changes: the home page
     # renders it without calling the provider.
     video_html = models.TextField(editable=False, blank=True)
@@ -286,8 +356,19 @@ class PartnerHomeSettings(BaseGenericSetting):
     video_provider = models.CharField(editable=False, blank=True, max_length=80)
     video_fetched_url = models.URLField(editable=False, blank=True)
 
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("featured_video_url"), FieldPanel("featured_video_title")], heading=_("Featured video")
+        ),
+        MultiFieldPanel([FieldPanel("featured_video_title_lv")], heading=_("Latvian")),
+    ]
+
     class Meta:
         verbose_name = _("partner home")
+
+    @property
+    def localized_video_title(self) -> str:
+        return self.in_language("featured_video_title")
 
     def save(self, *args, **kwargs):
         if self.featured_video_url != self.video_fetched_url:

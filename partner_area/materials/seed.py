@@ -1,5 +1,6 @@
 """Demo products, material categories, a dozen materials with real generated files (PDFs and images),
-announcements for different audiences, the featured video and the editors' workflow. Idempotent."""
+announcements for different audiences, the featured video and the editors' workflow; categories,
+announcements and the video title have Latvian versions. Idempotent."""
 
 import io
 from datetime import timedelta
@@ -20,12 +21,12 @@ PRODUCTS = [
     ("analytics", "Brello Analytics", "Dashboards over sales, stock and finance.", ["nordlink", "ambertech"]),
 ]
 CATEGORIES = [
-    ("brochure", "Brochures"),
-    ("price-list", "Price lists"),
-    ("technical-sheet", "Technical sheets"),
-    ("training", "Training"),
-    ("logo-pack", "Logo packs"),
-    ("other", "Other"),
+    ("brochure", "Brochures", "Brošūras"),
+    ("price-list", "Price lists", "Cenu lapas"),
+    ("technical-sheet", "Technical sheets", "Tehniskās specifikācijas"),
+    ("training", "Training", "Apmācības"),
+    ("logo-pack", "Logo packs", "Logotipu komplekti"),
+    ("other", "Other", "Citi"),
 ]
 BRAND = (11, 59, 96)
 ACCENT = (15, 118, 110)
@@ -86,11 +87,18 @@ def _companies(*keys: str) -> list[Company]:
     return list(Company.objects.filter(email__in=[f"office@{key}.example.lv" for key in keys]))
 
 
-def _announcement(title: str, *, summary: str, body: str, days_ago: int, companies=(), products=(), **fields):
+def _announcement(
+    title: str, *, summary: str, body: str, latvian: dict, days_ago: int, companies=(), products=(), **fields
+):
     announcement = Announcement.objects.filter(title=title).first()
     if announcement is not None:
+        # Seeded before the Latvian versions existed and not edited since: add them as a new revision.
+        if not announcement.title_lv and not announcement.has_unpublished_changes:
+            for name, value in latvian.items():
+                setattr(announcement, name, value)
+            announcement.save_revision().publish()
         return announcement
-    announcement = Announcement(title=title, summary=summary, body=body, live=False, **fields)
+    announcement = Announcement(title=title, summary=summary, body=body, live=False, **latvian, **fields)
     announcement.audience_companies = list(companies)
     announcement.audience_products = list(products)
     announcement.save()
@@ -110,10 +118,13 @@ def materials_seed() -> None:
         product.partners.add(*_companies(*partners))
         products[slug] = product
     categories = {}
-    for order, (slug, name) in enumerate(CATEGORIES):
+    for order, (slug, name, name_lv) in enumerate(CATEGORIES):
         categories[slug], _ = MaterialCategory.objects.get_or_create(
-            slug=slug, defaults={"name": name, "sort_order": order}
+            slug=slug, defaults={"name": name, "name_lv": name_lv, "sort_order": order}
         )
+        if not categories[slug].name_lv:
+            categories[slug].name_lv = name_lv
+            categories[slug].save(update_fields=["name_lv"])
 
     for number, (title, file_name, category, product_slugs, language, audience, description) in enumerate(MATERIALS):
         if Material.objects.filter(title=title).exists():
@@ -142,6 +153,12 @@ def materials_seed() -> None:
         "Welcome to the new partner portal",
         summary="Invoices, materials and support for your company, in one place.",
         body="<p>Everything you need from Brello is now in the partner portal. Start with the Materials library.</p>",
+        latvian={
+            "title_lv": "Laipni lūdzam jaunajā partneru portālā",
+            "summary_lv": "Rēķini, materiāli un atbalsts jūsu uzņēmumam — vienuviet.",
+            "body_lv": "<p>Viss, kas jums vajadzīgs no Brello, tagad ir partneru portālā. "
+            "Sāciet ar materiālu bibliotēku.</p>",
+        },
         days_ago=10,
         pinned=True,
     )
@@ -149,6 +166,12 @@ def materials_seed() -> None:
         "Brello CRM 6.0 is out",
         summary="Quotes with e-signature and a faster mobile app. Updated brochure in Materials.",
         body="<h2>What is new</h2><ul><li>Quotes with e-signature</li><li>A faster mobile app</li></ul>",
+        latvian={
+            "title_lv": "Iznācis Brello CRM 6.0",
+            "summary_lv": "Piedāvājumi ar e-parakstu un ātrāka mobilā lietotne. "
+            "Atjaunotā brošūra ir sadaļā “Materiāli”.",
+            "body_lv": "<h2>Kas jauns</h2><ul><li>Piedāvājumi ar e-parakstu</li><li>Ātrāka mobilā lietotne</li></ul>",
+        },
         days_ago=3,
         product=products["crm"],
         audience_all=False,
@@ -158,6 +181,11 @@ def materials_seed() -> None:
         "Gold and Platinum: spring incentive",
         summary="An extra 5% margin on Analytics deals closed before 31 May.",
         body="<p>Register your deals in the portal to qualify.</p>",
+        latvian={
+            "title_lv": "Gold un Platinum partneriem: pavasara bonuss",
+            "summary_lv": "Papildu 5 % peļņas norma par Analytics darījumiem, kas noslēgti līdz 31. maijam.",
+            "body_lv": "<p>Lai saņemtu bonusu, reģistrējiet savus darījumus portālā.</p>",
+        },
         days_ago=2,
         audience_all=False,
         audience_tiers=[Tier.GOLD, Tier.PLATINUM],
@@ -166,6 +194,13 @@ def materials_seed() -> None:
         "New partner terms for 2026",
         summary="Org admins: please review the updated partner programme terms.",
         body="<p>The new terms apply from 1 March 2026. Find them in Materials under Other.</p>",
+        latvian={
+            "title_lv": "Jauni partneru programmas noteikumi 2026. gadam",
+            "summary_lv": "Organizāciju administratoriem: lūdzu, iepazīstieties ar atjauninātajiem "
+            "partneru programmas noteikumiem.",
+            "body_lv": "<p>Jaunie noteikumi ir spēkā no 2026. gada 1. marta. "
+            "Tie atrodami sadaļā “Materiāli”, kategorijā “Citi”.</p>",
+        },
         days_ago=1,
         admins_only=True,
     )
@@ -180,4 +215,7 @@ def materials_seed() -> None:
             '<iframe src="https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ" title="Brello 360 in two minutes" '
             'loading="lazy" allow="encrypted-media; picture-in-picture; fullscreen" allowfullscreen></iframe>'
         )
+        video.save()
+    if not video.featured_video_title_lv and video.featured_video_title == "Brello 360 in two minutes":
+        video.featured_video_title_lv = "Brello 360 divās minūtēs"
         video.save()

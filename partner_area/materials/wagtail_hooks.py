@@ -57,8 +57,14 @@ class MaterialCategoryViewSet(SnippetViewSet):
     model = MaterialCategory
     icon = "folder-open-1"
     menu_label = _("Material categories")
-    list_display = ["name", "slug", "sort_order"]
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+    list_display = ["name", "name_lv", "slug", "sort_order"]
+    search_fields = ["name", "name_lv"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("sort_order"),
+        MultiFieldPanel([FieldPanel("name_lv")], heading=_("Latvian")),
+    ]
 
 
 class AnnouncementIndexView(SnippetIndexView):
@@ -88,7 +94,7 @@ class AnnouncementViewSet(SnippetViewSet):
         DateColumn("first_published_at"),
     ]
     list_filter = ["pinned", "live", "product"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title", "summary", "title_lv", "summary_lv"]
     edit_handler = TabbedInterface(
         [
             ObjectList(
@@ -99,6 +105,19 @@ class AnnouncementViewSet(SnippetViewSet):
                     FieldRowPanel([FieldPanel("product"), FieldPanel("pinned")]),
                 ],
                 heading=_("Content"),
+            ),
+            ObjectList(
+                [
+                    MultiFieldPanel(
+                        [FieldPanel("title_lv"), FieldPanel("summary_lv"), FieldPanel("body_lv")],
+                        heading=_("Latvian version"),
+                        help_text=_(
+                            "Partners on Latvian pages, and Latvian-speaking partners in their e-mail, read these "
+                            "texts. Where a field is empty they read the English text from the Content tab."
+                        ),
+                    )
+                ],
+                heading=_("Latvian"),
             ),
             ObjectList([audience_panel()], heading=_("Audience")),
             ObjectList(

@@ -20,6 +20,7 @@ from partner_area.audit.services import audit_record
 from partner_area.materials.storage import private_file_response
 from partner_area.organizations.emails import send_portal_email
 from partner_area.organizations.models import Membership, Role
+from partner_area.performance.formatting import money
 from partner_area.uploads import JPEG, PDF, PNG, check_upload, safe_file_name
 
 from .models import (
@@ -88,8 +89,8 @@ def payment_notice_report(
     elif amount > invoice.balance:
         errors["amount"] = [
             ValidationError(
-                _("This is more than the balance to pay (%(balance)s %(currency)s).")
-                % {"balance": invoice.balance, "currency": invoice.currency},
+                _("This is more than the balance to pay (%(balance)s).")
+                % {"balance": money(invoice.balance, invoice.currency)},
                 code="amount_above_balance",
             )
         ]
@@ -99,10 +100,13 @@ def payment_notice_report(
             errors["amount"] = [
                 ValidationError(
                     _(
-                        "Payments of %(reported)s %(currency)s are already reported on this invoice and wait for "
-                        "confirmation: at most %(left)s %(currency)s is left to report."
+                        "Payments of %(reported)s are already reported on this invoice and wait for confirmation: "
+                        "at most %(left)s is left to report."
                     )
-                    % {"reported": reported, "left": invoice.balance - reported, "currency": invoice.currency},
+                    % {
+                        "reported": money(reported, invoice.currency),
+                        "left": money(invoice.balance - reported, invoice.currency),
+                    },
                     code="amount_above_unreported_balance",
                 )
             ]

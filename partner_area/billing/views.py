@@ -67,7 +67,9 @@ def invoice_index(request):
     """The list with a summary per currency above it and the totals of the filtered rows below it."""
     company, today = request.membership.company, timezone.localdate()
     balances = invoice_balances(company=company, today=today)
-    form = InvoiceFilterForm(request.GET, currencies=[balance.currency for balance in balances])
+    form = InvoiceFilterForm(
+        request.GET, currencies=[balance.currency for balance in balances], refuse_reversed_dates=True
+    )
     filters = form.filters()
     invoices = invoice_list(company=company, filters=filters, today=today)
     page = Paginator(with_payment_reported(invoices), PER_PAGE).get_page(form.page_number)
@@ -131,7 +133,13 @@ def invoice_payment_report(request, invoice_id: int):
     invoice = invoice_get(company=request.membership.company, invoice_id=invoice_id)
     reported = pending_notices_total(invoice=invoice)
     open_invoice = invoice_accepts_payment_notice(invoice, reported=reported)
-    form = PaymentNoticeForm(request.POST or None, request.FILES or None, initial={"paid_on": timezone.localdate()})
+    form = PaymentNoticeForm(
+        request.POST or None,
+        request.FILES or None,
+        invoice=invoice,
+        reported=reported,
+        initial={"paid_on": timezone.localdate()},
+    )
     if request.method == "POST" and open_invoice and form.is_valid():
         try:
             payment_notice_report(membership=request.membership, invoice=invoice, request=request, **form.cleaned_data)
@@ -161,6 +169,8 @@ def invoices_csv(request):
     """The filtered list as CSV (every page)."""
     company, today = request.membership.company, timezone.localdate()
     balances = invoice_balances(company=company, today=today)
-    form = InvoiceFilterForm(request.GET, currencies=[balance.currency for balance in balances])
+    form = InvoiceFilterForm(
+        request.GET, currencies=[balance.currency for balance in balances], refuse_reversed_dates=True
+    )  # the same rows as the page shows
     invoices = invoice_list(company=company, filters=form.filters(), today=today)
     return invoices_csv_response(invoices=invoices, today=today)

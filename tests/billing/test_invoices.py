@@ -244,3 +244,23 @@ def test_the_number_of_queries_does_not_grow_with_the_invoices(admin_client, com
     InvoiceLineFactory.create_batch(20, invoice=invoice)
     with django_assert_max_num_queries(9):  # the invoice, its lines and its payment notices: one query each
         assert admin_client.get(f"/en/partner/invoices/{invoice.pk}/").status_code == 200
+
+
+def test_a_reversed_date_range_says_so_on_the_filter_and_lists_without_the_dates(admin_client, company):
+    InvoiceFactory(company=company, number="JAN", invoice_date=date(2024, 1, 31))
+    InvoiceFactory(company=company, number="FEB", invoice_date=date(2024, 2, 3))
+    reversed_range = {"date_from": "2024-02-29", "date_to": "2024-02-01"}
+    response = admin_client.get("/en/partner/invoices/", reversed_range)
+    html = response.content.decode()
+    date_from = re.search(r'<input[^>]*name="date_from"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in date_from and "id_date_from_error" in date_from
+    assert '<ul class="errorlist" id="id_date_from_error"><li>The start date is after the end date.</li>' in html
+    assert sorted(numbers(response)) == ["FEB", "JAN"]  # not a silent empty list
+    partial = admin_client.get("/en/partner/invoices/", reversed_range, headers={"HX-Request": "true"})
+    assert "The start date is after the end date." in text(partial) and 'role="alert"' in partial.content.decode()
+    export = admin_client.get("/en/partner/invoices/export.csv", reversed_range).content.decode("utf-8-sig")
+    assert len(list(csv.reader(io.StringIO(export)))) == 3  # the CSV has the rows the page shows
+    api = admin_client.get("/api/v1/invoices", reversed_range)
+    assert (api.status_code, api.json()["count"]) == (200, 0)  # the API's answer to such a range is unchanged
+    one_day = admin_client.get("/en/partner/invoices/", {"date_from": "2024-02-03", "date_to": "2024-02-03"})
+    assert numbers(one_day) == ["FEB"] and "start date is after" not in text(one_day)

@@ -140,10 +140,10 @@ def test_another_companys_invoice_answers_404_and_nothing_is_recorded(client, in
 
 def test_more_than_the_balance_is_refused_counting_payments_already_reported(admin_client, admin, invoice):
     page = text(admin_client.post(report_url(invoice), form_data(amount="121.01")))
-    assert "This is more than the balance to pay (121.00 EUR)." in page
+    assert "This is more than the balance to pay (€121.00)." in page
     report(invoice, admin, amount=D("100.00"), reference="FIRST")
     page = text(admin_client.post(report_url(invoice), form_data(amount="30.00")))
-    assert "Payments of 100.00 EUR are already reported" in page and "at most 21.00 EUR is left" in page
+    assert "Payments of €100.00 are already reported" in page and "at most €21.00 is left" in page
     assert admin_client.post(report_url(invoice), form_data(amount="21.00")).status_code == 302
     assert PaymentNotice.unscoped.count() == 2
 

@@ -31,5 +31,10 @@ def server_error(request):
 
 
 def rate_limited(request, exception=None):
-    """Answer for requests over a rate limit (django-ratelimit): a friendly 429 page."""
-    return render(request, "429.html", status=429)
+    """Answer for requests over a rate limit (django-ratelimit): a friendly 429 page that says how long to wait."""
+    retry_after = getattr(request, "ratelimit_retry_after", None)
+    wait_minutes = -(-retry_after // 60) if retry_after else None  # rounded up: never promise too early
+    response = render(request, "429.html", {"wait_minutes": wait_minutes}, status=429)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

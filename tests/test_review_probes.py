@@ -517,6 +517,7 @@ def test_the_payment_notice_rate_limit_is_per_token_user_not_shared_by_all_api_c
     third = mine.post(url, {"amount": "1.00", "paid_on": today, "reference": "T-2"}, content_type="application/json")
     assert third.status_code == 429
     assert third.json()["detail"]
+    assert int(third["Retry-After"]) > 0  # how long to wait, as DRF's own throttles say it
     # Another company's API client, from another address, is not held back by the first one's reports.
     other_url = f"/api/v1/invoices/{world['theirs']['invoice'].pk}/payment-notices"
     body = {"amount": "1.00", "paid_on": today, "reference": "OTHER-1"}

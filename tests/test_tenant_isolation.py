@@ -26,7 +26,7 @@ PUBLIC = {
     "partner:register", "partner:register_done", "partner:confirm_email", "partner:resend_confirmation",
     "partner:login", "partner:logout", "partner:password_reset", "partner:password_reset_done",
     "partner:password_reset_confirm", "partner:password_reset_complete", "partner:invitation_accept",
-    "api:token", "partner:announcement_unsubscribe",
+    "api:token", "partner:announcement_unsubscribe", "partner:terms",
 }  # fmt: skip
 # Routes every logged-in member may open whatever their grants (their own account and status).
 EVERY_MEMBER = {

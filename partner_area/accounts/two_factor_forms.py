@@ -48,6 +48,21 @@ def _throttled_message(seconds: int) -> str:
     ) % {"seconds": seconds}
 
 
+# While an authenticator is being set up it guards nothing yet (and the view is rate limited), so the first typos
+# are judged on their code: django-otp's back-off (1 s after one failure) would otherwise refuse the correct code
+# typed right after a typo. Further failures are throttled as usual.
+SETUP_TYPOS_WITHOUT_BACKOFF = 3
+
+
+def _verify_is_allowed(device, *, setting_up: bool):
+    allowed, data = device.verify_is_allowed()
+    if not allowed and setting_up and device.throttling_failure_count < SETUP_TYPOS_WITHOUT_BACKOFF:
+        # In memory only: verify_token() checks the back-off again, and records a new failure as usual.
+        device.throttling_failure_timestamp = None
+        return True, None
+    return allowed, data
+
+
 def check_code(user, code: str, *, confirmed: bool = True):
     """Try the code against the person's devices (confirmed, or the unconfirmed one being set up),
     locking the rows so concurrent guesses cannot race django-otp's throttling and replay guard.
@@ -57,7 +72,7 @@ def check_code(user, code: str, *, confirmed: bool = True):
     wait = None
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=confirmed, for_verify=True):
-            allowed, data = device.verify_is_allowed()
+            allowed, data = _verify_is_allowed(device, setting_up=not device.confirmed)
             if not allowed:
                 locked_until = (data or {}).get("locked_until")
                 seconds = math.ceil((locked_until - timezone.now()).total_seconds()) if locked_until else 1

@@ -1,3 +1,5 @@
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -43,6 +45,19 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("partner:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The lockout page sends people here; the new password must then work at once, not in an hour.
+        login_lockout_end(email=form.user.email)
+        return response
+
+
+def login_lockout_end(*, email: str) -> None:
+    """Forget the failed logins for this address (however it was typed), ending a django-axes lockout."""
+    typed_as = AccessAttempt.objects.filter(username__iexact=email).values_list("username", flat=True)
+    for username in {email, *typed_as}:
+        axes_reset(username=username)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -1,10 +1,17 @@
+import json
 import re
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .countries import COUNTRY_CHOICES, registration_number_error, vat_number_error
+from .countries import (
+    COUNTRY_CHOICES,
+    GENERIC_REGISTRATION,
+    REGISTRATION_FORMATS,
+    registration_number_error,
+    vat_number_error,
+)
 from .models import Company, normalise_registration_number
 
 User = get_user_model()
@@ -69,6 +76,24 @@ class NewPasswordMixin(forms.Form):
                 self.add_error("password1", error)
 
 
+def registration_number_hint(country: str) -> str:
+    """The hint under the registration number, for the chosen country."""
+    if country == "LV":
+        return str(_("Latvia: 11 digits, e.g. 40003123456."))
+    example = REGISTRATION_FORMATS.get(country, GENERIC_REGISTRATION)[1]
+    if example:
+        return str(_("The number in your country's business register, e.g. %(example)s.")) % {"example": example}
+    return str(_("The number in your country's business register: 4 to 20 letters and digits."))
+
+
+def vat_number_hint(country: str) -> str:
+    """The hint under the VAT number, for the chosen country."""
+    if country == "LV":
+        return str(_("With the country prefix, e.g. LV40003123456."))
+    prefix = "EL" if country == "GR" else country
+    return str(_("With the country prefix, e.g. %(prefix)s followed by the number.")) % {"prefix": prefix}
+
+
 class RegistrationForm(HoneypotMixin, NewPasswordMixin, forms.Form):
     # Company
     legal_name = forms.CharField(label=_("Company legal name"), max_length=200)
@@ -112,6 +137,20 @@ class RegistrationForm(HoneypotMixin, NewPasswordMixin, forms.Form):
         }  # fmt: skip
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
+        self._hints_follow_the_country()
+
+    def _hints_follow_the_country(self) -> None:
+        """Hints for the chosen country now; data-field-hints lets portal.js swap them when it changes."""
+        codes = [code for code, _name in COUNTRY_CHOICES]
+        chosen = self.data.get("country") if self.is_bound else self.initial.get("country")
+        chosen = chosen if chosen in codes else self.fields["country"].initial
+        self.fields["registration_number"].help_text = registration_number_hint(chosen)
+        self.fields["vat_number"].help_text = vat_number_hint(chosen)
+        hints = {
+            code: {"registration_number": registration_number_hint(code), "vat_number": vat_number_hint(code)}
+            for code in codes
+        }
+        self.fields["country"].widget.attrs["data-field-hints"] = json.dumps(hints, ensure_ascii=False)
 
     def clean_registration_number(self):
         return normalise_registration_number(self.cleaned_data["registration_number"])

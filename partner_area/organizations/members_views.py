@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -52,8 +53,10 @@ def members(request):
 
 
 @partner_required(admin=True)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def member_invite(request):
+    if request.method != "POST":  # a reload or a shared link: the invite form is on the members page
+        return redirect(f"{reverse('partner:members')}#invite-heading")
     form = InviteForm(request.POST)
     if form.is_valid():
         try:

@@ -1,5 +1,7 @@
 """Writes for companies: registration, e-mail confirmation, and the staff review decisions."""
 
+import enum
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -80,17 +82,28 @@ def email_confirmation_send(*, user, base_url: str) -> None:
     send_portal_email(to=user, template="confirm_email", context={"user": user, "link": link})
 
 
-def email_confirm(*, token: str):
-    """Confirm the address the token was issued for; returns the user, or None for a bad or old link."""
+class EmailConfirmation(enum.Enum):
+    CONFIRMED = "confirmed"  # this link confirmed the address just now
+    ALREADY_CONFIRMED = "already_confirmed"  # a used (or superseded) link: nothing happens
+
+
+@transaction.atomic
+def email_confirm(*, token: str) -> EmailConfirmation | None:
+    """Confirm the address the token was issued for, once; None for a bad or old link.
+
+    The link only ever confirms: it never logs anyone in, so a forwarded or reused link grants nothing."""
     try:
         data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE)
     except signing.BadSignature:
         return None
-    user = User.objects.filter(pk=data.get("user"), email=data.get("email")).first()
-    if user and user.email_confirmed_at is None:
-        user.email_confirmed_at = timezone.now()
-        user.save(update_fields=["email_confirmed_at"])
-    return user
+    user = User.objects.select_for_update().filter(pk=data.get("user"), email=data.get("email")).first()
+    if user is None:
+        return None
+    if user.email_confirmed_at is not None:
+        return EmailConfirmation.ALREADY_CONFIRMED
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["email_confirmed_at"])
+    return EmailConfirmation.CONFIRMED
 
 
 ALLOWED_TRANSITIONS = {

@@ -341,7 +341,8 @@ EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # seconds a confirmation link sta
 # Staff must pass TOTP two-factor to enter the Wagtail admin (on in production settings).
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
 # Rate limits (django-ratelimit syntax: count/period) for public forms.
-RATELIMIT_REGISTRATION = env("RATELIMIT_REGISTRATION", default="5/h")
+RATELIMIT_REGISTRATION = env("RATELIMIT_REGISTRATION", default="5/h")  # successful registrations per IP
+RATELIMIT_REGISTRATION_ATTEMPTS = env("RATELIMIT_REGISTRATION_ATTEMPTS", default="30/h")  # every POST, typos too
 RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", default="20/10m")
 RATELIMIT_FORMS = env("RATELIMIT_FORMS", default="10/h")
 # Replies and solve/reopen in a support conversation: a lively exchange needs more than a new request does.

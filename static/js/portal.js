@@ -27,6 +27,18 @@
       });
     }
 
+    // Forms whose hints depend on a choice (registration: the number formats of the chosen country).
+    document.querySelectorAll("select[data-field-hints]").forEach(function (select) {
+      var hints = JSON.parse(select.getAttribute("data-field-hints"));
+      select.addEventListener("change", function () {
+        var forChoice = hints[select.value] || {};
+        Object.keys(forChoice).forEach(function (field) {
+          var help = document.getElementById("id_" + field + "_helptext");
+          if (help) help.textContent = forChoice[field];
+        });
+      });
+    });
+
     // One place for htmx feedback: a progress bar while any request runs, an alert when one fails.
     var progress = document.getElementById("page-progress");
     var errorBox = document.getElementById("request-error");

@@ -142,6 +142,29 @@ def test_a_wrong_code_on_setup_is_refused_and_nothing_is_confirmed(client, org_a
     assert TOTPDevice.objects.get(user=org_admin).confirmed
 
 
+def test_the_correct_code_typed_right_after_a_typo_turns_two_factor_on(client, org_admin):
+    client.force_login(org_admin)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=org_admin)
+    assert client.post(SETUP, {"code": wrong_code_for(device)}).context["form"].has_error("code", "invalid")
+
+    response = client.post(SETUP, {"code": code_for(device)})  # at once: no back-off for a first typo
+
+    assert response.status_code == 302 and response["Location"] == TWO_FACTOR
+    assert TOTPDevice.objects.get(user=org_admin).confirmed
+
+
+def test_many_wrong_codes_on_setup_are_still_throttled(client, org_admin):
+    client.force_login(org_admin)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=org_admin)
+    for _ in range(3):
+        assert client.post(SETUP, {"code": wrong_code_for(device)}).context["form"].has_error("code", "invalid")
+    response = client.post(SETUP, {"code": code_for(device)})
+    assert response.context["form"].has_error("code", "throttled")
+    assert not TOTPDevice.objects.get(user=org_admin).confirmed
+
+
 def test_setup_when_two_factor_is_already_on_goes_to_the_status_page(client, org_admin):
     confirmed_device(org_admin)
     client.force_login(org_admin)
@@ -225,7 +248,8 @@ def test_next_is_honoured_only_for_this_site(client, org_admin):
     device = confirmed_device(org_admin)
     client.force_login(org_admin)
     page = client.get(VERIFY, {"next": "https://evil.example/phish"})
-    assert "evil.example" not in page.content.decode()
+    # The form does not carry it on (the language switch keeps the query as it is, and the view checks it again).
+    assert 'name="next"' not in page.content.decode()
 
     response = client.post(VERIFY, {"code": code_for(device), "next": "https://evil.example/phish"})
     assert response.status_code == 302 and response["Location"] == HOME

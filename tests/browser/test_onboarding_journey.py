@@ -70,8 +70,13 @@ def test_register_approve_invite_and_restricted_colleague(site, phone, browser, 
     expect(phone.get_by_role("heading", name="Check your inbox")).to_be_visible()
     screenshot(phone, "journey-1-registered-390")
 
-    # 2. The e-mail link confirms the address; the applicant waits for review.
+    # 2. The e-mail link confirms the address (it logs nobody in); the applicant logs in and waits for review.
     phone.goto(_link_in_last_mail(r"http://[^/\s]+/en/partner/confirm-email/\S+/"))
+    expect(phone.get_by_text("your e-mail address is confirmed")).to_be_visible()
+    screenshot(phone, "journey-1b-confirmed-390")
+    phone.get_by_label("E-mail").fill("laura@journeypartners.lv")
+    phone.locator("#id_password").fill(APPLICANT_PASSWORD)
+    phone.get_by_role("button", name="Log in").click()
     expect(phone.get_by_text("Under review")).to_be_visible()
 
     # 3. A partner manager approves in the Wagtail admin.

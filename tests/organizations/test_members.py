@@ -70,6 +70,13 @@ def test_members_page_lists_people_and_open_invitations(admin, admin_client):
     assert "Invite a colleague" in content
 
 
+def test_opening_the_invite_address_directly_leads_to_the_invite_form(admin_client):
+    response = admin_client.get(INVITE_URL)
+    assert response.status_code == 302
+    assert response["Location"] == f"{MEMBERS_URL}#invite-heading"
+    assert "Invite a colleague" in admin_client.get(response["Location"]).content.decode()
+
+
 def test_invite_sends_an_email_with_a_working_link(admin, admin_client):
     response = admin_client.post(
         INVITE_URL, {"email": "New.Colleague@partner-sia.lv", "role": "user", "sections": ["invoices", "support"]}

@@ -42,3 +42,18 @@ def test_compiled_catalogue_is_committed_next_to_the_source():
     po, mo = CATALOGUE / "django.po", CATALOGUE / "django.mo"
     assert mo.exists() and mo.stat().st_size > 10_000
     assert po.exists()
+
+
+def test_latvian_words_that_the_project_words_itself():
+    """Django's own lv catalogue has the byte plurals in the wrong order; people are named "Vārds, uzvārds" and a
+    pending invitation waits to be accepted (the outbox's "Pending" waits for delivery)."""
+    from django.template.defaultfilters import filesizeformat
+    from django.utils import translation
+    from django.utils.translation import gettext, pgettext
+
+    with translation.override("lv"):
+        assert [filesizeformat(n).replace("\xa0", " ") for n in (1, 45, 341, 0)] == [
+            "1 baits", "45 baiti", "341 baits", "0 baitu",
+        ]  # fmt: skip
+        assert pgettext("person", "Name") == "Vārds, uzvārds" and gettext("Name") == "Nosaukums"
+        assert pgettext("invitation", "Pending") != gettext("Pending")

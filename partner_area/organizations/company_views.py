@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from partner_area.ratelimits import limit_posts
@@ -29,7 +29,7 @@ class ContactDetailsForm(forms.Form):
 
 
 class ContactPersonForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=32, required=False)
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partner_area.tenancy import TenantManager
 
@@ -165,7 +166,7 @@ def _hash_token(token: str) -> str:
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("invitation", "Pending")
     ACCEPTED = "accepted", _("Accepted")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")

@@ -32,6 +32,17 @@ def browser():
 
 
 @pytest.fixture
+def site(transactional_db, live_server, settings, tmp_path):
+    """The live server's URL, with the public site's pages (an earlier transactional test may have flushed the
+    Wagtail site the pages need) and private media in a temporary folder."""
+    from cms_pages.seed import public_site_seed
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
+    public_site_seed()
+    return live_server.url
+
+
+@pytest.fixture
 def phone(browser):
     """A phone-sized page (390×844) that fails the test on any browser console error."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)

@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cms_pages.seed import public_site_seed
 from partner_area.billing.models import ErpInvoiceState, Invoice
 from partner_area.organizations.models import Role
 from partner_area.performance.periods import add_months
@@ -29,12 +28,6 @@ new MutationObserver(() => {
   if (document.querySelector('#dashboard-loading.htmx-request')) window.sawIndicator = true;
 }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ['class']});
 """
-
-
-@pytest.fixture
-def site(transactional_db, live_server):
-    public_site_seed()
-    return live_server.url
 
 
 @pytest.fixture

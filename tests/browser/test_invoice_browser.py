@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cms_pages.seed import public_site_seed
 from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine
 from partner_area.billing.services import payment_notice_report
 from partner_area.organizations.models import Role
@@ -30,13 +29,6 @@ CELLS = """(selector) => [...document.querySelectorAll(selector + ' tbody tr:fir
   return {label: getComputedStyle(td, '::before').content,
           gap: td.getBoundingClientRect().right - parseFloat(style.paddingRight) - text.right};
 })"""
-
-
-@pytest.fixture
-def site(transactional_db, live_server, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
-    public_site_seed()
-    return live_server.url
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from cms_pages.seed import public_site_seed
 from partner_area.accounts.seed import ensure_partner_managers_group
 from tests.factories import PASSWORD, UserFactory
 
@@ -17,12 +16,6 @@ from .conftest import screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 APPLICANT_PASSWORD = "Blue-Harbour-Lighthouse-77"
-
-
-@pytest.fixture
-def site(transactional_db, live_server):
-    public_site_seed()
-    return live_server.url
 
 
 @pytest.fixture

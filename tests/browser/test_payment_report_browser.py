@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cms_pages.seed import public_site_seed
 from partner_area.billing.models import ErpInvoiceState, Invoice, PaymentNotice
 from partner_area.organizations.models import Role
 from tests.factories import PASSWORD
@@ -19,13 +18,6 @@ from tests.onboarding.helpers import make_company, make_member
 from .conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-@pytest.fixture
-def site(transactional_db, live_server, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
-    public_site_seed()
-    return live_server.url
 
 
 @pytest.fixture

@@ -1,17 +1,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from cms_pages.seed import public_site_seed
-
 from .conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-@pytest.fixture
-def site(transactional_db, live_server):
-    public_site_seed()
-    return live_server.url
 
 
 def test_visitor_on_a_phone_reads_the_benefits_and_switches_to_latvian(site, phone):

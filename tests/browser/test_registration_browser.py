@@ -3,17 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from cms_pages.seed import public_site_seed
-
 from .conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-@pytest.fixture
-def site(transactional_db, live_server):
-    public_site_seed()
-    return live_server.url
 
 
 @pytest.mark.parametrize("lang", ["en", "lv"])

@@ -1,6 +1,10 @@
 """Reads of companies for staff tools: the review queue, listing rows, search."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+import unicodedata
+
+from django.contrib.postgres.lookups import Unaccent
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 
 from .models import Company, CompanyStatus, Membership, Role, normalise_registration_number
 
@@ -21,14 +25,23 @@ def company_listing(queryset: QuerySet[Company]) -> QuerySet[Company]:
     return queryset.select_related("parent").annotate(member_count=Count("memberships"))
 
 
+def _without_accents(text: str) -> str:
+    """ "Ceļojums" → "Celojums", as PostgreSQL's unaccent() reads the column side."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def company_search(queryset: QuerySet[Company], query: str) -> QuerySet[Company]:
-    """Companies whose name, registration or VAT number, or a member's e-mail contains the query."""
+    """Companies whose name, registration or VAT number, or a member's e-mail or name contains the query; names
+    match with or without accents ("celojums" finds "Ceļojums SIA", "Kalnina" finds Kalniņa)."""
     query = query.strip()
     if not query:
         return queryset
+    plain = _without_accents(query)
     # EXISTS instead of a join over memberships: no duplicate rows, so no DISTINCT next to the member count.
-    member_email = Exists(Membership.unscoped.filter(company=OuterRef("pk"), user__email__icontains=query))
-    condition = Q(legal_name__icontains=query) | member_email
+    members = Membership.unscoped.annotate(
+        full_name=Unaccent(Concat("user__first_name", Value(" "), "user__last_name"))
+    ).filter(Q(user__email__icontains=query) | Q(full_name__icontains=plain), company=OuterRef("pk"))
+    condition = Q(legal_name__unaccent__icontains=plain) | Exists(members)
     if number := normalise_registration_number(query):
         # Numbers are stored normalised, so "40003 123-456" finds 40003123456.
         condition |= Q(registration_number__icontains=number) | Q(vat_number__icontains=number)

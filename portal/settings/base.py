@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # unaccent: staff search finds "Ceļojums" by "celojums"
     "django.contrib.sitemaps",
 ]
 

@@ -141,6 +141,17 @@ def test_search_finds_an_application_by_member_email_once(client, manager):
     assert page.count(detail_url(company, "partner_applications")) == 2  # title link + "Inspect" item, one row
 
 
+def test_search_reads_names_with_or_without_latvian_accents_and_finds_members_by_name(client, manager):
+    company = application(legal_name="Ceļojums Testa SIA", admin_email="info@celojums.lv")
+    MembershipFactory(company=company, user__first_name="Ilze", user__last_name="Kalniņa")
+    application(legal_name="Other SIA")
+
+    for query in ("celojums", "Ceļojums", "CEĻOJ", "kalnina", "Kalniņa", "Ilze Kalnina"):
+        page = listed(client.get(APPLICATIONS, {"q": query}))
+        assert "Ceļojums Testa SIA" in page and "Other SIA" not in page, query
+    assert "Ceļojums Testa SIA" not in listed(client.get(APPLICATIONS, {"q": "Kalniņš"}))
+
+
 # Detail page
 
 

@@ -65,6 +65,11 @@ class SubPartnerPage:
         return max(1, -(-self.count // self.per_page))
 
     @property
+    def grouped_by_currency(self) -> bool:
+        """Sorted by an amount: the rows come one currency after the other, under a heading each."""
+        return self.sort.lstrip("-") in MONEY_SORTS
+
+    @property
     def has_previous(self) -> bool:
         return self.page > 1
 

@@ -119,6 +119,14 @@ def test_sub_partner_table_sorts_by_name_with_a_link_that_flips_the_direction(to
     assert 'aria-sort="ascending"' in html and "sort=-name" in html
 
 
+def test_sorted_by_an_amount_the_network_comes_one_currency_at_a_time_under_a_heading(top_client):
+    html = top_client.get("/en/partner/dashboard/", {**FEB_2024, "sort": "-total"}).content.decode()
+    groups = re.findall(r'<tr class="sub-partner-table__group"><th scope="rowgroup" colspan="6">([^<]+)</th>', html)
+    assert groups == ["EUR", "USD", "No turnover"]
+    by_name = top_client.get("/en/partner/dashboard/", {**FEB_2024, "sort": "name"}).content.decode()
+    assert "sub-partner-table__group" not in by_name  # names compare across currencies: no headings
+
+
 def test_charts_are_accessible_svg_with_their_figures_in_a_table(top_client):
     html = top_client.get("/en/partner/dashboard/", FEB_2024).content.decode()
     assert html.count('role="img"') == 4  # trend and share, for EUR and for USD

@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .periods import DEFAULT_PERIOD, Period, PeriodChoice, period_resolve
+from .periods import DEFAULT_PERIOD, MAX_MONTHS, Period, PeriodChoice, months_between, period_resolve
 from .selectors import DEFAULT_SUB_PARTNER_SORT, SUB_PARTNER_SORTS
 
 SORT_CHOICES = [(key, key) for key in SUB_PARTNER_SORTS] + [(f"-{key}", f"-{key}") for key in SUB_PARTNER_SORTS]
@@ -33,8 +33,30 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("period") == PeriodChoice.CUSTOM and not (cleaned.get("start") and cleaned.get("end")):
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if cleaned.get("period") != PeriodChoice.CUSTOM:
+            return cleaned
+        if not (start and end):
             raise forms.ValidationError(_("Choose both dates of the custom range."), code="incomplete")
+        # The figures still show (see period_resolve); these say what was read differently from what was typed.
+        if start > end:
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _("The start date is after the end date: the figures are for the range the other way round."),
+                    code="reversed",
+                ),
+            )
+        first, last = sorted((start.replace(day=1), end.replace(day=1)))
+        if months_between(first, last) > MAX_MONTHS:
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _("At most %(count)d months at a time: the figures are for the range's last %(count)d months."),
+                    code="too_long",
+                    params={"count": MAX_MONTHS},
+                ),
+            )
         return cleaned
 
     @property

@@ -127,6 +127,17 @@ def test_sorted_by_an_amount_the_network_comes_one_currency_at_a_time_under_a_he
     assert "sub-partner-table__group" not in by_name  # names compare across currencies: no headings
 
 
+def test_a_reversed_or_too_long_custom_range_is_read_sensibly_and_the_page_says_so(top_client):
+    reversed_range = {"period": "custom", "start": "2024-02-29", "end": "2024-02-01"}
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):  # the full page and the htmx update
+        page = text(top_client.get("/en/partner/dashboard/", reversed_range, **headers))
+        assert "The start date is after the end date" in page and "1,211.00" in page.replace("\xa0", "")
+    long_range = {"period": "custom", "start": "1900-01-01", "end": "2024-02-29"}
+    page = text(top_client.get("/en/partner/dashboard/", long_range))
+    assert "At most 60 months at a time" in page
+    assert "The start date" not in text(top_client.get("/en/partner/dashboard/", FEB_2024))
+
+
 def test_charts_are_accessible_svg_with_their_figures_in_a_table(top_client):
     html = top_client.get("/en/partner/dashboard/", FEB_2024).content.decode()
     assert html.count('role="img"') == 4  # trend and share, for EUR and for USD

@@ -1,13 +1,14 @@
 """Products, announcements and the materials library: Brello's content for partners, edited in the
 Wagtail admin. Who sees what is decided by each object's audience (see audience.py)."""
 
+import re
 import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -40,6 +41,9 @@ def _has_text(value: str) -> bool:
     # An emptied rich text editor can leave an empty paragraph behind; that is no Latvian version.
     value = (value or "").strip()
     return bool(value) and (bool(strip_tags(value).strip()) or "<embed" in value or "<img" in value)
+
+
+IFRAME_TAG = re.compile(r"<iframe\b[^>]*>", re.IGNORECASE)
 
 
 class LatvianVersionMixin:
@@ -369,6 +373,21 @@ class PartnerHomeSettings(LatvianVersionMixin, BaseGenericSetting):
     @property
     def localized_video_title(self) -> str:
         return self.in_language("featured_video_title")
+
+    @property
+    def player_html(self) -> str:
+        """The provider's player with the page's own title for screen readers (the snapshot carries the provider's
+        English one) and without `allowfullscreen` where `allow` already grants fullscreen (Chromium warns)."""
+        html = self.video_html
+        match = IFRAME_TAG.search(html)
+        if match is None:
+            return html
+        title = escape(self.localized_video_title or _("Featured video"))
+        tag = re.sub(r'\stitle="[^"]*"', "", match.group(0))
+        tag = tag.replace("<iframe", f'<iframe title="{title}"', 1)
+        if re.search(r'\sallow="[^"]*fullscreen', tag):
+            tag = re.sub(r'\sallowfullscreen(?:="[^"]*")?(?=[\s>/])', "", tag)
+        return html[: match.start()] + tag + html[match.end() :]
 
     def save(self, *args, **kwargs):
         if self.featured_video_url != self.video_fetched_url:

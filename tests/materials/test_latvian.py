@@ -87,12 +87,19 @@ def test_the_featured_video_title_follows_the_page_language(client, member):
     video = PartnerHomeSettings.load()
     # The snapshot is already taken for this address, so saving asks no provider.
     video.featured_video_url = video.video_fetched_url = "https://www.youtube.com/watch?v=abc"
-    video.video_html = '<iframe src="https://www.youtube-nocookie.com/embed/abc"></iframe>'
+    video.video_html = (
+        '<iframe src="https://www.youtube-nocookie.com/embed/abc" title="Provider &amp; title" '
+        'allow="autoplay; fullscreen" allowfullscreen></iframe>'
+    )
     video.featured_video_title = "Brello 360 in two minutes"
     video.featured_video_title_lv = "Brello 360 divās minūtēs"
     video.save()
     client.force_login(member.user)
     assert "Brello 360 divās minūtēs" in page(client, "/lv/partner/")
+    # The player itself is named in the page's language for screen readers, with no duplicate fullscreen grant.
+    html = client.get("/lv/partner/").content.decode()
+    assert '<iframe title="Brello 360 divās minūtēs" src=' in html
+    assert "Provider" not in html and "allowfullscreen" not in html
     english = page(client, "/en/partner/")
     assert "Brello 360 in two minutes" in english and "divās minūtēs" not in english
 

@@ -1,5 +1,5 @@
-"""Staff view of the ERP sync: pulls, lag, outbox depth, failed deliveries (with retry), conflicts and
-rejected records."""
+"""Staff view of the ERP sync: configuration, pulls, lag, outbox depth, failed deliveries (with retry), conflicts
+and rejected records."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from integrations.staff_views import SyncStaffView, outbox_depth
 from partner_area.audit.services import audit_record
 
+from .gateway import erp_is_configured
 from .models import OutboxMessage, OutboxStatus, RejectedRecord, SyncConflict, SyncCursor, SyncEntity
 from .outbox import outbox_retry
 
@@ -31,6 +32,7 @@ def erp_sync_overview() -> dict:
             {"label": label, "cursor": cursor, "last_success_at": last, "lag": (now - last) if last else None}
         )
     return {
+        "configured": erp_is_configured(),
         "entities": entities,
         **outbox_depth(OutboxMessage, pending=OutboxStatus.PENDING, failed=OutboxStatus.FAILED),
         "failed": OutboxMessage.objects.filter(status=OutboxStatus.FAILED).order_by("-id")[:50],

@@ -249,4 +249,5 @@ def get_erp_gateway() -> ErpGateway:
 
 
 def erp_is_configured() -> bool:
+    """Whether ERP_BACKEND names a real ERP rather than the default NoErpGateway."""
     return _gateway_class(settings.ERP_BACKEND) is not NoErpGateway

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from integrations.erp.gateway import erp_is_configured
 from partner_area.audit.models import AuditLogEntry
 
 from .models import PaymentNotice, PaymentNoticeStatus
@@ -92,13 +93,22 @@ class PaymentQueueView(StaffPermissionMixin, WagtailAdminTemplateMixin, Template
         else:
             notices = notices.filter(status=status).order_by("-created_at", "-id")
         counts = dict(PaymentNotice.unscoped.order_by().values_list("status").annotate(n=Count("id")))
+        erp_configured = erp_is_configured()
+        labels = dict(PaymentNoticeStatus.choices)
+        if not erp_configured:  # "waiting for the ERP" would wait for nothing: say why they stay
+            labels[PaymentNoticeStatus.CONFIRMED] = _("Confirmed (no ERP is configured)")
         tabs = [{"value": OPEN, "label": _("Open"), "count": sum(counts.get(s, 0) for s in OPEN_STATUSES)}]
-        tabs += [
-            {"value": value, "label": label, "count": counts.get(value, 0)}
-            for value, label in PaymentNoticeStatus.choices
-        ]
+        tabs += [{"value": value, "label": label, "count": counts.get(value, 0)} for value, label in labels.items()]
         page = Paginator(notices, PER_PAGE).get_page(self.request.GET.get("p"))
-        context.update({"page": page, "notices": page.object_list, "tabs": tabs, "current": status})
+        context.update(
+            {
+                "page": page,
+                "notices": page.object_list,
+                "tabs": tabs,
+                "current": status,
+                "erp_configured": erp_configured,
+            }
+        )
         return context
 
 
@@ -136,6 +146,7 @@ class PaymentNoticeView(StaffPermissionMixin, WagtailAdminTemplateMixin, Templat
             {
                 "notice": notice,
                 "invoice": notice.invoice,
+                "erp_configured": erp_is_configured(),
                 "can_change": can_change,
                 "can_confirm": can_change and notice.status == PaymentNoticeStatus.REPORTED,
                 "can_reject": can_change
@@ -160,7 +171,16 @@ class PaymentNoticeView(StaffPermissionMixin, WagtailAdminTemplateMixin, Templat
         try:
             if action == "confirm":
                 payment_notice_confirm(notice=self.notice, by=request.user, request=request)
-                messages.success(request, _("Payment confirmed. It is being recorded in the ERP."))
+                if erp_is_configured():
+                    messages.success(request, _("Payment confirmed. It is being recorded in the ERP."))
+                else:  # the outbox keeps it until an ERP is configured
+                    messages.success(
+                        request,
+                        _(
+                            "Payment confirmed. No ERP is configured: the payment is sent to the ERP "
+                            "once one is connected."
+                        ),
+                    )
                 return redirect("billing_payments")
             if action == "reject":
                 reject_form = RejectForm(request.POST)

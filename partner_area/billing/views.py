@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from integrations.erp.gateway import erp_is_configured
 from partner_area.organizations.access import partner_required
 from partner_area.organizations.models import Section
 from partner_area.ratelimits import limit_posts
 
 from .exports import invoices_csv_response
 from .forms import InvoiceFilterForm, PaymentNoticeForm
+from .models import PaymentNoticeStatus
 from .selectors import (
     invoice_balances,
     invoice_get,
@@ -118,6 +120,11 @@ def invoice_detail(request, invoice_id: int):
             "paid": invoice.total - invoice.balance,
             "notices": notices,
             "payment_reported": any(notice.is_pending for notice in notices),
+            # The payment summary follows the notices' states: waiting for staff, confirmed, or being checked.
+            "payment_waiting": any(notice.status == PaymentNoticeStatus.REPORTED for notice in notices),
+            "payment_confirmed": any(notice.status == PaymentNoticeStatus.CONFIRMED for notice in notices),
+            "payment_checked": any(notice.status == PaymentNoticeStatus.CONFLICT for notice in notices),
+            "erp_configured": erp_is_configured(),
             "can_report_payment": invoice_accepts_payment_notice(
                 invoice, reported=sum(notice.amount for notice in notices if notice.is_pending)
             ),

@@ -70,11 +70,16 @@ def _contact_form_page(request, *, contact=None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = contact_save(membership=request.membership, contact=contact, request=request, **form.cleaned_data)
+            saved, queued = contact_save(
+                membership=request.membership, contact=contact, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("%(name)s is saved. Brello's records are updated too.") % {"name": saved})
+            if queued:
+                messages.success(request, _("%(name)s is saved. Brello's records are updated too.") % {"name": saved})
+            else:
+                messages.success(request, _("%(name)s is saved.") % {"name": saved})
             return redirect("partner:company")
     return render(request, "organizations/company_contact_form.html", {"form": form, "contact": contact})
 

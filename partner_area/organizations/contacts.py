@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from integrations.erp.companies import company_contact_save
+from integrations.erp.gateway import erp_is_configured
 from integrations.erp.models import CompanyContact
 from partner_area.audit.services import audit_record
 
@@ -35,12 +36,15 @@ def contact_get(*, membership: Membership, contact_id: int) -> CompanyContact:
 @transaction.atomic
 def contact_save(
     *, membership: Membership, name: str, email: str, phone: str, contact: CompanyContact | None = None, request=None
-) -> CompanyContact:
-    """An org admin adds or changes a contact person; the change is logged and queued for the ERP."""
+) -> tuple[CompanyContact, bool]:
+    """An org admin adds or changes a contact person; the change is logged and queued for the ERP. Returns the
+    contact and whether a change was queued for the ERP (not when nothing changed or there is no ERP)."""
     before = {field: getattr(contact, field) for field in CONTACT_FIELDS} if contact else {}
     after = {"name": name.strip(), "email": email.strip().lower(), "phone": phone.strip()}
     if contact is not None and before == after:
-        return contact  # nothing changed: nothing to log or send
+        return contact, False  # nothing changed: nothing to log or send
+    # The rule company_contact_save queues by: the company is in an ERP, or an ERP is configured.
+    queued = bool(membership.company.erp_id) or erp_is_configured()
     contact = company_contact_save(company=membership.company, contact=contact, **after)
     audit_record(
         request=request,
@@ -50,4 +54,4 @@ def contact_save(
         target=contact,
         details={"before": before, "after": after} if before else {"after": after},
     )
-    return contact
+    return contact, queued

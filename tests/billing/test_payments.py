@@ -348,7 +348,7 @@ def test_without_an_erp_a_confirmed_payment_waits_and_the_invoice_stays_as_it_is
     assert notice.status == "confirmed" and invoice.balance == D("121.00")
     assert OutboxMessage.objects.get().status == "pending"  # delivered once an ERP is configured
     page = text(admin_client.get(f"/en/partner/invoices/{invoice.pk}/"))
-    assert "payment reported" in page and "Confirmed, being recorded" in page
+    assert "payment reported" in page and "Confirmed, will be recorded" in page
 
 
 def test_the_staff_can_download_the_remittance_file(client, admin_client, invoice):

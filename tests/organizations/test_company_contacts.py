@@ -113,9 +113,38 @@ def test_another_companys_contact_answers_404(admin):
 def test_without_an_erp_a_contact_is_saved_and_nothing_is_queued(admin, company, settings):
     settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
     unlinked = make_member(make_company(), role=Role.ADMIN)
-    assert client_for(unlinked).post(NEW_URL, {"name": "Ilze", "email": "", "phone": ""}).status_code == 302
+    response = client_for(unlinked).post(NEW_URL, {"name": "Ilze", "email": "", "phone": ""}, follow=True)
+    assert response.redirect_chain == [(COMPANY_URL, 302)]
     assert CompanyContact.objects.for_company(unlinked.company).count() == 1
     assert not OutboxMessage.objects.exists()
+    page = response.content.decode()
+    assert "Ilze is saved." in page and "Brello&#x27;s records" not in page and "records are updated" not in page
+
+
+def test_a_contact_saved_for_the_erp_says_brellos_records_are_updated(admin, company):
+    response = client_for(admin).post(NEW_URL, {"name": "Ilze", "email": "", "phone": ""}, follow=True)
+    assert OutboxMessage.objects.get().operation == "contact.upsert"
+    assert "Ilze is saved. Brello&#x27;s records are updated too." in response.content.decode()
+
+
+def test_saving_a_contact_unchanged_does_not_claim_an_update_of_brellos_records(admin, company):
+    contact = CompanyContact.unscoped.create(company=company, name="Anna", email="anna@partner.lv")
+    response = client_for(admin).post(
+        edit_url(contact), {"name": "Anna", "email": "anna@partner.lv", "phone": ""}, follow=True
+    )
+    assert not OutboxMessage.objects.exists()
+    page = response.content.decode()
+    assert "Anna is saved." in page and "records are updated" not in page
+
+
+def test_the_latvian_message_without_an_erp_does_not_mention_brellos_records(settings):
+    settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
+    unlinked = make_member(make_company(), role=Role.ADMIN)
+    response = client_for(unlinked).post(
+        "/lv/partner/company/contacts/new/", {"name": "Ilze", "email": "", "phone": ""}, follow=True
+    )
+    # The company page's own help text speaks of Brello's records; the message must not claim an update.
+    assert response.status_code == 200 and "Dati ir atjaunināti" not in response.content.decode()
 
 
 def test_contact_posts_are_rate_limited(admin, company, settings):

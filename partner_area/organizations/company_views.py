@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from partner_area.ratelimits import limit_posts
 
 from .access import partner_required
-from .contacts import contact_get, contact_list, contact_save
+from .contacts import contact_get, contact_list, contact_save, contacts_reach_erp
 from .forms import clean_phone
 from .models import Company
 from .services import company_update_contact_details
@@ -59,6 +59,7 @@ def company_profile(request):
         "form": form,
         "contacts": contact_list(membership=membership),
         "can_edit": membership.is_admin,
+        "reaches_erp": contacts_reach_erp(company),
     }
     return render(request, "organizations/company.html", context)
 
@@ -81,7 +82,8 @@ def _contact_form_page(request, *, contact=None):
             else:
                 messages.success(request, _("%(name)s is saved.") % {"name": saved})
             return redirect("partner:company")
-    return render(request, "organizations/company_contact_form.html", {"form": form, "contact": contact})
+    context = {"form": form, "contact": contact, "reaches_erp": contacts_reach_erp(request.membership.company)}
+    return render(request, "organizations/company_contact_form.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -33,6 +33,12 @@ def contact_get(*, membership: Membership, contact_id: int) -> CompanyContact:
 # Services
 
 
+def contacts_reach_erp(company) -> bool:
+    """Whether contact changes are queued for the ERP (company_contact_save's rule: the company is in an ERP, or an
+    ERP is configured), so pages only promise an update of Brello's records when there will be one."""
+    return bool(company.erp_id) or erp_is_configured()
+
+
 @transaction.atomic
 def contact_save(
     *, membership: Membership, name: str, email: str, phone: str, contact: CompanyContact | None = None, request=None
@@ -43,8 +49,7 @@ def contact_save(
     after = {"name": name.strip(), "email": email.strip().lower(), "phone": phone.strip()}
     if contact is not None and before == after:
         return contact, False  # nothing changed: nothing to log or send
-    # The rule company_contact_save queues by: the company is in an ERP, or an ERP is configured.
-    queued = bool(membership.company.erp_id) or erp_is_configured()
+    queued = contacts_reach_erp(membership.company)
     contact = company_contact_save(company=membership.company, contact=contact, **after)
     audit_record(
         request=request,

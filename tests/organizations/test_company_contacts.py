@@ -119,12 +119,15 @@ def test_without_an_erp_a_contact_is_saved_and_nothing_is_queued(admin, company,
     assert not OutboxMessage.objects.exists()
     page = response.content.decode()
     assert "Ilze is saved." in page and "Brello&#x27;s records" not in page and "records are updated" not in page
+    assert "Changes here reach" not in page  # nor does the contacts list promise it
+    assert "records are updated" not in client_for(unlinked).get(NEW_URL).content.decode()
 
 
 def test_a_contact_saved_for_the_erp_says_brellos_records_are_updated(admin, company):
     response = client_for(admin).post(NEW_URL, {"name": "Ilze", "email": "", "phone": ""}, follow=True)
     assert OutboxMessage.objects.get().operation == "contact.upsert"
     assert "Ilze is saved. Brello&#x27;s records are updated too." in response.content.decode()
+    assert "Changes here reach Brello&#x27;s records too." in response.content.decode()
 
 
 def test_saving_a_contact_unchanged_does_not_claim_an_update_of_brellos_records(admin, company):

@@ -127,7 +127,7 @@ def test_a_contact_saved_for_the_erp_says_brellos_records_are_updated(admin, com
     response = client_for(admin).post(NEW_URL, {"name": "Ilze", "email": "", "phone": ""}, follow=True)
     assert OutboxMessage.objects.get().operation == "contact.upsert"
     assert "Ilze is saved. Brello&#x27;s records are updated too." in response.content.decode()
-    assert "Changes here reach Brello&#x27;s records too." in response.content.decode()
+    assert "Changes here reach Brello's records too." in response.content.decode()
 
 
 def test_saving_a_contact_unchanged_does_not_claim_an_update_of_brellos_records(admin, company):

@@ -303,3 +303,30 @@ def test_data_the_erp_refuses_is_parked_at_once_instead_of_retried(erp, monkeypa
     message = OutboxMessage.objects.get()
     assert (message.status, message.attempts) == ("failed", 1)
     assert "checksum" in message.last_error
+
+
+def test_an_unexpected_error_in_a_handler_is_counted_and_parked_while_the_sweep_goes_on(erp, settings, monkeypatch):
+    from integrations.erp.outbox import HANDLERS
+
+    settings.ERP_OUTBOX_MAX_ATTEMPTS = 2
+    broken, fine = make_company(status=CompanyStatus.PENDING_REVIEW), make_company(status=CompanyStatus.PENDING_REVIEW)
+    approve(broken), approve(fine)
+    create = HANDLERS["company.create"]
+
+    def buggy(message, gateway):
+        if message.entity_id == str(broken.pk):
+            Company.objects.filter(pk=broken.pk).update(legal_name="Half written")
+            raise KeyError("a bug")
+        create(message, gateway)
+
+    monkeypatch.setitem(HANDLERS, "company.create", buggy)
+    assert outbox_deliver_due() == 1  # the broken message does not stop the next one
+    failing = OutboxMessage.objects.get(entity_id=str(broken.pk))
+    assert (failing.status, failing.attempts) == ("pending", 1) and "a bug" in failing.last_error
+    assert OutboxMessage.objects.get(entity_id=str(fine.pk)).status == "delivered"
+    assert Company.objects.get(pk=broken.pk).legal_name != "Half written"  # the savepoint undid the handler
+    assert len(erp.companies) == 1
+
+    outbox_deliver_due()
+    failing.refresh_from_db()
+    assert (failing.status, failing.attempts) == ("failed", 2)  # parked for staff after the last attempt

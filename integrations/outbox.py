@@ -1,0 +1,153 @@
+"""The transactional outbox both peer systems (ERP, Zendesk) deliver through.
+
+A change bound for a peer system is written as a message in the same transaction as the change itself; a worker
+delivers it later, with retries. Each integration describes its outbox once (`Outbox`): the message model, the
+fields that order its messages (messages with the same values are delivered in the order they were written),
+its handlers, its error classes, its settings and how it gets a client. The rules live here:
+
+- a message is locked (skip_locked) so two workers never deliver it at once;
+- it is delivered only when due and when nothing older with the same ordering key waits undelivered;
+- its handler runs in a savepoint, so a failed attempt leaves nothing half-written;
+- a failure is counted: a rejection (another try would fail the same way), or the last allowed attempt, parks
+  the message as failed for staff; an error that says when to try again (`retry_after`) is retried then;
+  anything else is retried after an exponential, jittered backoff. An unexpected exception (bad data, a bug)
+  is counted and parked the same way instead of jamming the queue.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"  # the models' OutboxStatus values
+RETRYING = "retrying"  # deliver(): an attempt failed and will be repeated later
+LOCKED = "locked"  # deliver(): another worker holds the message
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """What one integration's outbox is made of."""
+
+    name: str  # for log lines: "ERP", "Zendesk"
+    model: type[models.Model]
+    ordering_fields: tuple[str, ...]  # messages with equal values here are delivered in the order written
+    handlers: Callable[[], dict[str, Callable[[Any, Any], None]]]  # operation → handler(message, client)
+    error: type[Exception]  # the peer system's expected failure: retried
+    rejected: type[Exception]  # its refusal of the data itself: parked at once
+    settings_prefix: str  # <prefix>_MAX_ATTEMPTS, <prefix>_BACKOFF_SECONDS, <prefix>_BACKOFF_CAP_SECONDS
+    client: Callable[[], Any]  # a client or gateway, when the caller brings none
+    task: str  # the dotted path of the Celery task a nudge queues
+    logger: logging.Logger
+    select_related: tuple[str, ...] = ()
+    backoff: Callable[[int], timedelta] | None = None  # None: `jittered_backoff` with the settings above
+
+    def setting(self, name: str):
+        return getattr(settings, f"{self.settings_prefix}_{name}")
+
+    def retry_delay(self, attempts: int) -> timedelta:
+        if self.backoff is not None:
+            return self.backoff(attempts)
+        return jittered_backoff(attempts, base=self.setting("BACKOFF_SECONDS"), cap=self.setting("BACKOFF_CAP_SECONDS"))
+
+
+def jittered_backoff(attempts: int, *, base: float, cap: float) -> timedelta:
+    """Exponential backoff with full jitter, capped (Celery's own helper)."""
+    return timedelta(
+        seconds=get_exponential_backoff_interval(factor=base, retries=attempts, maximum=cap, full_jitter=True)
+    )
+
+
+def nudge_on_commit(outbox: Outbox, *args) -> None:
+    """Once the current transaction commits, ask a worker to deliver now (the periodic sweep catches anything a
+    lost nudge misses)."""
+    transaction.on_commit(lambda: _nudge(outbox, args))
+
+
+def _nudge(outbox: Outbox, args: tuple) -> None:
+    try:
+        import_string(outbox.task).delay(*args)
+    except Exception:  # noqa: BLE001 - a broker outage must not fail the user's request; the sweep delivers later
+        outbox.logger.warning(
+            "Could not nudge the %s outbox worker; the periodic sweep will deliver.", outbox.name, exc_info=True
+        )
+
+
+def _older_undelivered_exists(outbox: Outbox, message: models.Model) -> bool:
+    same_key = {name: getattr(message, name) for name in outbox.ordering_fields}
+    return outbox.model.objects.filter(**same_key, id__lt=message.id).exclude(status=DELIVERED).exists()
+
+
+def deliver(outbox: Outbox, message_id: int, client=None) -> str:
+    """Deliver one message if it is due and nothing older with the same ordering key waits. Returns its status,
+    RETRYING after a failed attempt that will be repeated later, or LOCKED."""
+    with transaction.atomic():
+        locked = outbox.model.objects.select_for_update(skip_locked=True)
+        if outbox.select_related:
+            locked = locked.select_related(*outbox.select_related)
+        message = locked.filter(pk=message_id).first()
+        if message is None or message.status != PENDING:
+            return message.status if message else LOCKED
+        if message.next_attempt_at > timezone.now() or _older_undelivered_exists(outbox, message):
+            return message.status
+        try:
+            with transaction.atomic():  # a savepoint: a failed handler leaves nothing half-written
+                outbox.handlers()[message.operation](message, client if client is not None else outbox.client())
+        except Exception as error:  # noqa: BLE001 - bad data or a bug must not jam the queue: count it, park it
+            _attempt_failed(outbox, message, error)
+            return RETRYING if message.status == PENDING else message.status
+        message.status = DELIVERED
+        message.delivered_at = timezone.now()
+        message.attempts += 1
+        message.last_error = ""
+        message.save(update_fields=["status", "delivered_at", "attempts", "last_error"])
+        return message.status
+
+
+def _attempt_failed(outbox: Outbox, message: models.Model, error: Exception) -> None:
+    if not isinstance(error, outbox.error):
+        outbox.logger.exception("%s delivery of %s failed unexpectedly", outbox.name, message)
+    message.attempts += 1
+    message.last_error = str(error)[:2000]
+    retry_after = getattr(error, "retry_after", None) if isinstance(error, outbox.error) else None
+    if isinstance(error, outbox.rejected) or message.attempts >= outbox.setting("MAX_ATTEMPTS"):
+        message.status = FAILED
+        outbox.logger.error("%s delivery parked as failed: %s: %s", outbox.name, message, error)
+    elif retry_after is not None:
+        message.next_attempt_at = timezone.now() + timedelta(seconds=retry_after)
+    else:
+        message.next_attempt_at = timezone.now() + outbox.retry_delay(message.attempts)
+    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+
+
+def due_ids(outbox: Outbox, *, limit: int, **filters) -> Iterable[int]:
+    """The ids of due messages (optionally narrowed by `filters`), oldest first."""
+    due = outbox.model.objects.filter(status=PENDING, next_attempt_at__lte=timezone.now(), **filters)
+    return due.order_by("id").values_list("id", flat=True)[:limit]
+
+
+def deliver_due(outbox: Outbox, *, limit: int = 200, client=None, stop_at_failure: bool = False, **filters) -> int:
+    """Deliver due messages oldest first; returns how many were delivered. With `stop_at_failure`, the sweep ends
+    at the first failed attempt (the peer is down or rate limiting): the rest waits its turn. Otherwise a failed
+    message is left to its backoff and the sweep goes on with the next."""
+    delivered = 0
+    for message_id in list(due_ids(outbox, limit=limit, **filters)):
+        status = deliver(outbox, message_id, client)
+        if status == RETRYING and stop_at_failure:
+            break
+        delivered += status == DELIVERED
+    return delivered
+
+
+def retry(outbox: Outbox, message: models.Model) -> int:
+    """Staff: give a failed message another round of attempts. Returns how many messages were reset (0 or 1);
+    the caller nudges a worker."""
+    return outbox.model.objects.filter(pk=message.pk, status=FAILED).update(
+        status=PENDING, attempts=0, next_attempt_at=timezone.now()
+    )

@@ -26,7 +26,7 @@ from .models import (
     MaterialsVisit,
     PartnerHomeSettings,
 )
-from .selectors import announcement_recipients, first_visit_new_since
+from .selectors import announcement_recipients, announcements_for, first_visit_new_since
 from .storage import private_file_response
 from .thumbnails import thumbnail_for
 from .validators import safe_file_name, validate_material_file
@@ -50,6 +50,14 @@ def announcement_mark_read(*, announcement: Announcement, user) -> None:
             AnnouncementRead.objects.get_or_create(announcement=announcement, user=user)
     except IntegrityError:
         pass  # opened twice at the same moment
+
+
+def announcements_mark_all_read(*, membership) -> int:
+    """Mark every announcement this member can see as read; returns how many were unread."""
+    unread = announcements_for(membership=membership).filter(is_read=False).values_list("pk", flat=True)
+    rows = [AnnouncementRead(announcement_id=pk, user_id=membership.user_id) for pk in unread]
+    AnnouncementRead.objects.bulk_create(rows, ignore_conflicts=True)  # a read marked meanwhile is no conflict
+    return len(rows)
 
 
 def announcement_distribution_queue(*, announcement: Announcement) -> list[list[int]]:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,8 +19,22 @@ from .home import figure_sections_for, home_figures
 @require_GET
 @partner_required()
 def announcements(request):
-    items = selectors.announcements_for(membership=request.membership)
-    return render(request, "materials/announcements.html", {"announcements": items})
+    items = list(selectors.announcements_for(membership=request.membership))
+    unread_count = sum(not item.is_read for item in items)
+    return render(request, "materials/announcements.html", {"announcements": items, "unread_count": unread_count})
+
+
+@require_http_methods(["POST"])
+@partner_required()
+def announcements_read(request):
+    """Mark every announcement as read (the list's "Mark all as read")."""
+    if count := services.announcements_mark_all_read(membership=request.membership):
+        messages.success(
+            request,
+            ngettext("%(count)d announcement marked as read.", "%(count)d announcements marked as read.", count)
+            % {"count": count},
+        )
+    return redirect("partner:announcements")
 
 
 @require_GET

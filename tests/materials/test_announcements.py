@@ -95,6 +95,27 @@ def test_opening_an_announcement_marks_it_read_for_that_user_only(client, member
     assert not announcements_for(membership=colleague).get(pk=announcement.pk).is_read
 
 
+def test_mark_all_as_read_marks_only_what_this_member_sees_for_this_member(client, member):
+    seen = [make_announcement(title="One"), make_announcement(title="Two")]
+    already = make_announcement(title="Three")
+    AnnouncementRead.objects.create(announcement=already, user=member.user)
+    elsewhere = make_announcement(audience_all=False, audience_companies=[make_company()])
+    colleague = make_member(member.company, role=Role.USER)
+    client.force_login(member.user)
+    assert "Mark all as read" in client.get("/en/partner/announcements/").content.decode()
+    assert client.get("/en/partner/announcements/read/").status_code == 405  # a change: POST only
+
+    response = client.post("/en/partner/announcements/read/", follow=True)
+    assert response.redirect_chain == [("/en/partner/announcements/", 302)]
+    page = response.content.decode()
+    assert "2 announcements marked as read." in page and "Mark all as read" not in page
+    assert set(AnnouncementRead.objects.filter(user=member.user).values_list("announcement", flat=True)) == {
+        *(a.pk for a in seen), already.pk,
+    }  # fmt: skip
+    assert not AnnouncementRead.objects.filter(announcement=elsewhere).exists()
+    assert not announcements_for(membership=colleague).filter(is_read=True).exists()
+
+
 def test_an_announcement_for_someone_else_answers_404(client, member):
     elsewhere = make_announcement(audience_all=False, audience_companies=[make_company()])
     draft = make_announcement(publish=False)

@@ -67,7 +67,7 @@ def register(request):
 
 
 def _too_many_registrations_message(request) -> str:
-    minutes = -(-getattr(request, "ratelimit_retry_after", 3600) // 60)
+    minutes = max(1, -(-getattr(request, "ratelimit_retry_after", 3600) // 60))
     return ngettext(
         "Several companies have just been registered from your network. Please try again in about %(minutes)d minute.",
         "Several companies have just been registered from your network. Please try again in about %(minutes)d minutes.",

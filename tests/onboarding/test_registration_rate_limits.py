@@ -1,5 +1,7 @@
 """Registration limits: mistakes do not lock people out; many successful registrations or a flood of posts do."""
 
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -35,7 +37,8 @@ def test_successful_registrations_are_limited_per_address_and_the_form_keeps_its
     assert response.status_code == 429
     html = response.content.decode()
     assert "Several companies have just been registered from your network" in html
-    assert "Please try again in about" in html and "minutes" in html
+    # The window's end depends on the clock: "about 1 minute" is as right as "about 34 minutes".
+    assert re.search(r"Please try again in about \d+ minutes?\.", html)
     assert 'value="Baltic Integrators SIA"' in html
     assert Company.objects.count() == 2
 

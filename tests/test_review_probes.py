@@ -118,10 +118,10 @@ def test_a_user_cannot_download_a_colleagues_or_another_companys_attachment(clie
 def test_a_member_without_the_support_grant_sees_no_support(client, world):
     bare = make_member(world["mine"]["company"], role=Role.USER, sections=["dashboard"])
     _login(client, bare)
-    assert client.get(reverse("partner:support")).status_code == 404
+    assert client.get(reverse("partner:support")).status_code == 403
     url = reverse("partner:support_attachment", kwargs={"attachment_id": world["mine"]["attachment"].pk})
-    assert client.get(url).status_code == 404
-    assert client.post(reverse("partner:support_new"), {"subject": "x", "description": "y"}).status_code == 404
+    assert client.get(url).status_code == 403
+    assert client.post(reverse("partner:support_new"), {"subject": "x", "description": "y"}).status_code == 403
 
 
 def test_a_payment_notice_on_another_companys_invoice_is_refused_and_nothing_is_stored(client, world):
@@ -144,7 +144,7 @@ def test_a_member_without_the_invoices_grant_cannot_report_a_payment(client, wor
     api = client.post(f"/api/v1/invoices/{invoice.pk}/payment-notices", body, content_type="application/json")
     assert api.status_code == 403
     page = client.post(reverse("partner:invoice_payment_report", kwargs={"invoice_id": invoice.pk}), body)
-    assert page.status_code == 404
+    assert page.status_code == 403
     assert not PaymentNotice.unscoped.filter(reference="NOGRANT").exists()
 
 

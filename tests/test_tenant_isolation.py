@@ -1,7 +1,9 @@
 """Every partner-area page and every /api/v1/ route, walked from the URL resolver, with two active
 companies: anonymous people are sent to log in (pages) or refused (API); ids of the other company's
-objects answer exactly like missing ids (404); a user without a section grant gets 404 (pages) or 403
-(API). A new route is covered automatically; a route with an id parameter the test cannot fill fails
+objects answer exactly like missing ids (404); a user without a section grant gets a 403 page saying so
+(every member knows the sections exist; it is answered before any id is looked up, so it is the same for
+this company's ids and another's), a user on an administrators' page gets 404, and the API answers 403.
+A new route is covered automatically; a route with an id parameter the test cannot fill fails
 until it is taught below (OBJECT_IDS)."""
 
 import re
@@ -32,7 +34,8 @@ PUBLIC = {
 EVERY_MEMBER = {
     "partner:home", "partner:status", "partner:account", "partner:password_change",
     "partner:password_change_done", "partner:two_factor", "partner:two_factor_setup", "partner:two_factor_verify",
-    "api:me", "api:company", "partner:announcements", "partner:announcement", "partner:company",
+    "api:me", "api:company", "partner:announcements", "partner:announcement", "partner:announcements_read",
+    "partner:company",
 }  # fmt: skip
 # A person's own account pages: open to anyone logged in, partner or not; they hold no company data.
 OWN_ACCOUNT = {
@@ -160,16 +163,41 @@ def test_other_companys_ids_answer_404_like_missing_ones(client, two_companies):
     assert checked >= 1
 
 
-def test_a_user_without_grants_gets_404_pages_and_403_api(client, two_companies):
+def _views_by_name() -> dict[str, object]:
+    with translation.override("en"):
+        return {name: entry.callback for _route, name, entry in _walk(get_resolver()) if name}
+
+
+def _main(content: bytes) -> str:
+    """The page's <main> (the header around it carries a fresh CSRF token and script nonce on every request)."""
+    return re.search(r"<main.*?</main>", content.decode(), re.S).group()
+
+
+def test_a_user_without_grants_gets_403_section_pages_404_admin_pages_and_403_api(client, two_companies):
     company = two_companies["mine"]["company"]
     bare = make_member(company, role=Role.USER, sections=[])
     client.force_login(bare.user)
+    # partner_required marks its views with the section they belong to; the others here are administrators' pages
+    # (and the home's figures fragment, 404 when the member may see no figures).
+    views = _views_by_name()
+    sections_checked = 0
     for route, name in partner_routes():
         if name in PUBLIC or name in EVERY_MEMBER or name == "partner:logout":
             continue
         response = _request(client, fill(route, two_companies["mine"]))
-        expected = 403 if route.startswith("/api/") else 404
-        assert response.status_code == expected, (route, response.status_code)
+        if route.startswith("/api/"):
+            assert response.status_code == 403, (route, response.status_code)
+        elif not getattr(views[name], "partner_section", None):
+            assert response.status_code == 404, (route, response.status_code)
+        else:
+            assert response.status_code == 403, (route, response.status_code)
+            assert "You don't have access to" in response.content.decode(), route
+            sections_checked += 1
+            if "<" in route:  # another company's id gets the very same answer: no way to probe which ids exist
+                theirs = _request(client, fill(route, two_companies["theirs"]))
+                assert theirs.status_code == 403, route
+                assert _main(theirs.content) == _main(response.content), route
+    assert sections_checked >= 10
 
 
 def test_a_logged_in_stranger_without_a_company_sees_no_partner_data(client, two_companies):

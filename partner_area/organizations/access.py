@@ -3,11 +3,11 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from rest_framework import permissions
 
-from .models import CompanyStatus, Membership
+from .models import CompanyStatus, Membership, Section
 
 _CACHE_ATTR = "_partner_membership"
 
@@ -31,9 +31,16 @@ def can_use_portal(membership: Membership | None) -> bool:
     )
 
 
+def section_forbidden(request, section: str) -> HttpResponse:
+    """The friendly 403 for a member without a section's grant. Every member knows which sections exist, so
+    saying "no access" reveals nothing; it is answered before any object lookup, so an id in the address (this
+    company's or another's) never changes it, and other companies' objects stay 404 for those with the grant."""
+    return render(request, "partner_area/403_section.html", {"section": Section(section)}, status=403)
+
+
 def partner_required(section: str | None = None, admin: bool = False):
-    """View decorator: a logged-in member of an active company, with the section grant (404 without
-    it, the same answer as a page that does not exist) or the org admin role. Sets request.membership."""
+    """View decorator: a logged-in member of an active company, with the section grant (403 with a page
+    saying who can give it) or the org admin role (404 without it). Sets request.membership."""
 
     def decorator(view):
         @wraps(view)
@@ -45,11 +52,15 @@ def partner_required(section: str | None = None, admin: bool = False):
                 raise Http404("Not a partner")
             if not can_use_portal(membership):
                 return redirect("partner:status")
-            if (section and not membership.has_section(section)) or (admin and not membership.is_admin):
-                raise Http404("No access to this section")
+            if admin and not membership.is_admin:
+                raise Http404("Not an administrator")
             request.membership = membership
+            if section and not membership.has_section(section):
+                return section_forbidden(request, section)
             return view(request, *args, **kwargs)
 
+        # Read by tests/test_tenant_isolation.py to know which answer a member without the grant or role gets.
+        wrapper.partner_section, wrapper.partner_admin_only = section, admin
         return wrapper
 
     return decorator

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .forms import HoneypotMixin, NewPasswordMixin, clean_phone, deliverable_email_error
+from .members import NO_SECTIONS_MESSAGE
 from .models import Role, Section
 
 User = get_user_model()
@@ -21,6 +22,13 @@ class RoleAndSectionsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=SECTIONS_HELP,
     )
+
+    def clean(self):
+        data = super().clean()
+        # The service refuses it too; checked here so the message sits on the field next to any other error.
+        if data.get("role") == Role.USER and not data.get("sections") and "sections" not in self.errors:
+            self.add_error("sections", NO_SECTIONS_MESSAGE)
+        return data
 
 
 class InviteForm(RoleAndSectionsForm):

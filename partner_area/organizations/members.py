@@ -28,6 +28,8 @@ class InvitationUnavailable(ValidationError):
 LAST_ADMIN_MESSAGE = _(
     "This is the last active administrator of your company. Make someone else an administrator first."
 )
+# A user with no sections could open nothing but their home and account pages.
+NO_SECTIONS_MESSAGE = _("Choose at least one section this person may open.")
 
 
 # Selectors
@@ -85,6 +87,8 @@ def _clean_role_and_sections(role: str, sections) -> tuple[str, list[str]]:
         raise ValidationError({"role": _("Choose a role.")})
     # Administrators see every section, so their grants are not stored.
     sections = [] if role == Role.ADMIN else [section for section in Section.values if section in (sections or [])]
+    if role == Role.USER and not sections:
+        raise ValidationError({"sections": NO_SECTIONS_MESSAGE})
     return role, sections
 
 
@@ -106,12 +110,25 @@ def _send_invitation(*, invitation: Invitation, token: str, request) -> None:
     )
 
 
+def _already_a_member_message(*, email: str, member: Membership) -> str:
+    if member.is_active:
+        message = _("%(email)s is already a member of your company.")
+    else:
+        message = _(
+            "%(email)s is already a member of your company, but deactivated. Reactivate them in the list above."
+        )
+    return message % {"email": email}
+
+
 def invitation_create(*, membership: Membership, email: str, role: str, sections: list[str], request) -> Invitation:
     """Invite someone by e-mail to join the admin's company with a role and section grants."""
     email = (email or "").strip().lower()
     role, sections = _clean_role_and_sections(role, sections)
     company = membership.company
     with transaction.atomic():
+        colleague = Membership.objects.for_company(company).filter(user__email__iexact=email).first()
+        if colleague is not None:
+            raise ValidationError({"email": _already_a_member_message(email=email, member=colleague)})
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(
                 {

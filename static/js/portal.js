@@ -13,19 +13,46 @@
     var toggle = document.querySelector(".nav-toggle");
     var nav = document.getElementById("site-nav");
     if (toggle && nav) {
+      var setMenuOpen = function (open) {
+        toggle.setAttribute("aria-expanded", String(open));
+        nav.classList.toggle("is-open", open);
+      };
       toggle.addEventListener("click", function () {
-        var open = toggle.getAttribute("aria-expanded") === "true";
-        toggle.setAttribute("aria-expanded", String(!open));
-        nav.classList.toggle("is-open", !open);
+        setMenuOpen(toggle.getAttribute("aria-expanded") !== "true");
       });
       document.addEventListener("keydown", function (event) {
         if (event.key === "Escape" && nav.classList.contains("is-open")) {
-          toggle.setAttribute("aria-expanded", "false");
-          nav.classList.remove("is-open");
+          setMenuOpen(false);
           toggle.focus();
         }
       });
+      // The open panel covers the page: once focus moves on past it (Tab after the last item), close it so the
+      // focused element is visible. No relatedTarget means the window lost focus: leave the menu as it is.
+      var leftMenu = function (event) {
+        var next = event.relatedTarget;
+        if (nav.classList.contains("is-open") && next && !nav.contains(next) && !toggle.contains(next)) {
+          setMenuOpen(false);
+        }
+      };
+      nav.addEventListener("focusout", leftMenu);
+      toggle.addEventListener("focusout", leftMenu);
     }
+
+    // The account menu (a <details>): Escape closes it and returns focus to its button (a second Escape then
+    // closes the phone menu around it); it also closes when focus moves on out of it.
+    document.querySelectorAll("details.account-menu").forEach(function (details) {
+      var summary = details.querySelector("summary");
+      details.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && details.open) {
+          event.stopPropagation();
+          details.open = false;
+          if (summary) summary.focus();
+        }
+      });
+      details.addEventListener("focusout", function (event) {
+        if (details.open && event.relatedTarget && !details.contains(event.relatedTarget)) details.open = false;
+      });
+    });
 
     // Forms whose hints depend on a choice (registration: the number formats of the chosen country).
     document.querySelectorAll("select[data-field-hints]").forEach(function (select) {

@@ -124,11 +124,11 @@ def test_a_partner_never_sees_another_companys_invoices_not_even_its_sub_partner
     assert [row["number"] for row in client.get("/api/v1/invoices").json()["results"]] == ["OWN-1"]
 
 
-def test_member_without_the_invoices_grant_gets_404(client, company):
+def test_member_without_the_invoices_grant_gets_403(client, company):
     invoice = InvoiceFactory(company=company)
     client.force_login(make_member(company, role=Role.USER, sections=["dashboard"]).user)
     for url in ("/en/partner/invoices/", f"/en/partner/invoices/{invoice.pk}/", "/en/partner/invoices/export.csv"):
-        assert client.get(url).status_code == 404, url
+        assert client.get(url).status_code == 403, url
     assert client.get("/api/v1/invoices").status_code == 403
     assert client.get(f"/api/v1/invoices/{invoice.pk}").status_code == 403
 

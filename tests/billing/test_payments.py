@@ -115,12 +115,12 @@ def test_an_org_admin_reports_a_payment_with_a_remittance_file_and_the_invoice_s
     assert (entry.actor, entry.company, entry.details["amount"]) == (admin.user, invoice.company, "50.00")
 
 
-def test_a_member_with_the_invoices_grant_may_report_and_one_without_gets_404(client, company, invoice):
+def test_a_member_with_the_invoices_grant_may_report_and_one_without_gets_403(client, company, invoice):
     with_grant = make_member(company, role=Role.USER, sections=["invoices"])
     without = make_member(company, role=Role.USER, sections=["dashboard"])
     client.force_login(without.user)
-    assert client.get(report_url(invoice)).status_code == 404
-    assert client.post(report_url(invoice), form_data()).status_code == 404
+    assert client.get(report_url(invoice)).status_code == 403
+    assert client.post(report_url(invoice), form_data()).status_code == 403
     assert client.post(f"/api/v1/invoices/{invoice.pk}/payment-notices", form_data()).status_code == 403
     client.force_login(with_grant.user)
     assert client.get(report_url(invoice)).status_code == 200

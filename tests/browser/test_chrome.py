@@ -153,3 +153,59 @@ def test_latvian_header_fits_the_smallest_phone(site, small_phone, org_admin):
     expect(current).to_have_attribute("href", "/lv/partner/company/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.console_errors == []
+
+
+def test_phone_menu_keyboard_focus_never_hides_behind_the_open_menu(site, phone, org_admin):
+    """At 390 px the open menu covers the page: Tab past its last item closes it (the focused link is then
+    visible); Escape in the account menu ("Anna") closes just that and returns to its button, a second Escape
+    closes the menu."""
+    page = phone
+    _log_in(page, site, org_admin)
+    page.goto(f"{site}/lv/partner/")
+    menu = page.get_by_role("button", name="Izvēlne")
+    nav = page.locator("#site-nav")
+    account = page.locator(".account-menu")
+    anna = account.locator("summary")
+
+    menu.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Tab")  # into the menu: it stays open
+    expect(page.get_by_role("navigation", name="Partneru zona").get_by_role("link").first).to_be_focused()
+    expect(nav).to_have_class(re.compile(r"\bis-open\b"))
+
+    # Tab on from the last item (the closed account menu's button) leaves the menu: it closes.
+    anna.focus()
+    expect(nav).to_have_class(re.compile(r"\bis-open\b"))
+    page.keyboard.press("Tab")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(nav).not_to_have_class(re.compile(r"\bis-open\b"))
+    focused = page.evaluate_handle("document.activeElement")
+    assert focused.evaluate("el => !document.getElementById('site-nav').contains(el)")
+    assert focused.evaluate("el => el.getClientRects().length > 0")  # a visible element of the page, not hidden
+
+    # Escape in the account menu: first closes it and goes back to "Anna", then closes the whole menu.
+    menu.focus()
+    page.keyboard.press("Enter")
+    anna.focus()
+    page.keyboard.press("Enter")
+    expect(account).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Mans konts")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(account).not_to_have_attribute("open", "")
+    expect(anna).to_be_focused()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+
+    # Tab past the open account menu's last item ("Iziet") closes both.
+    page.keyboard.press("Enter")
+    anna.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Iziet").focus()
+    page.keyboard.press("Tab")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(account).not_to_have_attribute("open", "")
+    assert page.console_errors == []

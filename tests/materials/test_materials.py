@@ -130,12 +130,12 @@ def test_another_companys_restricted_file_answers_404(client, member):
     assert MaterialDownload.unscoped.count() == 0
 
 
-def test_without_the_materials_grant_the_library_is_404(client):
+def test_without_the_materials_grant_the_library_is_403(client):
     material = make_material()
     no_grant = make_member(make_company(), role=Role.USER, sections=["dashboard"])
     client.force_login(no_grant.user)
-    assert client.get("/en/partner/materials/").status_code == 404
-    assert client.get(f"/en/partner/materials/{material.pk}/download/").status_code == 404
+    assert client.get("/en/partner/materials/").status_code == 403
+    assert client.get(f"/en/partner/materials/{material.pk}/download/").status_code == 403
 
 
 def test_images_and_pdfs_get_thumbnails_other_files_an_icon(client, member):

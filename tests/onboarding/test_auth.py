@@ -163,13 +163,13 @@ def test_staff_log_in_to_the_admin_through_the_same_page(client):
     assert login(client, staff.email)["Location"] == "/admin/"
 
 
-def test_a_user_without_a_section_grant_gets_404_and_no_link(client):
+def test_a_user_without_a_section_grant_gets_403_and_no_link(client):
     member = make_member(make_company(), sections=["materials"])
     client.force_login(member.user)
     home = client.get("/en/partner/").content.decode()
     assert 'href="/en/partner/materials/"' in home
     assert 'href="/en/partner/invoices/"' not in home
     assert 'href="/en/partner/members/"' not in home
-    assert client.get("/en/partner/invoices/").status_code == 404
-    assert client.get("/en/partner/members/").status_code == 404
+    assert client.get("/en/partner/invoices/").status_code == 403
+    assert client.get("/en/partner/members/").status_code == 404  # administrators' pages stay not found
     assert client.get("/en/partner/materials/").status_code == 200

@@ -209,7 +209,7 @@ def test_invite_form_with_a_bad_email_re_renders_with_the_error(admin_client, em
 
 def test_inviting_someone_who_already_has_an_account_is_refused(admin, admin_client):
     other = MembershipFactory(user__email="taken@partner-sia.lv")
-    response = admin_client.post(INVITE_URL, {"email": "Taken@partner-sia.lv", "role": "user"})
+    response = admin_client.post(INVITE_URL, {"email": "Taken@partner-sia.lv", "role": "user", "sections": ["support"]})
     assert response.status_code == 200
     assert "already has a Brello 360 portal account" in response.content.decode()
     assert not Invitation.objects.for_company(admin.company).exists()
@@ -217,9 +217,39 @@ def test_inviting_someone_who_already_has_an_account_is_refused(admin, admin_cli
     assert len(mail.outbox) == 0
 
 
+def test_inviting_someone_already_in_your_company_says_so(admin, admin_client):
+    MembershipFactory(company=admin.company, user__email="colleague@partner-sia.lv")
+    response = admin_client.post(
+        INVITE_URL, {"email": "Colleague@partner-sia.lv", "role": "user", "sections": ["support"]}
+    )
+    assert response.status_code == 200
+    errors = response.context["invite_form"].errors["email"]
+    assert errors == ["colleague@partner-sia.lv is already a member of your company."]
+    assert "one company only" not in response.content.decode()
+    assert not Invitation.objects.for_company(admin.company).exists()
+    assert len(mail.outbox) == 0
+
+
+def test_inviting_a_deactivated_colleague_points_to_reactivation(admin, admin_client):
+    MembershipFactory(company=admin.company, user__email="gone@partner-sia.lv", is_active=False)
+    response = admin_client.post(INVITE_URL, {"email": "gone@partner-sia.lv", "role": "user", "sections": ["support"]})
+    assert response.status_code == 200
+    assert "already a member of your company, but deactivated" in response.content.decode()
+
+
+def test_inviting_yourself_says_you_are_already_a_member(admin):
+    with pytest.raises(ValidationError) as refused:
+        services.invitation_create(
+            membership=admin, email=admin.user.email.upper(), role=Role.ADMIN, sections=[], request=_request()
+        )
+    assert refused.value.message_dict == {"email": [f"{admin.user.email} is already a member of your company."]}
+
+
 def test_inviting_an_address_with_a_pending_invitation_is_refused(admin, admin_client):
     InvitationFactory(company=admin.company, email="waiting@partner-sia.lv")
-    response = admin_client.post(INVITE_URL, {"email": "waiting@partner-sia.lv", "role": "user"})
+    response = admin_client.post(
+        INVITE_URL, {"email": "waiting@partner-sia.lv", "role": "user", "sections": ["support"]}
+    )
     assert response.status_code == 200
     assert "already has a pending invitation" in response.content.decode()
     assert Invitation.objects.for_company(admin.company).count() == 1
@@ -259,8 +289,48 @@ def test_the_edit_page_shows_the_current_role_and_grants(admin, admin_client):
     assert response.context["form"].initial == {"role": "user", "sections": ["support"]}
 
 
+def test_demoting_an_admin_without_choosing_sections_is_refused_on_the_field(admin, admin_client):
+    other = MembershipFactory(company=admin.company, admin=True)
+    response = admin_client.post(reverse("partner:member_edit", args=[other.pk]), {"role": "user"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["sections"] == ["Choose at least one section this person may open."]
+    other.refresh_from_db()
+    assert other.role == Role.ADMIN
+    assert not AuditLogEntry.objects.filter(action="member.role_change").exists()
+
+
+def test_demoting_an_admin_keeps_the_sections_chosen_for_them(admin, admin_client):
+    other = MembershipFactory(company=admin.company, admin=True)
+    response = admin_client.post(
+        reverse("partner:member_edit", args=[other.pk]), {"role": "user", "sections": ["dashboard", "support"]}
+    )
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.role == Role.USER and other.sections == ["dashboard", "support"]
+    assert client_for(other).get("/en/partner/dashboard/").status_code == 200
+
+
+def test_a_user_left_with_no_sections_is_refused_by_the_service_too(admin):
+    member = MembershipFactory(company=admin.company, can_invoices=True)
+    with pytest.raises(ValidationError) as refused:
+        services.member_update(membership=admin, member=member, role=Role.USER, sections=[], request=_request())
+    assert refused.value.message_dict == {"sections": ["Choose at least one section this person may open."]}
+    member.refresh_from_db()
+    assert member.sections == ["invoices"]
+
+
+def test_inviting_a_user_without_sections_is_refused(admin_client, admin):
+    response = admin_client.post(INVITE_URL, {"email": "new@partner-sia.lv", "role": "user"})
+    assert response.status_code == 200
+    assert "Choose at least one section this person may open." in response.content.decode()
+    assert not Invitation.objects.for_company(admin.company).exists()
+    assert len(mail.outbox) == 0
+
+
 def test_the_last_admin_cannot_demote_themselves(admin, admin_client):
-    response = admin_client.post(reverse("partner:member_edit", args=[admin.pk]), {"role": "user"})
+    response = admin_client.post(
+        reverse("partner:member_edit", args=[admin.pk]), {"role": "user", "sections": ["support"]}
+    )
     assert response.status_code == 200
     assert "the last active administrator" in response.content.decode()
     admin.refresh_from_db()
@@ -280,12 +350,14 @@ def test_the_last_admin_cannot_be_deactivated(admin, admin_client):
 def test_an_inactive_admin_does_not_count_as_the_other_admin(admin):
     MembershipFactory(company=admin.company, admin=True, is_active=False)
     with pytest.raises(ValidationError, match="the last active administrator"):
-        services.member_update(membership=admin, member=admin, role=Role.USER, sections=[], request=_request())
+        services.member_update(membership=admin, member=admin, role=Role.USER, sections=["support"], request=_request())
 
 
 def test_an_admin_may_step_down_when_another_admin_remains(admin, admin_client):
     MembershipFactory(company=admin.company, admin=True)
-    response = admin_client.post(reverse("partner:member_edit", args=[admin.pk]), {"role": "user"})
+    response = admin_client.post(
+        reverse("partner:member_edit", args=[admin.pk]), {"role": "user", "sections": ["support"]}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/en/partner/"
     admin.refresh_from_db()
@@ -295,10 +367,10 @@ def test_an_admin_may_step_down_when_another_admin_remains(admin, admin_client):
 
 def test_two_admins_cannot_demote_each_other_down_to_none(admin):
     other = MembershipFactory(company=admin.company, admin=True)
-    services.member_update(membership=admin, member=other, role=Role.USER, sections=[], request=_request())
+    services.member_update(membership=admin, member=other, role=Role.USER, sections=["support"], request=_request())
     # `other` acts on what its browser last showed: it is no longer an admin, and `admin` is the last one.
     with pytest.raises(ValidationError):
-        services.member_update(membership=other, member=admin, role=Role.USER, sections=[], request=_request())
+        services.member_update(membership=other, member=admin, role=Role.USER, sections=["support"], request=_request())
     admin.refresh_from_db()
     assert admin.role == Role.ADMIN
 
@@ -313,7 +385,9 @@ def test_concurrent_demotions_leave_one_admin():
     def demote(acting, target):
         try:
             barrier.wait()
-            services.member_update(membership=acting, member=target, role=Role.USER, sections=[], request=_request())
+            services.member_update(
+                membership=acting, member=target, role=Role.USER, sections=["support"], request=_request()
+            )
             outcomes.append("ok")
         except ValidationError:
             outcomes.append("refused")

@@ -64,10 +64,10 @@ def test_the_sub_partner_sees_its_own_figures_not_its_uplines(client, tree):
     assert "Alpha" not in body and "Top SIA" not in body
 
 
-def test_member_without_the_dashboard_grant_gets_404(client, tree):
+def test_member_without_the_dashboard_grant_gets_403(client, tree):
     client.force_login(make_member(tree["top"], role=Role.USER, sections=["invoices"]).user)
-    assert client.get("/en/partner/dashboard/").status_code == 404
-    assert client.get("/en/partner/dashboard/export.csv").status_code == 404
+    assert client.get("/en/partner/dashboard/").status_code == 403
+    assert client.get("/en/partner/dashboard/export.csv").status_code == 403
     assert client.get("/api/v1/dashboard").status_code == 403
 
 

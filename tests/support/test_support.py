@@ -85,12 +85,12 @@ def test_another_companys_or_a_missing_id_is_404(client, user):
         assert client.get(reverse("partner:support_detail", kwargs={"request_id": request_id})).status_code == 404
 
 
-def test_without_the_support_grant_every_page_is_404(client, company):
+def test_without_the_support_grant_every_page_is_403(client, company):
     bare = make_member(company, role=Role.USER, sections=["materials"])
     client.force_login(bare.user)
-    assert client.get(reverse("partner:support")).status_code == 404
-    assert client.get(reverse("partner:support_new")).status_code == 404
-    assert client.post(reverse("partner:support_quick"), {"subject": "a", "message": "b"}).status_code == 404
+    assert client.get(reverse("partner:support")).status_code == 403
+    assert client.get(reverse("partner:support_new")).status_code == 403
+    assert client.post(reverse("partner:support_quick"), {"subject": "a", "message": "b"}).status_code == 403
     assert "home-support-heading" not in client.get(reverse("partner:home")).content.decode()
     assert not SupportRequest.unscoped.exists()
 

@@ -145,10 +145,32 @@ def test_more_than_five_files_are_refused(client, user):
     assert not SupportRequest.unscoped.exists()
 
 
+FILES_AGAIN = "Choose the files again: for your security the browser does not keep them after an error."
+
+
 def test_a_plain_form_with_errors_asks_for_the_files_again(client, user):
     client.force_login(user.user)
     page = client.post(NEW, _form(subject="", attachments=[pdf()])).content.decode()
-    assert "please choose them again" in page
+    assert FILES_AGAIN in page
+
+
+def test_a_plain_form_without_chosen_files_does_not_ask_for_them(client, user):
+    client.force_login(user.user)
+    page = client.post(NEW, _form(subject="")).content.decode()
+    assert FILES_AGAIN not in page
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_a_refused_file_says_every_chosen_file_must_be_chosen_again(client, user, htmx):
+    client.force_login(user.user)
+    files = [pdf("good.pdf"), SimpleUploadedFile("setup.exe", b"MZ\x90\x00" * 100)]
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.post(NEW, _form(attachments=files), headers=headers)
+    page = response.content.decode()
+    assert "files of this type are not accepted" in page
+    # The picker is rendered afresh (no hx-preserve), so the good file is gone too: the note says so.
+    assert FILES_AGAIN in page
+    assert 'id="id_attachments_picker" hx-preserve' not in page
 
 
 def test_with_htmx_success_is_a_full_redirect_and_errors_swap_in_place(client, user):
@@ -157,11 +179,11 @@ def test_with_htmx_success_is_a_full_redirect_and_errors_swap_in_place(client, u
     support_request = SupportRequest.objects.for_company(user.company).get()
     assert ok.status_code == 200 and ok["HX-Redirect"] == _url("support_detail", support_request)
 
-    bad = client.post(NEW, _form(subject=""), headers={"HX-Request": "true"})
+    bad = client.post(NEW, _form(subject="", attachments=[pdf()]), headers={"HX-Request": "true"})
     assert bad.status_code == 200 and "HX-Redirect" not in bad
     page = bad.content.decode()
     assert 'id="support-new-panel"' in page and 'id="id_subject_error"' in page
-    assert "please choose them again" not in page  # htmx keeps the chosen files (hx-preserve)
+    assert FILES_AGAIN not in page  # htmx keeps the chosen files (hx-preserve)
 
 
 # The conversation

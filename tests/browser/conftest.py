@@ -1,6 +1,7 @@
 """Playwright against Debian's Chromium (`npx playwright install` cannot work without internet)."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,14 @@ def screenshot(page, name: str) -> Path:
     # caret="initial": Playwright would hide the caret with an inline style, which the CSP refuses.
     page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
+
+
+def log_in(page, site: str, email: str) -> None:
+    """Log in through the English login form with the test password; waits for the partner area."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{site}/en/partner/account/login/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(re.compile(r"/en/partner/"))

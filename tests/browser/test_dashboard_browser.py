@@ -13,11 +13,10 @@ from playwright.sync_api import expect
 from partner_area.billing.models import ErpInvoiceState, Invoice
 from partner_area.organizations.models import Role
 from partner_area.performance.periods import add_months
-from tests.factories import PASSWORD
 from tests.onboarding.helpers import make_member
 from tests.performance.helpers import client_with_turnover, partner
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -54,14 +53,6 @@ def screenshot(page, name: str) -> None:
     input, which htmx would then carry over to the swapped-in inputs, and the CSP rightly refuses."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, caret="initial")
-
-
-def log_in(page, site: str, email: str) -> None:
-    page.goto(f"{site}/en/partner/account/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(re.compile(r"/en/partner/"))
 
 
 def total_tile(page):

@@ -2,7 +2,6 @@
 a stacked list, each value labelled and right-aligned, with the column headers kept only for screen readers;
 on the desktop they stay an ordinary table. English dates are day first."""
 
-import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,10 +12,9 @@ from playwright.sync_api import expect
 from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine
 from partner_area.billing.services import payment_notice_report
 from partner_area.organizations.models import Role
-from tests.factories import PASSWORD
 from tests.onboarding.helpers import make_company, make_member
 
-from .conftest import screenshot
+from .conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -57,14 +55,6 @@ def invoice(member):
         reference="SEPA-REF-0000123456789012",
     )  # fmt: skip
     return invoice
-
-
-def log_in(page, site: str, email: str) -> None:
-    page.goto(f"{site}/en/partner/account/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(re.compile(r"/en/partner/"))
 
 
 @pytest.mark.parametrize("lang", ["en", "lv"])

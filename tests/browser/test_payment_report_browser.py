@@ -12,10 +12,9 @@ from playwright.sync_api import expect
 
 from partner_area.billing.models import ErpInvoiceState, Invoice, PaymentNotice
 from partner_area.organizations.models import Role
-from tests.factories import PASSWORD
 from tests.onboarding.helpers import make_company, make_member
 
-from .conftest import screenshot
+from .conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -29,14 +28,6 @@ def overdue_invoice(transactional_db):
         due_date=today - timedelta(days=10), currency="EUR", total=Decimal("242.00"), balance=Decimal("242.00"),
         erp_state=ErpInvoiceState.POSTED,
     )  # fmt: skip
-
-
-def log_in(page, site: str, email: str) -> None:
-    page.goto(f"{site}/en/partner/account/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(re.compile(r"/en/partner/"))
 
 
 def test_org_admin_reports_a_payment_on_a_phone_and_sees_payment_reported(site, phone, browser, overdue_invoice):

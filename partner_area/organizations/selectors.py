@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.contrib.postgres.lookups import Unaccent
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
@@ -26,7 +27,7 @@ def company_listing(queryset: QuerySet[Company]) -> QuerySet[Company]:
 
 
 def _without_accents(text: str) -> str:
-    """ "Ceļojums" → "Celojums", as PostgreSQL's unaccent() reads the column side."""
+    """Without accents ("Ceļojums" → "Celojums"), as PostgreSQL's unaccent() reads the column side."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
@@ -38,10 +39,15 @@ def company_search(queryset: QuerySet[Company], query: str) -> QuerySet[Company]
         return queryset
     plain = _without_accents(query)
     # EXISTS instead of a join over memberships: no duplicate rows, so no DISTINCT next to the member count.
-    members = Membership.unscoped.annotate(
-        full_name=Unaccent(Concat("user__first_name", Value(" "), "user__last_name"))
-    ).filter(Q(user__email__icontains=query) | Q(full_name__icontains=plain), company=OuterRef("pk"))
-    condition = Q(legal_name__unaccent__icontains=plain) | Exists(members)
+    full_name = Concat("user__first_name", Value(" "), "user__last_name")
+    if connection.vendor == "postgresql":
+        name_matches, full_name, needle = Q(legal_name__unaccent__icontains=plain), Unaccent(full_name), plain
+    else:  # SQLite (`make run` without DATABASE_URL) has no unaccent(): accents must then be typed
+        name_matches, needle = Q(legal_name__icontains=query), query
+    members = Membership.unscoped.annotate(full_name=full_name).filter(
+        Q(user__email__icontains=query) | Q(full_name__icontains=needle), company=OuterRef("pk")
+    )
+    condition = name_matches | Exists(members)
     if number := normalise_registration_number(query):
         # Numbers are stored normalised, so "40003 123-456" finds 40003123456.
         condition |= Q(registration_number__icontains=number) | Q(vat_number__icontains=number)

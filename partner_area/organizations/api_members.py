@@ -1,11 +1,14 @@
 """/api/v1/members and /api/v1/invitations: the org admin's member management as JSON."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from partner_area.ratelimits import limit_posts
 
 from . import members
 from .access import IsActivePartner
@@ -89,6 +92,7 @@ class MemberDetailView(AdminOnly):
         return Response(MemberOutput(member).data)
 
 
+@method_decorator(limit_posts("RATELIMIT_FORMS", "ip", "user"), name="post")  # each one sends an e-mail
 class InvitationListView(AdminOnly):
     @extend_schema(responses=InvitationOutput(many=True))
     def get(self, request):

@@ -212,6 +212,15 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every API request counts (reads too): per user, or per IP before logging in. Answers 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_THROTTLE_USER", default="3600/hour"),
+        "anon": env("API_THROTTLE_ANON", default="600/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Brello 360 Partner Portal API",
@@ -360,4 +369,5 @@ OTP_TOTP_ISSUER = "Brello 360"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 RATELIMIT_IP_META_KEY = "portal.net.client_ip"
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT or None  # the API's per-IP throttle reads the same client IP
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]

@@ -96,3 +96,64 @@ def test_schema_documents_the_partner_api_only(client):
     assert "/api/v1/members" in schema and "/api/v1/me" in schema
     assert "/admin/" not in schema and "/api/cms/" not in schema
     assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_an_account_with_two_factor_login_needs_a_current_code_for_a_token(api, admin):
+    """A token lasts until revoked: the password alone must not get one past two-factor login."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.accounts.test_two_factor import code_for
+
+    device = TOTPDevice.objects.create(user=admin.user, name="Phone", confirmed=True)
+    credentials = {"username": admin.user.email, "password": PASSWORD}
+
+    without = api.post("/api/v1/auth/token", credentials, format="json")
+    assert without.status_code == 400 and "otp" in without.json()["errors"] and "token" not in without.json()
+    wrong = api.post("/api/v1/auth/token", {**credentials, "otp": "000000"}, format="json")
+    assert wrong.status_code == 400 and "token" not in wrong.json()
+    device.refresh_from_db()
+    device.throttling_failure_count, device.throttling_failure_timestamp = 0, None  # the app's next code, at once
+    device.save()
+    right = api.post("/api/v1/auth/token", {**credentials, "otp": code_for(device)}, format="json")
+    assert right.status_code == 200 and right.json()["token"]
+
+
+def test_staff_get_no_api_token(api):
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory(is_superuser=True)
+    response = api.post("/api/v1/auth/token", {"username": staff.email, "password": PASSWORD}, format="json")
+    assert response.status_code == 403 and "token" not in response.json()
+
+
+def test_too_many_token_requests_answer_429_in_json(api, admin, settings):
+    settings.RATELIMIT_LOGIN = "2/h"
+    for _ in range(2):
+        api.post("/api/v1/auth/token", {"username": admin.user.email, "password": "nope"}, format="json")
+    response = api.post("/api/v1/auth/token", {"username": admin.user.email, "password": PASSWORD}, format="json")
+    assert response.status_code == 429 and response["Content-Type"] == "application/json"
+    assert response.json()["detail"] and int(response["Retry-After"]) > 0
+
+
+def test_invitations_through_the_api_are_rate_limited(api, admin, settings):
+    settings.RATELIMIT_FORMS = "2/h"
+    api.force_authenticate(admin.user)
+    for n in range(2):
+        body = {"email": f"new{n}@example.com", "role": "user", "sections": ["invoices"]}
+        assert api.post("/api/v1/invitations", body, format="json").status_code == 201
+    body = {"email": "one-too-many@example.com", "role": "user", "sections": ["invoices"]}
+    response = api.post("/api/v1/invitations", body, format="json")
+    assert response.status_code == 429 and len(mail.outbox) == 2
+
+
+def test_api_reads_are_throttled_per_user_with_retry_after(api, admin, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "rate", "3/hour", raising=False)
+    api.force_authenticate(admin.user)
+    assert [api.get("/api/v1/me").status_code for _ in range(3)] == [200, 200, 200]
+    response = api.get("/api/v1/me")
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0 and response.json()["detail"]
+    colleague = make_member(admin.company, role=Role.USER)
+    api.force_authenticate(colleague.user)
+    assert api.get("/api/v1/me").status_code == 200  # counted per user

@@ -2,8 +2,9 @@
 The strings listed here stay in the project's catalogue, which is searched before the libraries' own
 (LOCALE_PATHS), where makemessages would otherwise drop them as unused.
 
-- filesizeformat's "%(size)d byte": Django's lv catalogue has the three plural forms in the wrong order
-  ("1 baitu", "45 baits").
+- filesizeformat's "%(size)d byte" and timesince's "%(num)d minute" etc.: Django's lv catalogue has the three
+  plural forms in the wrong order ("45 baits", "5 minūte").
+- Wagtail's "%(time_period)s ago", untranslated in its lv catalogue (the admin's "5 minutes ago").
 - Form and API messages the libraries word informally ("Ievadi…", "Tev nav…", "Pārliecinies…"), while the
   portal addresses partners formally ("Ievadiet…").
 """
@@ -12,6 +13,13 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 OVERRIDES = [
     ngettext_lazy("%(size)d byte", "%(size)d bytes", 1),
+    ngettext_lazy("%(num)d year", "%(num)d years", 1),
+    ngettext_lazy("%(num)d month", "%(num)d months", 1),
+    ngettext_lazy("%(num)d week", "%(num)d weeks", 1),
+    ngettext_lazy("%(num)d day", "%(num)d days", 1),
+    ngettext_lazy("%(num)d hour", "%(num)d hours", 1),
+    ngettext_lazy("%(num)d minute", "%(num)d minutes", 1),
+    gettext_lazy("%(time_period)s ago"),
     gettext_lazy("Enter a valid email address."),
     gettext_lazy("Enter a valid URL."),
     gettext_lazy("Upload a valid image. The file you uploaded was either not an image or a corrupted image."),

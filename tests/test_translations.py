@@ -47,13 +47,21 @@ def test_compiled_catalogue_is_committed_next_to_the_source():
 def test_latvian_words_that_the_project_words_itself():
     """Django's own lv catalogue has the byte plurals in the wrong order; people are named "Vārds, uzvārds" and a
     pending invitation waits to be accepted (the outbox's "Pending" waits for delivery)."""
+    from datetime import timedelta
+
     from django.template.defaultfilters import filesizeformat
-    from django.utils import translation
+    from django.utils import timezone, translation
+    from django.utils.timesince import timesince
     from django.utils.translation import gettext, pgettext
 
     with translation.override("lv"):
         assert [filesizeformat(n).replace("\xa0", " ") for n in (1, 45, 341, 0)] == [
             "1 baits", "45 baiti", "341 baits", "0 baitu",
         ]  # fmt: skip
+        now = timezone.now()
+        assert [timesince(now - timedelta(minutes=m), now).replace("\xa0", " ") for m in (1, 5, 21)] == [
+            "1 minūte", "5 minūtes", "21 minūte",
+        ]  # fmt: skip
+        assert gettext("Enter a valid email address.") == "Ievadiet derīgu e-pasta adresi."  # formal, as the portal
         assert pgettext("person", "Name") == "Vārds, uzvārds" and gettext("Name") == "Nosaukums"
         assert pgettext("invitation", "Pending") != gettext("Pending")

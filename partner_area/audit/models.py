@@ -15,6 +15,50 @@ class AuditLogQuerySet(models.QuerySet):
         raise AppendOnlyError("The audit log is append-only.")
 
 
+# What staff read for each action code (the log stores the code, so old entries read the same in any language).
+ACTION_LABELS = {
+    "announcement.email": _("Announcement e-mailed"),
+    "company.registered": _("Company registered"),
+    "company.approve": _("Company approved"),
+    "company.reject": _("Company rejected"),
+    "company.block": _("Company blocked"),
+    "company.unblock": _("Company unblocked"),
+    "company.note": _("Staff note added"),
+    "company.contact_details": _("Company contact details changed"),
+    "company.contact_added": _("Contact person added"),
+    "company.contact_changed": _("Contact person changed"),
+    "erp.conflict_reviewed": _("ERP conflict reviewed"),
+    "erp.outbox_retry": _("ERP delivery retried"),
+    "zendesk.outbox_retry": _("Zendesk delivery retried"),
+    "invitation.create": _("Invitation sent"),
+    "invitation.resend": _("Invitation sent again"),
+    "invitation.revoke": _("Invitation revoked"),
+    "invitation.accept": _("Invitation accepted"),
+    "member.role_change": _("Member's role or sections changed"),
+    "member.deactivate": _("Member deactivated"),
+    "member.reactivate": _("Member reactivated"),
+    "invoice.hold": _("Invoice put on hold"),
+    "invoice.release": _("Invoice released from hold"),
+    "payment.report": _("Payment reported"),
+    "payment.confirm": _("Payment confirmed"),
+    "payment.reject": _("Payment rejected"),
+    "payment.conflict": _("Payment in conflict with the ERP"),
+    "payment.conflict_close": _("Payment conflict closed"),
+    "support.request_create": _("Support request opened"),
+    "support.public_request_create": _("Contact form request received"),
+    "support.reply_add": _("Support reply added"),
+    "support.solve": _("Support request marked solved"),
+    "support.reopen": _("Support request reopened"),
+    "two_factor.enabled": _("Two-factor login turned on"),
+    "two_factor.disabled": _("Two-factor login turned off"),
+}
+
+
+def action_label(action: str):
+    """The readable label of an action code; the code itself for one without a label."""
+    return ACTION_LABELS.get(action, action)
+
+
 class AuditLogEntry(models.Model):
     """Who did what, when and from where: every staff and org-admin action."""
 
@@ -49,7 +93,7 @@ class AuditLogEntry(models.Model):
 
     class Meta:
         verbose_name = _("audit log entry")
-        verbose_name_plural = _("audit log")
+        verbose_name_plural = _("audit log entries")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["company", "-created_at"]), models.Index(fields=["actor", "-created_at"])]
 
@@ -63,3 +107,7 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
+
+    @property
+    def action_label(self):
+        return action_label(self.action)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from partner_area.audit.models import AuditLogEntry
+from partner_area.audit.models import AuditLogEntry, action_label
 
 from .countries import COUNTRY_CHOICES
 from .models import Company, CompanyStatus, Tier
@@ -62,4 +62,5 @@ class AuditLogFilterSet(WagtailFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         actions = AuditLogEntry.objects.order_by("action").values_list("action", flat=True).distinct()
-        self.filters["action"].extra["choices"] = [(action, action) for action in actions]
+        choices = [(action, str(action_label(action))) for action in actions]
+        self.filters["action"].extra["choices"] = sorted(choices, key=lambda choice: choice[1].lower())

@@ -366,7 +366,7 @@ class AuditLogIndexView(generic.IndexView):
     def columns(self):
         return [
             self._get_title_column("created_at"),
-            Column("action", label=_("Action"), sort_key="action"),
+            Column("action_label", label=_("Action"), sort_key="action"),
             Column("actor_email", label=_("Who"), sort_key="actor_email"),
             BooleanColumn("actor_is_staff", label=_("Staff")),
             Column("company", label=_("Company")),
@@ -382,7 +382,10 @@ class AuditLogInspectView(generic.InspectView):
         return _("Audit log entry")
 
     def get_page_subtitle(self):
-        return self.object.action
+        return self.object.action_label
+
+    def get_action_display_value(self):
+        return f"{self.object.action_label} ({self.object.action})"
 
     def get_actor_is_staff_display_value(self):
         return _("yes") if self.object.actor_is_staff else _("no")

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -22,6 +22,8 @@ def robots_txt(request):
 
 
 def page_not_found(request, exception=None):
+    if request.path_info.startswith("/api/"):  # API clients read JSON, in the API's error shape
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
 
 

@@ -157,3 +157,9 @@ def test_api_reads_are_throttled_per_user_with_retry_after(api, admin, monkeypat
     colleague = make_member(admin.company, role=Role.USER)
     api.force_authenticate(colleague.user)
     assert api.get("/api/v1/me").status_code == 200  # counted per user
+
+
+def test_an_unknown_api_address_answers_json_404(api, admin):
+    api.force_authenticate(admin.user)
+    response = api.get("/api/v1/nope")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}

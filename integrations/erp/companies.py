@@ -47,6 +47,13 @@ def contact_push(*, contact: CompanyContact) -> None:
     outbox_enqueue(operation="contact.upsert", entity_type="contact", entity_id=contact.pk)
 
 
+def company_reaches_erp(company: Company) -> bool:
+    """Whether a portal change to the company (its contact details or contact persons) is queued for the ERP: the
+    company is in an ERP, or an ERP is configured (without one there is nobody to deliver it to). Pages promise an
+    update of Brello's records only then."""
+    return bool(company.erp_id) or erp_is_configured()
+
+
 @transaction.atomic
 def company_contact_save(*, company: Company, contact: CompanyContact | None = None, **fields) -> CompanyContact:
     """Create or change a person of a company in the portal; the ERP learns it through the outbox."""
@@ -57,7 +64,7 @@ def company_contact_save(*, company: Company, contact: CompanyContact | None = N
         setattr(contact, field, value)
     contact.full_clean()
     contact.save()
-    if company.erp_id or erp_is_configured():  # without an ERP there is nobody to deliver it to
+    if company_reaches_erp(company):
         contact_push(contact=contact)
     return contact
 

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from integrations.erp.companies import company_reaches_erp
 from partner_area.ratelimits import limit_posts
 
 from .access import partner_required
-from .contacts import contact_get, contact_list, contact_save, contacts_reach_erp
+from .contacts import contact_get, contact_list, contact_save
 from .forms import clean_phone
 from .models import Company
 from .services import company_update_contact_details
@@ -59,7 +60,7 @@ def company_profile(request):
         "form": form,
         "contacts": contact_list(membership=membership),
         "can_edit": membership.is_admin,
-        "reaches_erp": contacts_reach_erp(company),
+        "reaches_erp": company_reaches_erp(company),
     }
     return render(request, "organizations/company.html", context)
 
@@ -82,7 +83,7 @@ def _contact_form_page(request, *, contact=None):
             else:
                 messages.success(request, _("%(name)s is saved.") % {"name": saved})
             return redirect("partner:company")
-    context = {"form": form, "contact": contact, "reaches_erp": contacts_reach_erp(request.membership.company)}
+    context = {"form": form, "contact": contact, "reaches_erp": company_reaches_erp(request.membership.company)}
     return render(request, "organizations/company_contact_form.html", context)
 
 

@@ -5,8 +5,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
-from integrations.erp.companies import company_contact_save
-from integrations.erp.gateway import erp_is_configured
+from integrations.erp.companies import company_contact_save, company_reaches_erp
 from integrations.erp.models import CompanyContact
 from partner_area.audit.services import audit_record
 
@@ -33,12 +32,6 @@ def contact_get(*, membership: Membership, contact_id: int) -> CompanyContact:
 # Services
 
 
-def contacts_reach_erp(company) -> bool:
-    """Whether contact changes are queued for the ERP (company_contact_save's rule: the company is in an ERP, or an
-    ERP is configured), so pages only promise an update of Brello's records when there will be one."""
-    return bool(company.erp_id) or erp_is_configured()
-
-
 @transaction.atomic
 def contact_save(
     *, membership: Membership, name: str, email: str, phone: str, contact: CompanyContact | None = None, request=None
@@ -49,7 +42,7 @@ def contact_save(
     after = {"name": name.strip(), "email": email.strip().lower(), "phone": phone.strip()}
     if contact is not None and before == after:
         return contact, False  # nothing changed: nothing to log or send
-    queued = contacts_reach_erp(membership.company)
+    queued = company_reaches_erp(membership.company)
     contact = company_contact_save(company=membership.company, contact=contact, **after)
     audit_record(
         request=request,

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integrations.erp.companies import company_apply, company_push_create, company_push_update
+from integrations.erp.companies import company_apply, company_push_create, company_push_update, company_reaches_erp
 from integrations.erp.gateway import ErpError, erp_is_configured, get_erp_gateway
 from partner_area.audit.services import audit_record
 
@@ -196,7 +196,7 @@ def company_update_contact_details(
     if after != before:
         audit_record(request=request, action="company.contact_details", company=company, target=company,
                      details={"before": before, "after": after})  # fmt: skip
-        if company.erp_id or erp_is_configured():
+        if company_reaches_erp(company):
             company_push_update(company=company)
     return company
 

@@ -39,6 +39,11 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.operation} {self.entity_type}:{self.entity_id} ({self.status})"
 
+    @property
+    def change_label(self) -> str:
+        """What the staff sync page calls the change."""
+        return f"{self.operation} {self.entity_type} #{self.entity_id}"
+
 
 class SyncEntity(models.TextChoices):
     COMPANIES = "companies", _("Companies")

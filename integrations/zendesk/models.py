@@ -44,6 +44,11 @@ class ZendeskOutboxMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.operation} #{self.support_request_id} ({self.status})"
 
+    @property
+    def change_label(self) -> str:
+        """What the staff sync page calls the change."""
+        return f"{self.get_operation_display()}: {self.support_request}"
+
 
 class ZendeskCursor(models.Model):
     """How far the incremental ticket export has been read."""

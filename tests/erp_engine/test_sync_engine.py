@@ -90,6 +90,7 @@ def test_after_repeated_failures_a_delivery_is_parked_for_staff_and_can_be_retri
     client.force_login(StaffFactory())
     page = client.get("/admin/erp-sync/").content.decode()
     assert "connection refused" in page and "Retry" in page
+    assert f"company.create company #{message.entity_id}" in page  # which change failed
     erp.up = True
     client.post("/admin/erp-sync/", {"retry": message.pk})
     outbox_deliver_due()

@@ -152,6 +152,7 @@ def test_a_refused_delivery_is_parked_as_failed_and_staff_can_retry_it(
     client.force_login(StaffFactory())
     page = client.get("/admin/zendesk-sync/")
     assert page.status_code == 200 and "Failed: 1" in page.content.decode()
+    assert f"{message.get_operation_display()}: {support_request}" in page.content.decode()  # which change failed
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/zendesk-sync/", {"retry": message.pk})
     assert response.status_code == 302

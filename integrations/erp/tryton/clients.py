@@ -18,14 +18,14 @@ from integrations.erp.gateway import (
 )
 
 from .client import TrytonRPCError
-from .values import MAX_PAGE, aware, decimal_value, int_id, invoice_currency, latest, m2o, next_month
+from .values import MAX_PAGE, aware, decimal_value, int_id, latest, m2o, next_month
 
 logger = logging.getLogger(__name__)
 
 CLIENT_RELATION_TYPE = "Client of"  # from a client to its partner (ERP_TRYTON_CLIENT_RELATION)
 CLIENT_RELATION_TYPE_REVERSE = "Client"  # from a partner to its client (ERP_TRYTON_CLIENT_RELATION_REVERSE)
 TURNOVER_STATES = ("posted", "paid")  # the invoices that make turnover; drafts and cancelled ones do not
-TURNOVER_FIELDS = ["party", "invoice_date", "currency.code", "untaxed_amount", "last_modified_at"]
+TURNOVER_FIELDS = ["party", "invoice_date", "currency", "untaxed_amount", "last_modified_at"]
 TURNOVER_MONTHS_PER_CALL = 24
 
 
@@ -130,7 +130,7 @@ class TrytonClients:
         totals = dict.fromkeys(keys, Decimal(0)) if only else {}
         counted = [("type", "=", "out"), ("state", "in", list(TURNOVER_STATES)), ("invoice_date", "!=", None)]
         for row in self._all_rows("account.invoice", [*counted, *domain], TURNOVER_FIELDS):
-            key = (m2o(row["party"]), row["invoice_date"].replace(day=1), invoice_currency(row))
+            key = (m2o(row["party"]), row["invoice_date"].replace(day=1), self._currency_code(m2o(row["currency"])))
             if only and key not in totals:
                 continue
             totals[key] = totals.get(key, Decimal(0)) + decimal_value(row.get("untaxed_amount"))
@@ -145,7 +145,7 @@ class TrytonClients:
         touched: dict[tuple, dt.datetime] = {}
         for row in rows:
             if row.get("invoice_date") and row.get("party"):
-                key = (m2o(row["party"]), row["invoice_date"].replace(day=1), invoice_currency(row))
+                key = (m2o(row["party"]), row["invoice_date"].replace(day=1), self._currency_code(m2o(row["currency"])))
                 touched[key] = max(filter(None, [touched.get(key), row["last_modified_at"]]))
         by_month: dict[dt.date, set[int]] = {}
         for party_id, month, _currency in touched:

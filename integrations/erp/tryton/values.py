@@ -107,10 +107,6 @@ def next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def invoice_currency(row: dict) -> str:
-    return ((row.get("currency.") or {}).get("code") or "").upper()
-
-
 def decimal_value(value: Any) -> Decimal:
     if value is None:
         return Decimal(0)

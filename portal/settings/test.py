@@ -8,8 +8,9 @@ from .base import env
 DATABASES = {"default": env.db("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/brello")}
 
 # One Redis database per xdist worker, so clearing the cache in one worker never touches another.
+# TEST_REDIS_DB_OFFSET moves a whole run to other databases (two checkouts testing at once on one machine).
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-_redis_db = 1 + int(_worker.removeprefix("gw") or 0) % 14
+_redis_db = 1 + (int(_worker.removeprefix("gw") or 0) + env.int("TEST_REDIS_DB_OFFSET", default=0)) % 14
 REDIS_URL = env("TEST_REDIS_URL", default=f"redis://127.0.0.1:6379/{_redis_db}")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL

@@ -6,3 +6,7 @@ class ErpConfig(AppConfig):
     name = "integrations.erp"
     label = "erp"
     verbose_name = _("ERP sync")
+
+    def ready(self):
+        # The outbox handlers register themselves on import: load them in every process (web, worker, beat).
+        from . import companies, invoices, pull  # noqa: F401

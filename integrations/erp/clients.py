@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from partner_area.organizations.models import Company
+from partner_area.organizations.selectors import companies_by_erp_id
 from partner_area.performance.models import Client, MonthlyTurnover
 from partner_area.performance.services import ClientRow, TurnoverRow, clients_import, turnover_import
 
@@ -107,9 +107,7 @@ def clients_apply_page(records: list[ErpClient]) -> tuple[int, list[tuple[ErpCli
     turnover history of clients new to the portal is fetched first (they may have been linked to their partner
     after their invoices were last changed). Returns (applied count, [(record, errors)])."""
     valid, rejected = _validated(records, client_validate)
-    partners = dict(
-        Company.objects.filter(erp_id__in={values["partner_erp_id"] for _, values in valid}).values_list("erp_id", "pk")
-    )
+    partners = companies_by_erp_id(values["partner_erp_id"] for _, values in valid)
     rows: dict[str, ClientRow] = {}
     for record, values in valid:
         company_id = partners.get(values["partner_erp_id"])

@@ -5,15 +5,19 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from partner_area.organizations.models import Company, CompanyStatus, normalise_registration_number
+from partner_area.identifiers import normalise_registration_number
+from partner_area.organizations.models import Company
+from partner_area.organizations.selectors import companies_by_erp_id
 
 from . import ownership
-from .gateway import ErpCompany, ErpCompanyData, ErpContact, ErpError, ErpGateway, erp_is_configured
+from .clients import clients_apply_page
+from .gateway import ErpCompany, ErpCompanyData, ErpContact, ErpGateway, erp_is_configured
+from .invoices import invoices_apply_page
 from .models import CompanyContact, OutboxMessage, SyncConflict, SyncedValues, SyncEntity
 from .outbox import handler, outbox_enqueue
+from .rejects import record_rejected
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +35,16 @@ def company_erp_data(company: Company) -> ErpCompanyData:
 
 
 # Outbound ---------------------------------------------------------------------------------------------
+#
+# A change goes to the ERP as a diff: only the fields the portal owns (ownership.py) whose value differs from what
+# both sides last agreed on (SyncedValues). Whatever the ERP changed since the last pull is never written back with
+# a stale value, and the ERP's own fields are never written by the portal at all. Messages about a company and its
+# contact persons share the company's ordering key, so a contact waits for its company's creation.
 
 
 def company_push_create(*, company: Company) -> None:
-    """Queue the creation of an approved company in the ERP (call inside the approval's transaction)."""
+    """Queue linking an approved company to the ERP's record of its number, or creating it there (call inside the
+    approval's transaction)."""
     outbox_enqueue(operation="company.create", entity_type="company", entity_id=company.pk)
 
 
@@ -44,7 +54,9 @@ def company_push_update(*, company: Company) -> None:
 
 
 def contact_push(*, contact: CompanyContact) -> None:
-    outbox_enqueue(operation="contact.upsert", entity_type="contact", entity_id=contact.pk)
+    outbox_enqueue(
+        operation="contact.upsert", entity_type="company", entity_id=contact.company_id, payload={"contact": contact.pk}
+    )
 
 
 def company_reaches_erp(company: Company) -> bool:
@@ -69,54 +81,107 @@ def company_contact_save(*, company: Company, contact: CompanyContact | None = N
     return contact
 
 
+def _portal_changes(obj, fields: dict[str, str], known: dict) -> dict[str, str]:
+    """The portal-owned fields whose value differs from the last synced one: what a push carries."""
+    return {
+        name: value
+        for name, owner in fields.items()
+        if owner == "portal" and (value := getattr(obj, name) or "") != known.get(name)
+    }
+
+
+def _company_link(company: Company, record: ErpCompany, gateway: ErpGateway) -> None:
+    """Link a verified company to its ERP record: the ERP's values of the fields it owns replace the portal's,
+    the portal keeps its own (and sends those that differ), and the ERP's contacts, invoices and clients of the
+    company follow in a backfill."""
+    before = {name: getattr(company, name) for name in ownership.COMPANY_FIELDS}
+    for name, owner in ownership.COMPANY_FIELDS.items():
+        erp_value = getattr(record, name) or ""
+        if owner == "erp" and (erp_value or company._meta.get_field(name).blank):
+            setattr(company, name, erp_value)
+    try:
+        company.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        # The ERP's value does not fit the portal (e.g. a longer postal code): that field keeps the portal's.
+        bad = set(_validation_errors(error))
+        for name in bad & set(before):
+            setattr(company, name, before[name])
+        logger.warning("ERP record %s of %s does not fit the portal: kept %s", record.erp_id, company.pk, bad)
+    company.erp_id = record.erp_id
+    company.vat_number = normalise_registration_number(company.vat_number)
+    Company.objects.filter(pk=company.pk).update(
+        erp_id=company.erp_id, updated_at=timezone.now(), **{name: getattr(company, name) for name in before}
+    )
+    base = _base(SyncEntity.COMPANIES, company.pk)
+    base.values = {name: getattr(record, name) or "" for name in ownership.COMPANY_FIELDS}
+    base.save()
+    if _portal_changes(company, ownership.COMPANY_FIELDS, base.values):
+        company_push_update(company=company)
+    _company_backfill(company, gateway)
+
+
+def _company_backfill(company: Company, gateway: ErpGateway) -> None:
+    """Bring in what the ERP already holds of a company just linked (its contact persons, invoices, and clients
+    with their turnover), which no incremental pull would carry. Idempotent, as a pull is: a delivery that runs
+    again after a failure applies the same records again."""
+    for entity, records, apply_page in (
+        (SyncEntity.CONTACTS, gateway.contacts_of(company.erp_id), contacts_apply_page),
+        (SyncEntity.INVOICES, gateway.invoices_of(company.erp_id), invoices_apply_page),
+        (SyncEntity.CLIENTS, gateway.clients_of(company.erp_id), clients_apply_page),
+    ):
+        _applied, rejected = apply_page(records)
+        for record, errors in rejected:
+            record_rejected(entity=entity, record=record, errors=errors)
+
+
+def _company_ensure_linked(company: Company, gateway: ErpGateway) -> Company:
+    """The company linked to the ERP: to the ERP's record of its registration number when there is one (staff
+    approved it after comparing the two), else to a record created from the portal's data."""
+    if company.erp_id:
+        return company
+    record = gateway.find_company(company.registration_number) or gateway.create_company(company_erp_data(company))
+    _company_link(company, record, gateway)
+    return company
+
+
 @handler("company.create")
 def _deliver_company_create(message: OutboxMessage, gateway: ErpGateway) -> None:
-    company = Company.objects.get(pk=message.entity_id)
-    if company.erp_id:
-        return  # already linked: a repeated delivery creates nothing
-    erp_company = gateway.create_company(company_erp_data(company))  # finds an existing party first
-    Company.objects.filter(pk=company.pk).update(erp_id=erp_company.erp_id)
-    base = _base(SyncEntity.COMPANIES, company.pk)
-    base.values = _company_values(company)
-    base.save()
+    _company_ensure_linked(Company.objects.select_for_update().get(pk=message.entity_id), gateway)
 
 
 @handler("company.update")
 def _deliver_company_update(message: OutboxMessage, gateway: ErpGateway) -> None:
-    company = Company.objects.get(pk=message.entity_id)
-    if not company.erp_id:
-        _deliver_company_create(message, gateway)
-        return
+    company = _company_ensure_linked(Company.objects.select_for_update().get(pk=message.entity_id), gateway)
     base = _base(SyncEntity.COMPANIES, company.pk)
-    # ERP-owned fields go out as the ERP last told us; only portal-owned fields carry the portal's values.
-    values = {
-        **_company_values(company),
-        **{k: v for k, v in base.values.items() if ownership.COMPANY_FIELDS.get(k) == "erp"},
-    }
-    gateway.update_company(company.erp_id, ErpCompanyData(registration_number=company.registration_number, **values))
-    base.values = {**base.values, **{field: values[field] for field in ownership.PORTAL_OWNED_COMPANY_FIELDS}}
+    changes = _portal_changes(company, ownership.COMPANY_FIELDS, base.values)
+    if not changes:
+        return  # nothing the ERP does not already have: no write, so no change for the next pull either
+    gateway.update_company(company.erp_id, changes)
+    base.values = {**base.values, **changes}
     base.save()
 
 
 @handler("contact.upsert")
 def _deliver_contact(message: OutboxMessage, gateway: ErpGateway) -> None:
-    contact = CompanyContact.unscoped.select_related("company").get(pk=message.entity_id)
-    if not contact.company.erp_id:
-        # Retried with backoff: the company's own creation is queued before any of its contacts.
-        raise ErpError(f"{contact.company} is not in the ERP yet.")
-    result = gateway.upsert_contact(
-        ErpContact(
-            company_erp_id=contact.company.erp_id,
-            name=contact.name,
-            email=contact.email,
-            phone=contact.phone,
-            erp_id=contact.erp_id,
-        )
-    )
-    CompanyContact.unscoped.filter(pk=contact.pk).update(erp_id=result.erp_id)
+    contact_id = message.payload.get("contact", message.entity_id)  # rows written before contacts were ordered
+    contact = CompanyContact.unscoped.select_related("company").filter(pk=contact_id).first()
+    if contact is None:
+        return  # deleted in the portal since: nothing to send
+    company = _company_ensure_linked(contact.company, gateway)
     base = _base(SyncEntity.CONTACTS, contact.pk)
-    base.values = {field: getattr(contact, field) for field in ownership.CONTACT_FIELDS}
-    base.save()
+    if not contact.erp_id:
+        result = gateway.upsert_contact(
+            ErpContact(company_erp_id=company.erp_id, name=contact.name, email=contact.email, phone=contact.phone)
+        )
+        CompanyContact.unscoped.filter(pk=contact.pk).update(erp_id=result.erp_id)
+        base.values = {name: getattr(contact, name) or "" for name in ownership.CONTACT_FIELDS}
+        base.save()
+        return
+    changes = _portal_changes(contact, ownership.CONTACT_FIELDS, base.values)
+    if changes:
+        gateway.update_contact(contact.erp_id, changes)
+        base.values = {**base.values, **changes}
+        base.save()
 
 
 # Inbound ----------------------------------------------------------------------------------------------
@@ -226,42 +291,29 @@ def _load_synced(result: _PageResult, object_ids) -> None:
         result.synced.update({row.object_id: row for row in rows})
 
 
-def _companies_merge(records: list[ErpCompany], *, linking: bool = False) -> _PageResult:
-    """Merge a page of ERP companies into the portal companies linked to them (by ERP id, else registration
-    number) and write the changes. Companies the portal does not know (the ERP's other customers) are skipped;
-    so are companies awaiting verification, unless staff are `linking` one."""
+def _companies_merge(records: list[ErpCompany]) -> _PageResult:
+    """Merge a page of ERP companies into the portal companies linked to them by ERP id and write the changes.
+    A company is linked only once staff have verified it (approval); the ERP's other customers, and applications
+    that merely share a number, are never touched."""
     result = _PageResult(entity=SyncEntity.COMPANIES)
     erp_ids = {record.erp_id for record in records if record.erp_id}
-    numbers = {record.registration_number for record in records if record.registration_number}
-    by_erp_id: dict[str, Company] = {}
-    by_number: dict[str, Company] = {}
-    linked_or_named = Q(erp_id__in=erp_ids) | Q(registration_number__in=numbers)
-    for company in Company.objects.select_for_update().filter(linked_or_named):
-        if company.erp_id:
-            by_erp_id.setdefault(company.erp_id, company)
-        by_number[company.registration_number] = company
-    _load_synced(result, {company.pk for company in by_number.values()})
+    by_erp_id = {
+        company.erp_id: company
+        for company in Company.objects.erp_linked().select_for_update().filter(erp_id__in=erp_ids)
+    }
+    _load_synced(result, {company.pk for company in by_erp_id.values()})
     changed_fields: dict[int, set[str]] = {}
     for record in records:
         company = by_erp_id.get(record.erp_id)
         if company is None:
-            company = by_number.get(record.registration_number)
-            if company is not None and company.erp_id and company.erp_id != record.erp_id:
-                company = None  # linked to another ERP record
-        if company is not None and company.status == CompanyStatus.PENDING_VERIFICATION and not linking:
-            company = None  # staff compare it with the ERP record and link it on approval
-        if company is None:
             result.objects.append(None)
             continue
-        before = {name: getattr(company, name) for name in [*ownership.COMPANY_FIELDS, "erp_id"]}
+        before = {name: getattr(company, name) for name in ownership.COMPANY_FIELDS}
         known = result.known(company.pk)
         incoming = {name: getattr(record, name) for name in ownership.COMPANY_FIELDS}
         changed, conflicts = _merge(
             entity=SyncEntity.COMPANIES, obj=company, fields=ownership.COMPANY_FIELDS, incoming=incoming, known=known
         )
-        if not company.erp_id:
-            company.erp_id = record.erp_id
-            changed.append("erp_id")
         if changed:
             try:
                 company.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
@@ -272,13 +324,12 @@ def _companies_merge(records: list[ErpCompany], *, linking: bool = False) -> _Pa
                 result.objects.append(None)
                 continue
             changed_fields.setdefault(company.pk, set()).update(changed)
-        by_erp_id[company.erp_id] = company
         result.conflicts += conflicts
         result.remember(company.pk, known)
         result.objects.append(company)
     if changed_fields:
         now = timezone.now()
-        companies = [company for company in by_number.values() if company.pk in changed_fields]
+        companies = [company for company in by_erp_id.values() if company.pk in changed_fields]
         for company in companies:
             company.vat_number = normalise_registration_number(company.vat_number)  # as Company.save() does
             company.updated_at = now
@@ -292,9 +343,7 @@ def _contacts_merge(records: list[ErpContact]) -> _PageResult:
     """Merge a page of ERP contacts into the portal's contacts (matched by ERP id; new ones are created) and
     write the changes. Contacts of companies the portal does not know are skipped."""
     result = _PageResult(entity=SyncEntity.CONTACTS)
-    company_ids = dict(
-        Company.objects.filter(erp_id__in={record.company_erp_id for record in records}).values_list("erp_id", "pk")
-    )
+    company_ids = companies_by_erp_id(record.company_erp_id for record in records)
     contacts = {
         contact.erp_id: contact
         for contact in CompanyContact.unscoped.select_for_update().filter(
@@ -392,16 +441,3 @@ def companies_apply_page(records: list[ErpCompany]) -> tuple[int, list[tuple[Erp
 def contacts_apply_page(records: list[ErpContact]) -> tuple[int, list[tuple[ErpContact, dict]]]:
     """Apply a page of ERP contacts; returns (applied count, [(record, errors)] for the rejected ones)."""
     return _apply_page(_contacts_merge, records)
-
-
-def _single(result: _PageResult):
-    if result.rejected:
-        raise ValidationError(result.rejected[0][1])
-    return result.objects[0]
-
-
-@transaction.atomic
-def company_apply(erp: ErpCompany) -> Company | None:
-    """Apply one ERP company to the portal company linked to it (by ERP id, else registration number), also
-    one awaiting verification: staff link it on approval. Raises ValidationError for invalid data."""
-    return _single(_companies_merge([erp], linking=True))

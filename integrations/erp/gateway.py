@@ -4,6 +4,7 @@ implements ErpGateway). Amounts are Decimal, dates are date, times are timezone-
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -149,17 +150,32 @@ class ErpGateway(Protocol):
         """True when the ERP answers."""
 
     def find_company(self, registration_number: str) -> ErpCompany | None:
-        """The ERP's company with this (normalised) registration number, or None."""
+        """The ERP's company with this registration number however the ERP writes it (compared under
+        partner_area.identifiers.normalise_registration_number), or None."""
 
     def create_company(self, data: ErpCompanyData) -> ErpCompany:
         """Create the company and return it with its ERP id. Must not create a second company with the
         same registration number: return the existing one instead (deliveries may run twice)."""
 
-    def update_company(self, erp_id: str, data: ErpCompanyData) -> ErpCompany:
-        """Overwrite the company's fields the portal owns."""
+    def update_company(self, erp_id: str, changes: Mapping[str, str]) -> None:
+        """Write these fields of the company (of phone, email, website: the ones the portal owns and changed; an
+        empty value removes it) and nothing else."""
 
     def upsert_contact(self, contact: ErpContact) -> ErpContact:
-        """Create or update a person of a company, matched by e-mail within the company."""
+        """Create a person of a company; one already there with the same e-mail (a delivery that ran twice) is
+        updated to these values instead."""
+
+    def update_contact(self, erp_id: str, changes: Mapping[str, str]) -> None:
+        """Write these fields of a person (of name, email, phone) and nothing else."""
+
+    def contacts_of(self, company_erp_id: str) -> list[ErpContact]:
+        """Every contact person of the company (when the portal has just linked it)."""
+
+    def invoices_of(self, company_erp_id: str) -> list[ErpInvoice]:
+        """Every customer invoice of the company the pull would report, with lines (when just linked)."""
+
+    def clients_of(self, company_erp_id: str) -> list[ErpClient]:
+        """Every client of the partner company (when just linked); their turnover comes with client_turnover."""
 
     def companies_changed(self, since: Cursor, limit: int) -> ChangePage[ErpCompany]:
         """Companies changed after the cursor, oldest first, at most `limit`."""
@@ -195,6 +211,9 @@ class ErpGateway(Protocol):
 class NoErpGateway:
     """For installations without an ERP: knows no companies, accepts nothing, reports no changes."""
 
+    def __init__(self, *, timeout: float | None = None):
+        pass
+
     def health(self) -> bool:
         return True
 
@@ -204,11 +223,23 @@ class NoErpGateway:
     def create_company(self, data: ErpCompanyData) -> ErpCompany:
         raise ErpUnavailable("No ERP is configured.")
 
-    def update_company(self, erp_id: str, data: ErpCompanyData) -> ErpCompany:
+    def update_company(self, erp_id: str, changes: Mapping[str, str]) -> None:
         raise ErpUnavailable("No ERP is configured.")
 
     def upsert_contact(self, contact: ErpContact) -> ErpContact:
         raise ErpUnavailable("No ERP is configured.")
+
+    def update_contact(self, erp_id: str, changes: Mapping[str, str]) -> None:
+        raise ErpUnavailable("No ERP is configured.")
+
+    def contacts_of(self, company_erp_id: str) -> list[ErpContact]:
+        return []
+
+    def invoices_of(self, company_erp_id: str) -> list[ErpInvoice]:
+        return []
+
+    def clients_of(self, company_erp_id: str) -> list[ErpClient]:
+        return []
 
     def companies_changed(self, since: Cursor, limit: int) -> ChangePage[ErpCompany]:
         return ChangePage(next_cursor=since)
@@ -243,9 +274,11 @@ def _gateway_class(path: str) -> type:
     return import_string(path)
 
 
-def get_erp_gateway() -> ErpGateway:
-    """The configured ERP adapter (ERP_BACKEND)."""
-    return _gateway_class(settings.ERP_BACKEND)()
+def get_erp_gateway(*, timeout: float | None = None) -> ErpGateway:
+    """The configured ERP adapter (ERP_BACKEND). A page that asks the ERP while a person waits passes a short
+    `timeout` (ERP_INTERACTIVE_TIMEOUT), so a hanging ERP costs them seconds, not the worker's full timeout."""
+    gateway_class = _gateway_class(settings.ERP_BACKEND)
+    return gateway_class(timeout=timeout) if timeout is not None else gateway_class()
 
 
 def erp_is_configured() -> bool:

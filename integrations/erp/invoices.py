@@ -7,7 +7,7 @@ from django.db import transaction
 
 from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine, PaymentNotice, PaymentNoticeStatus
 from partner_area.billing.services import payment_notice_mark_recorded, payment_notice_park_conflict
-from partner_area.organizations.models import Company
+from partner_area.organizations.selectors import companies_by_erp_id
 
 from .gateway import ErpGateway, ErpInvoice
 from .models import OutboxMessage
@@ -74,7 +74,7 @@ def invoice_apply(erp: ErpInvoice) -> Invoice | None:
     """Create or update the portal's copy of an ERP invoice; invoices of companies the portal does not
     know are ignored. Idempotent: applying the same record twice changes nothing."""
     values = invoice_validate(erp)
-    company_id = Company.objects.filter(erp_id=erp.company_erp_id).values_list("pk", flat=True).first()
+    company_id = companies_by_erp_id([erp.company_erp_id]).get(erp.company_erp_id)
     if company_id is None:
         return None
     invoice, _ = Invoice.unscoped.update_or_create(
@@ -105,9 +105,7 @@ def invoices_apply_page(records: list[ErpInvoice]) -> tuple[int, list[tuple[ErpI
             valid.append((record, invoice_validate(record)))
         except InvalidRecord as error:
             rejected.append((record, error.errors))
-    company_ids = dict(
-        Company.objects.filter(erp_id__in={record.company_erp_id for record, _ in valid}).values_list("erp_id", "pk")
-    )
+    company_ids = companies_by_erp_id(record.company_erp_id for record, _ in valid)
     rows = {
         str(record.erp_id): Invoice(erp_id=str(record.erp_id), company_id=company_ids[record.company_erp_id], **values)
         for record, values in valid

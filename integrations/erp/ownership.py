@@ -6,13 +6,14 @@
 | phone, email, website | portal | contact details the partner's org admin keeps current |
 | registration_number | neither | the key; never changed by sync |
 
-| contact field | owner |
-|---|---|
-| name | ERP |
-| email, phone | portal |
+| contact field | owner | why |
+|---|---|---|
+| name, email, phone | portal | the partner's own people, kept by its org admin |
 
 A field changed on one side only takes that side's value, whoever owns it. Where both sides changed a
-field to different values, the owner's value is applied and a SyncConflict is recorded for staff."""
+field to different values, the owner's value is applied and a SyncConflict is recorded for staff.
+The portal never writes an ERP-owned field, and writes a field it owns only when it changed it since the
+last sync (integrations/erp/companies.py sends diffs)."""
 
 COMPANY_FIELDS = {
     "legal_name": "erp",
@@ -27,4 +28,4 @@ COMPANY_FIELDS = {
 }
 PORTAL_OWNED_COMPANY_FIELDS = [name for name, owner in COMPANY_FIELDS.items() if owner == "portal"]
 
-CONTACT_FIELDS = {"name": "erp", "email": "portal", "phone": "portal"}
+CONTACT_FIELDS = {"name": "portal", "email": "portal", "phone": "portal"}

@@ -1,21 +1,22 @@
 """ERP → portal: pull each entity's changes since its cursor, in pages, and apply them idempotently."""
 
-import json
 import logging
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+
+from partner_area.organizations.models import Company, CompanyStatus
+from partner_area.organizations.services import company_erp_check_record
 
 from .clients import clients_apply_page, turnover_apply_page
 from .companies import companies_apply_page, contacts_apply_page
-from .gateway import ChangePage, Cursor, ErpError, get_erp_gateway
+from .gateway import ChangePage, Cursor, ErpCompany, ErpError, get_erp_gateway
 from .invoices import invoices_apply_page
-from .models import RejectedRecord, SyncCursor, SyncEntity
+from .models import SyncCursor, SyncEntity
+from .rejects import record_rejected
 
 logger = logging.getLogger(__name__)
 
@@ -30,14 +31,6 @@ SOURCES = {
 }
 # The order of a full pull: each entity finds the records it refers to.
 PULL_ORDER = (SyncEntity.COMPANIES, SyncEntity.CONTACTS, SyncEntity.INVOICES, SyncEntity.CLIENTS, SyncEntity.TURNOVER)
-
-
-def _reject(entity: str, record, errors: dict) -> None:
-    data = json.loads(json.dumps(asdict(record), cls=DjangoJSONEncoder))
-    RejectedRecord.objects.create(
-        entity=entity, erp_id=str(getattr(record, "erp_id", ""))[:64], errors=errors, data=data
-    )
-    logger.warning("Rejected %s %s from the ERP: %s", entity, getattr(record, "erp_id", "?"), errors)
 
 
 def _pages(fetch, since: Cursor, page_size: int, max_pages: int | None) -> Iterator[ChangePage]:
@@ -76,8 +69,10 @@ def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | N
         for page in _pages(fetch, since, page_size, max_pages):
             count, rejected = apply_page(page.items)
             applied += count
+            if entity == SyncEntity.COMPANIES:
+                applications_found_in_erp(page.items)
             for record, errors in rejected:
-                _reject(entity, record, errors)
+                record_rejected(entity=entity, record=record, errors=errors)
             if page.next_cursor.changed_at and (
                 cursor_row.changed_at is None or page.next_cursor.changed_at >= cursor_row.changed_at
             ):
@@ -95,5 +90,33 @@ def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | N
 
 
 def pull_all() -> dict[str, int]:
-    """Pull every entity in PULL_ORDER: companies first, so contacts, invoices and clients find their company."""
+    """Pull every entity in PULL_ORDER: companies first, so contacts, invoices and clients find their company.
+    Applications the ERP could not be asked about at registration are asked about first."""
+    applications_check()
     return {entity: pull_entity(entity) for entity in PULL_ORDER}
+
+
+def applications_found_in_erp(records: list[ErpCompany]) -> None:
+    """Applications awaiting review whose number a page of ERP companies holds move to verification: staff compare
+    the two records before approving (nothing of the ERP's is applied to them)."""
+    numbers = {record.registration_number for record in records if record.registration_number}
+    if numbers:
+        for company in Company.objects.filter(status=CompanyStatus.PENDING_REVIEW, registration_number__in=numbers):
+            company_erp_check_record(company=company, known_to_erp=True)
+
+
+def applications_check(limit: int = 200) -> int:
+    """Ask the ERP about the applications it could not be asked about at registration (it was down); returns how
+    many were answered. Stops at the first failure: the rest is asked on the next round."""
+    waiting = Company.objects.filter(status=CompanyStatus.PENDING_REVIEW, erp_checked_at__isnull=True)
+    gateway = get_erp_gateway()
+    answered = 0
+    for company in waiting.order_by("created_at")[:limit]:
+        try:
+            found = gateway.find_company(company.registration_number) is not None
+        except ErpError as error:
+            logger.info("The ERP is still not answering about applications: %s", error)
+            break
+        company_erp_check_record(company=company, known_to_erp=found)
+        answered += 1
+    return answered

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from .gateway import ErpError, erp_is_configured
 from .outbox import outbox_deliver_due
-from .pull import PULL_ORDER, pull_entity
+from .pull import PULL_ORDER, applications_check, pull_entity
 
 
 @shared_task(name="erp.deliver_outbox")
@@ -23,11 +23,20 @@ def erp_pull(entity: str) -> int:
     return pull_entity(entity)
 
 
+@shared_task(name="erp.check_applications")
+def erp_check_applications() -> int:
+    """Ask the ERP about applications it could not be asked about at registration."""
+    if not erp_is_configured():
+        return 0
+    return applications_check()
+
+
 @shared_task(name="erp.pull_all")
 def erp_pull_all() -> None:
-    """Periodic: queue a pull of every entity, companies first."""
+    """Periodic: queue a pull of every entity, companies first, and the pending application checks."""
     if not erp_is_configured():
         return
+    erp_check_applications.delay()
     # Queued in PULL_ORDER; should a worker run them out of order, a client's turnover is still complete, as a
     # client new to the portal brings its whole history along (clients.py).
     for entity in PULL_ORDER:

@@ -5,6 +5,8 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from partner_area.identifiers import normalise_registration_number
+
 from .countries import (
     COUNTRY_CHOICES,
     GENERIC_REGISTRATION,
@@ -12,7 +14,7 @@ from .countries import (
     registration_number_error,
     vat_number_error,
 )
-from .models import Company, normalise_registration_number
+from .models import Company
 
 User = get_user_model()
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partner_area.identifiers import normalise_registration_number
 from partner_area.tenancy import TenantManager
 
 from .countries import COUNTRY_CHOICES
@@ -43,16 +44,28 @@ class CompanyStatus(models.TextChoices):
     BLOCKED = "blocked", _("Blocked")
 
 
-def normalise_registration_number(value: str) -> str:
-    """Trimmed, no spaces or dashes, upper-case: how registration numbers are compared and stored."""
-    return "".join(ch for ch in (value or "") if ch not in " \t-").upper()
+# Staff have verified these companies: only they are linked to an ERP record and receive the ERP's data.
+VERIFIED_STATUSES = (CompanyStatus.ACTIVE, CompanyStatus.BLOCKED)
+
+
+class CompanyQuerySet(models.QuerySet):
+    def holding_number(self, number: str) -> "CompanyQuerySet":
+        """The companies that hold this registration number: all but rejected applications, which never stop the
+        real company from registering (they stay for staff to see)."""
+        return self.filter(registration_number=normalise_registration_number(number)).exclude(
+            status=CompanyStatus.REJECTED
+        )
+
+    def erp_linked(self) -> "CompanyQuerySet":
+        """Companies linked to an ERP record by staff's verification: the only ones the ERP's data reaches."""
+        return self.exclude(erp_id="").filter(status__in=VERIFIED_STATUSES)
 
 
 class Company(models.Model):
     """A partner organisation."""
 
     legal_name = models.CharField(_("legal name"), max_length=200)
-    registration_number = models.CharField(_("registration number"), max_length=32, unique=True)
+    registration_number = models.CharField(_("registration number"), max_length=32, db_index=True)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES, default="LV", db_index=True)
     address = models.CharField(_("address"), max_length=255)
@@ -77,10 +90,18 @@ class Company(models.Model):
     terms_version = models.CharField(_("terms version accepted"), max_length=16, blank=True)
     terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
     erp_id = models.CharField(_("ERP id"), max_length=64, blank=True, db_index=True)
+    erp_checked_at = models.DateTimeField(
+        _("ERP checked"),
+        null=True,
+        blank=True,
+        help_text=_("When the ERP was asked whether it knows this registration number (empty: not yet)."),
+    )
     zendesk_organization_id = models.CharField(_("Zendesk organisation id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    objects = CompanyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("company")
@@ -90,6 +111,14 @@ class Company(models.Model):
             models.Index(Lower("legal_name"), name="company_name_lower_idx"),
             models.Index(fields=["vat_number"], name="company_vat_idx"),
             models.Index(fields=["status", "-created_at"], name="company_status_created_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=~models.Q(status=CompanyStatus.REJECTED),
+                name="company_registration_number_unique",
+                violation_error_message=_("A company with this registration number already has a portal account."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,9 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
-from .models import Company, CompanyStatus, Membership, Role, normalise_registration_number
+from partner_area.identifiers import normalise_registration_number
+
+from .models import Company, CompanyStatus, Membership, Role
 
 APPLICATION_STATUSES = (CompanyStatus.PENDING_REVIEW, CompanyStatus.PENDING_VERIFICATION)
 
@@ -19,6 +21,12 @@ def company_applications(queryset: QuerySet[Company] | None = None) -> QuerySet[
     return queryset.alias(first_admin_confirmed_at=Subquery(first_admin.values("user__email_confirmed_at")[:1])).filter(
         status__in=APPLICATION_STATUSES, first_admin_confirmed_at__isnull=False
     )
+
+
+def companies_by_erp_id(erp_ids) -> dict[str, int]:
+    """Portal company ids by ERP id, of the companies staff have verified and linked to the ERP: the only ones the
+    ERP's data (contacts, invoices, clients) may reach."""
+    return dict(Company.objects.erp_linked().filter(erp_id__in=set(erp_ids)).values_list("erp_id", "pk"))
 
 
 def company_listing(queryset: QuerySet[Company]) -> QuerySet[Company]:

@@ -1,6 +1,8 @@
 """Writes for companies: registration, e-mail confirmation, and the staff review decisions."""
 
 import enum
+import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,9 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integrations.erp.companies import company_apply, company_push_create, company_push_update, company_reaches_erp
+from integrations.erp.companies import company_push_create, company_push_update, company_reaches_erp
 from integrations.erp.gateway import ErpError, erp_is_configured, get_erp_gateway
 from partner_area.audit.services import audit_record
+from partner_area.identifiers import normalise_registration_number
 
 from .emails import send_portal_email
 from .models import (
@@ -22,9 +25,9 @@ from .models import (
     Membership,
     Role,
     StaffNote,
-    normalise_registration_number,
 )
 
+logger = logging.getLogger(__name__)
 User = get_user_model()
 CONFIRMATION_SALT = "partner_area.email-confirmation"
 
@@ -41,17 +44,19 @@ class StatusTransitionError(ValidationError):
 def company_register(*, company: dict, person: dict, password: str, terms_version: str) -> Membership:
     """Create a company application and its first person, who becomes the org admin."""
     number = normalise_registration_number(company["registration_number"])
-    if Company.objects.filter(registration_number=number).exists():
+    if Company.objects.holding_number(number).exists():
         raise DuplicateCompanyError(number)
-    erp_company = get_erp_gateway().find_company(number)
+    # Whether the ERP knows the number decides the review: a company it knows waits for staff to compare the two
+    # records. Should the ERP not answer, the application still goes in and is checked once it answers again.
+    known_to_erp, checked_at = erp_knows_number(number)
     new_company = Company(
         **{**company, "registration_number": number},
-        status=CompanyStatus.PENDING_VERIFICATION if erp_company else CompanyStatus.PENDING_REVIEW,
-        erp_id=erp_company.erp_id if erp_company else "",
+        status=CompanyStatus.PENDING_VERIFICATION if known_to_erp else CompanyStatus.PENDING_REVIEW,
+        erp_checked_at=checked_at,
         terms_version=terms_version,
         terms_accepted_at=timezone.now(),
     )
-    new_company.full_clean(validate_unique=False)
+    new_company.full_clean(validate_unique=False, validate_constraints=False)
     try:
         # A concurrent registration with the same number loses here, on the unique constraint.
         with transaction.atomic():
@@ -70,6 +75,35 @@ def company_register(*, company: dict, person: dict, password: str, terms_versio
     CompanyStatusChange.objects.create(company=new_company, to_status=new_company.status, changed_by=user)
     audit_record(actor=user, action="company.registered", company=new_company, target=new_company)
     return membership
+
+
+def erp_knows_number(number: str) -> tuple[bool, datetime | None]:
+    """Whether the ERP has a company with this registration number, and when it said so (None: it did not answer)."""
+    try:
+        found = get_erp_gateway(timeout=settings.ERP_INTERACTIVE_TIMEOUT).find_company(number) is not None
+    except ErpError:
+        logger.warning("The ERP could not be asked about registration number %s; asked again later.", number)
+        return False, None
+    return found, timezone.now()
+
+
+@transaction.atomic
+def company_erp_check_record(*, company: Company, known_to_erp: bool) -> Company:
+    """Record the ERP's answer about an application's number: an application the ERP knows moves to verification,
+    where staff compare it with the ERP's record before anything from the ERP reaches it."""
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    company.erp_checked_at = timezone.now()
+    company.save(update_fields=["erp_checked_at", "updated_at"])
+    if known_to_erp and company.status == CompanyStatus.PENDING_REVIEW:
+        company.status = CompanyStatus.PENDING_VERIFICATION
+        company.save(update_fields=["status", "updated_at"])
+        CompanyStatusChange.objects.create(
+            company=company,
+            from_status=CompanyStatus.PENDING_REVIEW,
+            to_status=CompanyStatus.PENDING_VERIFICATION,
+            reason=str(_("The ERP knows this registration number: compare the two records before approving.")),
+        )
+    return company
 
 
 def email_confirmation_token(user) -> str:
@@ -135,18 +169,24 @@ def company_change_status(*, company: Company, action: str, by, reason: str = ""
     if action in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": _("Give a reason.")})
     from_status = company.status
-    if action == "approve" and from_status == CompanyStatus.PENDING_VERIFICATION:
-        company = _company_link_to_erp(company)
     company.status = to_status
     company.status_reason = reason if action in ("reject", "block") else ""
     if to_status == CompanyStatus.ACTIVE and company.approved_at is None:
         company.approved_at = timezone.now()
-    company.save(update_fields=["status", "status_reason", "approved_at", "updated_at"])
+    try:
+        with transaction.atomic():
+            company.save(update_fields=["status", "status_reason", "approved_at", "updated_at"])
+    except IntegrityError as error:  # approving a rejected application whose number another one holds now
+        raise StatusTransitionError(
+            _("%(company)s cannot be approved: another application holds registration number %(number)s.")
+            % {"company": company, "number": company.registration_number}
+        ) from error
     CompanyStatusChange.objects.create(
         company=company, from_status=from_status, to_status=to_status, reason=reason, changed_by=by
     )
     if to_status == CompanyStatus.ACTIVE and not company.erp_id and erp_is_configured():
-        # Created in the ERP by the outbox worker; if the ERP is down the approval still stands.
+        # Linked to the ERP's record of its number, or created there, by the outbox worker: the approval never
+        # waits for the ERP, and stands while it is down.
         company_push_create(company=company)
     audit_record(
         request=request,
@@ -166,18 +206,10 @@ def company_change_status(*, company: Company, action: str, by, reason: str = ""
     return company
 
 
-def _company_link_to_erp(company: Company) -> Company:
-    """A company found in the ERP at registration takes over the ERP's id and data when staff approve."""
-    erp_company = get_erp_gateway().find_company(company.registration_number)
-    if erp_company is None:
-        return company
-    return company_apply(erp_company) or company
-
-
 def company_erp_record(company: Company):
     """The ERP's record for this company's registration number (for staff to compare), or None."""
     try:
-        return get_erp_gateway().find_company(company.registration_number)
+        return get_erp_gateway(timeout=settings.ERP_INTERACTIVE_TIMEOUT).find_company(company.registration_number)
     except ErpError:
         return None
 

@@ -308,6 +308,8 @@ ERP_TRYTON_DATABASE = env("ERP_TRYTON_DATABASE", default="erp")
 ERP_TRYTON_USER = env("ERP_TRYTON_USER", default="admin")
 ERP_TRYTON_PASSWORD = env("ERP_TRYTON_PASSWORD", default="")
 ERP_TRYTON_TIMEOUT = env.float("ERP_TRYTON_TIMEOUT", default=15.0)
+# Seconds an ERP call may take while a person waits (the registration's number lookup, the staff pages).
+ERP_INTERACTIVE_TIMEOUT = env.float("ERP_INTERACTIVE_TIMEOUT", default=3.0)
 ERP_TRYTON_CLIENT_RELATION = env("ERP_TRYTON_CLIENT_RELATION", default="Client of")
 ERP_TRYTON_CLIENT_RELATION_REVERSE = env("ERP_TRYTON_CLIENT_RELATION_REVERSE", default="Client")
 ERP_TRYTON_PAYMENT_METHOD = env("ERP_TRYTON_PAYMENT_METHOD", default="")  # id or name; empty: the only one

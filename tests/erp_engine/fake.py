@@ -90,6 +90,9 @@ def _page(records, since: Cursor, limit: int) -> ChangePage:
 
 
 class FakeErpGateway:
+    def __init__(self, *, timeout=None):
+        pass
+
     @property
     def erp(self) -> FakeErp:
         return STATE["erp"]
@@ -109,10 +112,10 @@ class FakeErpGateway:
             return existing
         return self.erp.add_company(**vars(data))
 
-    def update_company(self, erp_id, data):
+    def update_company(self, erp_id, changes):
         self.erp._check("update_company")
-        self.erp.edit_company(erp_id, **vars(data))
-        return self.erp.companies[erp_id]
+        assert set(changes) <= {"phone", "email", "website"}, changes  # the portal never writes the ERP's fields
+        self.erp.edit_company(erp_id, **changes)
 
     def upsert_contact(self, contact):
         self.erp._check("upsert_contact")
@@ -127,6 +130,22 @@ class FakeErpGateway:
         erp_id = existing.erp_id if existing else f"C{next(self.erp._ids)}"
         self.erp.contacts[erp_id] = replace(contact, erp_id=erp_id, changed_at=self.erp.tick())
         return self.erp.contacts[erp_id]
+
+    def update_contact(self, erp_id, changes):
+        self.erp._check("update_contact")
+        self.erp.contacts[erp_id] = replace(self.erp.contacts[erp_id], changed_at=self.erp.tick(), **changes)
+
+    def contacts_of(self, company_erp_id):
+        self.erp._check("contacts_of")
+        return [c for c in self.erp.contacts.values() if c.company_erp_id == company_erp_id]
+
+    def invoices_of(self, company_erp_id):
+        self.erp._check("invoices_of")
+        return [i for i in self.erp.invoices.values() if i.company_erp_id == company_erp_id]
+
+    def clients_of(self, company_erp_id):
+        self.erp._check("clients_of")
+        return [c for c in self.erp.clients.values() if c.partner_erp_id == company_erp_id]
 
     def companies_changed(self, since, limit):
         self.erp._check("companies_changed")

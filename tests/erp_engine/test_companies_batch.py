@@ -45,8 +45,9 @@ def linked_companies(count: int) -> list[Company]:
     return companies
 
 
-def test_a_page_applies_changes_links_by_number_and_rejects_only_the_bad_record():
+def test_a_page_applies_changes_to_linked_companies_only_and_rejects_only_the_bad_record():
     renamed, invalid, unchanged = linked_companies(3)
+    # Approved, its creation in the ERP still queued: a pull never links by number (the delivery does that).
     unlinked = make_company(registration_number="40003555555")
     page = [
         erp_record(renamed, legal_name="Renamed SIA", city="Liepāja"),
@@ -56,15 +57,15 @@ def test_a_page_applies_changes_links_by_number_and_rejects_only_the_bad_record(
         ErpCompany(legal_name="Someone Else SIA", registration_number="49999999999", erp_id="P-other"),
     ]
     applied, rejected = companies_apply_page(page)
-    assert applied == 4
+    assert applied == 4  # every record but the bad one; those of no linked company are skipped
     assert [(record.erp_id, list(errors)) for record, errors in rejected] == [(invalid.erp_id, ["legal_name"])]
     renamed.refresh_from_db(), invalid.refresh_from_db(), unlinked.refresh_from_db()
     assert (renamed.legal_name, renamed.city) == ("Renamed SIA", "Liepāja")
     assert invalid.legal_name != "x" * 300
-    assert (unlinked.erp_id, unlinked.city) == ("P-ERP-9", "Valmiera")
+    assert (unlinked.erp_id, unlinked.city) == ("", "Rīga")
     assert not Company.objects.filter(legal_name="Someone Else SIA").exists()
     assert OutboxMessage.objects.count() == 0  # inbound changes are not echoed back
-    assert SyncedValues.objects.filter(entity="companies").count() == 3  # the rejected one has no synced values
+    assert SyncedValues.objects.filter(entity="companies").count() == 2  # the rejected one has no synced values
 
 
 def test_both_sides_changed_records_a_conflict_and_keeps_each_owners_value():

@@ -200,16 +200,22 @@ def test_invoices_of_companies_the_portal_does_not_know_are_ignored(erp):
 
 
 def test_approving_a_company_found_in_the_erp_links_it_and_takes_over_erp_data(erp):
-    known = erp.add_company(legal_name="Known In ERP SIA", registration_number="40003777777", city="Ventspils")
-    company = make_company(
-        status=CompanyStatus.PENDING_VERIFICATION, registration_number="40003777777", erp_id=known.erp_id
+    known = erp.add_company(
+        legal_name="Known In ERP SIA", registration_number="40003777777", city="Ventspils", phone="+371 60000000"
     )
+    erp.put_invoice(**invoice_fields(known.erp_id, number="OLD-1"))  # the ERP's history of the company
+    company = make_company(status=CompanyStatus.PENDING_VERIFICATION, registration_number="40003777777")
     company = approve(company)
-    assert (company.status, company.erp_id, company.legal_name, company.city) == (
-        CompanyStatus.ACTIVE, known.erp_id, "Known In ERP SIA", "Ventspils"
-    )  # fmt: skip
+    assert (company.status, company.erp_id) == (CompanyStatus.ACTIVE, "")  # the ERP is not asked while staff wait
+    outbox_deliver_due()  # links, and queues the portal's own phone for the ERP
     outbox_deliver_due()
-    assert len(erp.companies) == 1 and OutboxMessage.objects.count() == 0
+    company.refresh_from_db()
+    assert (company.erp_id, company.legal_name, company.city) == (known.erp_id, "Known In ERP SIA", "Ventspils")
+    # The portal keeps (and sends) the contact details it owns; the ERP's legal data is the truth.
+    assert company.phone == "+371 20000000" and erp.companies[known.erp_id].phone == "+371 20000000"
+    assert len(erp.companies) == 1 and "create_company" not in erp.calls
+    assert list(Invoice.objects.for_company(company).values_list("number", flat=True)) == ["OLD-1"]
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"delivered"}
 
 
 def test_contacts_changed_in_the_erp_reach_the_portal(erp):

@@ -49,7 +49,8 @@ def test_org_admin_adds_a_contact_person_and_it_is_queued_for_the_erp(admin, com
     contact = CompanyContact.objects.for_company(company).get()
     assert (contact.name, contact.email, contact.phone) == ("Ilze Ozola", "ilze@partner.lv", "+371 20000001")
     message = OutboxMessage.objects.get()
-    assert (message.operation, message.entity_id, message.status) == ("contact.upsert", str(contact.pk), "pending")
+    assert (message.operation, message.payload, message.status) == ("contact.upsert", {"contact": contact.pk}, "pending")
+    assert message.entity_id == str(company.pk)  # delivered after anything queued about its company
     entry = AuditLogEntry.objects.get(action="company.contact_added")
     assert (entry.actor, entry.company, entry.target_id) == (admin.user, company, str(contact.pk))
     page = client.get(COMPANY_URL).content.decode()
@@ -64,7 +65,7 @@ def test_org_admin_changes_a_contact_person(admin, company):
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.name == "Jānis Bērziņš"
-    assert OutboxMessage.objects.get().entity_id == str(contact.pk)
+    assert OutboxMessage.objects.get().payload == {"contact": contact.pk}
     entry = AuditLogEntry.objects.get(action="company.contact_changed")
     assert entry.details["before"]["name"] == "Jānis" and entry.details["after"]["name"] == "Jānis Bērziņš"
 

@@ -63,7 +63,7 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -76,6 +76,7 @@ from integrations.erp.gateway import (
     ErpContact,
     ErpError,
 )
+from partner_area.identifiers import normalise_registration_number
 
 from .client import DEFAULT_TIMEOUT, TrytonClient, TrytonRPCError
 from .clients import TrytonClients
@@ -90,8 +91,8 @@ from .values import (
     like_exact,
     m2o,
     naive_utc,
-    normalise_code,
     portal_vat,
+    spelled_any_way,
     vat_identifier,
 )
 
@@ -100,6 +101,7 @@ logger = logging.getLogger(__name__)
 RELATION_TYPE = "Contact person of"  # from the person to the company
 RELATION_TYPE_REVERSE = "Contact person"  # from the company to the person
 PHONE_TYPES = ("phone", "mobile")
+MECHANISM_KINDS = ("phone", "email", "website")  # the company fields kept as contact mechanisms
 # An address's structured street parts: when all are empty, Tryton's `street` is the plain `street_unstructured`.
 STREET_PARTS = (
     "street_name", "building_name", "building_number", "unit_number", "floor_number", "room_number", "post_box",
@@ -218,24 +220,34 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
     # -- companies ------------------------------------------------------------------------------------------
 
     def _company_ids_by_number(self, number: str) -> list[int]:
+        """The active parties holding this registration number however Tryton stores it: untyped codes are kept
+        verbatim ("4000 312-3456"), so the search allows anything between the characters and the codes found are
+        compared under the portal's normalisation."""
+        number = normalise_registration_number(number)
         if not number:
             return []
         identifiers = self.client.search_read(
             "party.identifier",
-            [("type", "=", None), ("code", "ilike", like_exact(number)), ("party.active", "=", True)],
-            ["party"],
+            [("type", "=", None), ("code", "ilike", spelled_any_way(number)), ("party.active", "=", True)],
+            ["party", "code"],
             order=[("party.id", "ASC")],
         )
-        return sorted({m2o(row["party"]) for row in identifiers if row.get("party")})
+        return sorted(
+            {
+                m2o(row["party"])
+                for row in identifiers
+                if row.get("party") and normalise_registration_number(row["code"]) == number
+            }
+        )
 
     def find_company(self, registration_number: str) -> ErpCompany | None:
-        ids = self._company_ids_by_number(normalise_code(registration_number))
+        ids = self._company_ids_by_number(normalise_registration_number(registration_number))
         if not ids:
             return None
         return self._read_companies(ids[:1])[0]
 
     def create_company(self, data: ErpCompanyData) -> ErpCompany:
-        number = normalise_code(data.registration_number)
+        number = normalise_registration_number(data.registration_number)
         if not number:
             raise ErpError("A company needs a registration number.")
         existing = self._company_ids_by_number(number)
@@ -275,52 +287,18 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
             "country": self._country_id(data.country),
         }
 
-    def update_company(self, erp_id: str, data: ErpCompanyData) -> ErpCompany:
+    def update_company(self, erp_id: str, changes: Mapping[str, str]) -> None:
+        """Write only the given contact mechanisms (phone, email, website): the party's name, identifiers and
+        addresses belong to the ERP and are never written here."""
+        unknown = set(changes) - set(MECHANISM_KINDS)
+        if unknown:
+            raise ValueError(f"The portal does not write {sorted(unknown)} to Tryton.")
         party_id = int_id(erp_id, "party")
-        party = self._existing_party(party_id)
-        identifiers = self._identifiers([party_id])
-        values: dict[str, Any] = {}
-        if party["name"] != data.legal_name.strip():
-            values["name"] = data.legal_name.strip()
-
-        ops: list = []
-        number = normalise_code(data.registration_number)
-        free = [row for row in identifiers if not row["type"]]
-        if number:
-            if not free:
-                ops.append(("create", [{"code": number}]))
-            elif free[0]["code"] != number:
-                ops.append(("write", [free[0]["id"]], {"code": number}))
-        vat = vat_identifier(data.vat_number, data.country)
-        tax = [row for row in identifiers if row["type"] and row["type"] in {"eu_vat", *OTHER_VAT_TYPES.values()}]
-        if vat and not tax:
-            ops.append(("create", [{"type": vat[0], "code": vat[1]}]))
-        elif vat and (tax[0]["type"] != vat[0] or portal_vat(tax[0]) != vat[1]):
-            ops.append(("write", [tax[0]["id"]], {"type": vat[0], "code": vat[1]}))
-        elif not vat and tax:
-            ops.append(("delete", [tax[0]["id"]]))
-        if ops:
-            values["identifiers"] = ops
-
-        address = self._address_values(data)
-        addresses = self._addresses([party_id]).get(party_id)
-        if addresses:
-            current = addresses[0]
-            changed = {key: value for key, value in address.items() if (current.get(key) or None) != (value or None)}
-            if changed:
-                values["addresses"] = [("write", [current["id"]], changed)]
-        elif any(address.values()):
-            values["addresses"] = [("create", [address])]
-
+        self._existing_party(party_id)
         mechanisms = self._mechanisms([party_id]).get(party_id, [])
-        ops = self._mechanism_ops(
-            mechanisms, {"phone": data.phone.strip(), "email": data.email.strip(), "website": data.website.strip()}
-        )
-        if ops:
-            values["contact_mechanisms"] = ops
-        if values:  # an unchanged company is not written, so it makes no change for the next pull
-            self.client.write("party.party", [party_id], values)
-        return self._read_companies([party_id])[0]
+        ops = self._mechanism_ops(mechanisms, {kind: value.strip() for kind, value in changes.items()})
+        if ops:  # an unchanged company is not written, so it makes no change for the next pull
+            self.client.write("party.party", [party_id], {"contact_mechanisms": ops})
 
     def _existing_party(self, party_id: int) -> dict:
         found = self.client.search_read(
@@ -401,7 +379,7 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
             companies.append(
                 ErpCompany(
                     legal_name=party["name"] or "",
-                    registration_number=normalise_code(number),
+                    registration_number=normalise_registration_number(number),
                     vat_number=portal_vat(vat.get(party_id)),
                     country=(country.get("code") or "").upper(),
                     address=streets.get(address.get("id"), "").strip(),
@@ -688,6 +666,34 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
         if result.company_erp_id != str(company_id):
             result = dataclasses.replace(result, company_erp_id=str(company_id))
         return result
+
+    def update_contact(self, erp_id: str, changes: Mapping[str, str]) -> None:
+        """Write only the given fields of the person: its name, and its e-mail and phone mechanisms."""
+        unknown = set(changes) - {"name", "email", "phone"}
+        if unknown:
+            raise ValueError(f"The portal does not write {sorted(unknown)} of a contact to Tryton.")
+        person_id = int_id(erp_id, "party")
+        party = self._existing_party(person_id)
+        values: dict[str, Any] = {}
+        if "name" in changes and party["name"] != changes["name"].strip():
+            values["name"] = changes["name"].strip()
+        wanted = {kind: changes[kind].strip() for kind in ("email", "phone") if kind in changes}
+        if ops := self._mechanism_ops(self._mechanisms([person_id]).get(person_id, []), wanted):
+            values["contact_mechanisms"] = ops
+        if values:
+            self.client.write("party.party", [person_id], values)
+
+    def contacts_of(self, company_erp_id: str) -> list[ErpContact]:
+        company_id = int_id(company_erp_id, "party")
+        people = self.client.search_read(
+            "party.relation.all",
+            [("to", "=", company_id), ("type", "=", self._relation_type())],
+            ["from_"],
+            order=[("id", "ASC")],
+        )
+        person_ids = list(dict.fromkeys(m2o(row["from_"]) for row in people))
+        # A person related to several companies is reported with its first relation (see the module docstring).
+        return [contact for contact in self._read_contacts(person_ids) if contact.company_erp_id == str(company_id)]
 
     def contacts_changed(self, since: Cursor, limit: int) -> ChangePage[ErpContact]:
         relation = self._relation_type()

@@ -110,6 +110,16 @@ class TrytonClients:
         ids, cursor, has_more = self._changed_ids(sources, since, limit)
         return ChangePage(items=self._read_clients(ids), next_cursor=cursor, has_more=has_more)
 
+    def clients_of(self, company_erp_id: str) -> list[ErpClient]:
+        partner_id = int_id(company_erp_id, "party")
+        forward, _reverse = self.client_relation_types()
+        rows = self.client.search_read(
+            "party.relation.all", [("to", "=", partner_id), ("type", "=", forward)], ["from_"], order=[("id", "ASC")]
+        )
+        client_ids = list(dict.fromkeys(m2o(row["from_"]) for row in rows))
+        # A client related to several partners belongs to the oldest relation (see _client_partners).
+        return [client for client in self._read_clients(client_ids) if client.partner_erp_id == str(partner_id)]
+
     def _all_rows(self, model: str, domain: list, fields: list[str]) -> Iterable[dict]:
         """Every matching row, read MAX_PAGE at a time by id (memory stays bounded by the caller's totals)."""
         last = 0

@@ -19,7 +19,7 @@ from integrations.erp.gateway import (
 )
 
 from .client import TrytonWarning
-from .values import decimal_value, from_timestamp, int_id, m2o
+from .values import MAX_PAGE, decimal_value, from_timestamp, int_id, m2o
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +132,20 @@ class TrytonInvoices:
         sources = [("account.invoice", "id", [("type", "=", "out"), ("number", "!=", None)], {})]
         ids, cursor, has_more = self._changed_ids(sources, since, limit)
         return ChangePage(items=self._read_invoices(ids), next_cursor=cursor, has_more=has_more)
+
+    def invoices_of(self, company_erp_id: str) -> list[ErpInvoice]:
+        party_id = int_id(company_erp_id, "party")
+        domain = [("type", "=", "out"), ("number", "!=", None), ("party", "=", party_id)]
+        invoices: list[ErpInvoice] = []
+        last = 0
+        while True:  # by id, MAX_PAGE at a time, as a full pull reads
+            ids = self.client.search(
+                "account.invoice", [*domain, ("id", ">", last)], limit=MAX_PAGE, order=[("id", "ASC")]
+            )
+            invoices.extend(self._read_invoices(ids))
+            if len(ids) < MAX_PAGE:
+                return invoices
+            last = ids[-1]
 
     def get_invoice(self, erp_id: str) -> ErpInvoice:
         invoice_id = int_id(erp_id, "invoice")

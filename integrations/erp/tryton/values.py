@@ -11,6 +11,7 @@ from typing import Any
 from integrations.erp.gateway import (
     ErpError,
 )
+from partner_area.identifiers import normalise_registration_number
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +24,9 @@ MAX_PAGE = 1000
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def normalise_code(value: str) -> str:
-    """No spaces, tabs or dashes, upper case: how the portal stores registration and VAT numbers."""
-    return "".join(ch for ch in (value or "") if ch not in " \t-.").upper()
-
-
 def vat_identifier(vat: str, country: str) -> tuple[str, str] | None:
     """(Tryton identifier type, code) for a portal VAT number, or None when there is none."""
-    code = normalise_code(vat)
+    code = normalise_registration_number(vat)
     if not code:
         return None
     if not code[:2].isalpha() and country:
@@ -45,7 +41,7 @@ def vat_identifier(vat: str, country: str) -> tuple[str, str] | None:
 def portal_vat(identifier: dict | None) -> str:
     if not identifier or not identifier.get("code"):
         return ""
-    code = normalise_code(identifier["code"])
+    code = normalise_registration_number(identifier["code"])
     kind = identifier.get("type") or ""
     if kind != "eu_vat" and "_" in kind and not code[:2].isalpha():
         country = kind.split("_", 1)[0].upper()
@@ -84,6 +80,12 @@ def naive_utc(value: dt.datetime) -> dt.datetime:
 def like_exact(value: str) -> str:
     """A value for `ilike` that matches exactly, case-insensitively (wildcards escaped)."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def spelled_any_way(number: str) -> str:
+    """An `ilike` pattern for a normalised number written with anything between its characters ("4%0%0…"): the
+    superset of its stored spellings, narrowed afterwards by comparing normalised codes."""
+    return "%".join(like_exact(ch) for ch in number)
 
 
 def int_id(erp_id: str | int, what: str) -> int:

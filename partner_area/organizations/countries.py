@@ -1,6 +1,8 @@
 """EU/EEA countries a partner may register from, with the format of their company registration
 numbers and VAT numbers. Formats follow each national business register's published number format;
-countries without a specific rule get a generic check (4–20 letters and digits).
+countries without a specific rule get a generic check (4–20 letters and digits). Check digits are verified
+with python-stdnum, the library Tryton validates identifiers with, wherever it knows the country's number:
+a number the portal accepts is one the ERP accepts too.
 
 Sources: the national registers' number formats as summarised in the EU e-Justice portal's
 "Business registers in Member States" pages, and the EU VIES VAT number structures."""
@@ -8,6 +10,15 @@ Sources: the national registers' number formats as summarised in the EU e-Justic
 import re
 
 from django.utils.translation import gettext_lazy as _
+from stdnum.cz import dic as cz_dic
+from stdnum.dk import cvr as dk_cvr
+from stdnum.ee import registrikood as ee_registrikood
+from stdnum.eu import vat as eu_vat
+from stdnum.fi import ytunnus as fi_ytunnus
+from stdnum.fr import siren as fr_siren
+from stdnum.lv import pvn as lv_pvn
+from stdnum.no import mva as no_mva
+from stdnum.se import orgnr as se_orgnr
 
 COUNTRY_CHOICES = [
     ("AT", _("Austria")),
@@ -42,7 +53,7 @@ COUNTRY_CHOICES = [
 
 # Registration number: (pattern on the normalised number, example shown in the error message).
 REGISTRATION_FORMATS: dict[str, tuple[str, str]] = {
-    "LV": (r"\d{11}", "40003123456"),  # Latvian Register of Enterprises: 11 digits
+    "LV": (r"[4-9]\d{10}", "40003123453"),  # Latvian Register of Enterprises: 11 digits, legal persons
     "LT": (r"\d{9}", "123456789"),  # Juridinių asmenų registras: 9-digit code
     "EE": (r"\d{8}", "12345678"),  # Äriregister: 8-digit registry code
     "FI": (r"\d{7}-?\d", "1234567-8"),  # Y-tunnus
@@ -90,13 +101,32 @@ VAT_FORMATS: dict[str, str] = {
 }
 
 
+# Registration numbers whose check digits stdnum verifies (the register's number is also the company's VAT or
+# tax number there). Other countries' registers carry no check digit, or stdnum does not know them: shape only.
+REGISTRATION_CHECKS = {
+    "LV": lv_pvn.is_valid,
+    "EE": ee_registrikood.is_valid,
+    "FI": fi_ytunnus.is_valid,
+    "SE": se_orgnr.is_valid,
+    "DK": dk_cvr.is_valid,
+    "FR": fr_siren.is_valid,
+    "CZ": cz_dic.is_valid,
+}
+VAT_CHECKS = {"NO": no_mva.is_valid}  # every other country here: the EU VAT rules (VIES)
+
+
+def _check_digits_message() -> str:
+    return str(_("The check digit of this number is wrong: please check it for a typo."))
+
+
 def registration_number_error(country: str, number: str) -> str | None:
     """An error message when a normalised registration number does not fit its country, else None."""
     pattern, example = REGISTRATION_FORMATS.get(country, GENERIC_REGISTRATION)
     if re.fullmatch(pattern, number):
-        return None
+        check = REGISTRATION_CHECKS.get(country)
+        return _check_digits_message() if check and not check(number) else None
     if country == "LV":
-        return str(_("A Latvian registration number has 11 digits, e.g. 40003123456."))
+        return str(_("A Latvian registration number has 11 digits, e.g. 40003123453."))
     if example:
         return str(_("This does not look like a registration number from this country (e.g. %(example)s).")) % {
             "example": example
@@ -108,7 +138,7 @@ def vat_number_error(country: str, vat: str) -> str | None:
     """An error message when a normalised VAT number has the wrong prefix or shape, else None."""
     pattern = VAT_FORMATS.get(country)
     if pattern is None or re.fullmatch(pattern, vat):
-        return None
+        return _check_digits_message() if not VAT_CHECKS.get(country, eu_vat.is_valid)(vat) else None
     prefix = "EL" if country == "GR" else country
     return str(_("Enter the VAT number with its country prefix, e.g. %(prefix)s followed by the number.")) % {
         "prefix": prefix

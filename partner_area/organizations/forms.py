@@ -81,7 +81,7 @@ class NewPasswordMixin(forms.Form):
 def registration_number_hint(country: str) -> str:
     """The hint under the registration number, for the chosen country."""
     if country == "LV":
-        return str(_("Latvia: 11 digits, e.g. 40003123456."))
+        return str(_("Latvia: 11 digits, e.g. 40003123453."))
     example = REGISTRATION_FORMATS.get(country, GENERIC_REGISTRATION)[1]
     if example:
         return str(_("The number in your country's business register, e.g. %(example)s.")) % {"example": example}
@@ -91,7 +91,7 @@ def registration_number_hint(country: str) -> str:
 def vat_number_hint(country: str) -> str:
     """The hint under the VAT number, for the chosen country."""
     if country == "LV":
-        return str(_("With the country prefix, e.g. LV40003123456."))
+        return str(_("With the country prefix, e.g. LV40003123453."))
     prefix = "EL" if country == "GR" else country
     return str(_("With the country prefix, e.g. %(prefix)s followed by the number.")) % {"prefix": prefix}
 
@@ -101,13 +101,13 @@ class RegistrationForm(HoneypotMixin, NewPasswordMixin, forms.Form):
     legal_name = forms.CharField(label=_("Company legal name"), max_length=200)
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, initial="LV")
     registration_number = forms.CharField(
-        label=_("Registration number"), max_length=32, help_text=_("Latvia: 11 digits, e.g. 40003123456.")
+        label=_("Registration number"), max_length=32, help_text=_("Latvia: 11 digits, e.g. 40003123453.")
     )
     vat_number = forms.CharField(
         label=_("VAT number"),
         max_length=20,
         required=False,
-        help_text=_("With the country prefix, e.g. LV40003123456."),
+        help_text=_("With the country prefix, e.g. LV40003123453."),
     )
     address = forms.CharField(label=_("Street address"), max_length=255)
     city = forms.CharField(label=_("City"), max_length=100)

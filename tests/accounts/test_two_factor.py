@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partner_area.audit.models import AuditLogEntry
 from partner_area.organizations.models import Company, Membership
 from tests.factories import PASSWORD, StaffFactory, UserFactory
+from tests.numbers import lv_registration_number
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ VERIFY = "/en/partner/account/two-factor/verify/"
 OTP = "django_otp.middleware.OTPMiddleware"
 TWO_FACTOR_MIDDLEWARE = "partner_area.accounts.middleware.TwoFactorMiddleware"
 
-_registration_numbers = itertools.count(40003000001)
+_registration_numbers = itertools.count(500)
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +58,7 @@ def unthrottle(device: TOTPDevice) -> None:
 def make_company(**overrides) -> Company:
     data = {
         "legal_name": "Baltic Repairs SIA",
-        "registration_number": str(next(_registration_numbers)),
+        "registration_number": lv_registration_number(next(_registration_numbers)),
         "country": "LV",
         "address": "Brivibas iela 1",
         "city": "Riga",

@@ -40,8 +40,8 @@ def log_out(page):
 
 def fill_registration(page):
     page.get_by_label("Company legal name").fill("Journey Partners SIA")
-    page.get_by_label("Registration number").fill("40003 555 111")
-    page.get_by_label("VAT number").fill("LV40003555111")
+    page.get_by_label("Registration number").fill("40003 555 113")
+    page.get_by_label("VAT number").fill("LV40003555113")
     page.get_by_label("Street address").fill("Krišjāņa Valdemāra iela 1")
     page.get_by_label("City").fill("Rīga")
     page.get_by_label("Postal code").fill("LV-1010")

@@ -26,8 +26,8 @@ def application(**overrides) -> dict:
     data = {
         "legal_name": "Baltic Integrators SIA",
         "country": "LV",
-        "registration_number": "40003 123 456",
-        "vat_number": "lv40003123456",
+        "registration_number": "40003 123 453",
+        "vat_number": "lv40003123453",
         "address": "Elizabetes iela 10",
         "city": "Rīga",
         "postal_code": "LV-1010",
@@ -53,8 +53,8 @@ def test_registration_creates_company_and_its_first_admin(client):
     assert response["Location"] == "/en/partner/register/check-your-inbox/"
 
     company = Company.objects.get()
-    assert company.registration_number == "40003123456"
-    assert company.vat_number == "LV40003123456"
+    assert company.registration_number == "40003123453"
+    assert company.vat_number == "LV40003123453"
     assert company.status == CompanyStatus.PENDING_REVIEW
     assert company.terms_version == "2026-01" and company.terms_accepted_at is not None
     membership = Membership.unscoped.get(company=company)
@@ -98,6 +98,8 @@ def test_latvian_applicant_gets_latvian_email(client):
         ("registration_number", "4000312345", "A Latvian registration number has 11 digits"),
         ("registration_number", "40003A23456", "A Latvian registration number has 11 digits"),
         ("vat_number", "EE40003123456", "Enter the VAT number with its country prefix, e.g. LV"),
+        ("vat_number", "LV40003123456", "The check digit of this number is wrong"),  # Tryton would refuse it
+        ("registration_number", "40003123456", "The check digit of this number is wrong"),
         ("email", "not-an-email", "Enter a valid email address."),
         ("email", "ilze@example.com", "This e-mail domain cannot receive mail"),
         ("company_email", "office@localhost", "This e-mail domain cannot receive mail"),
@@ -131,7 +133,10 @@ def test_weak_passwords_are_refused_by_djangos_validators(client):
         ("EE", "12345678", True),
         ("DE", "HRB123456", True),
         ("DE", "123456", False),
-        ("FI", "1234567-8", True),
+        ("FI", "1572860-0", True),
+        ("FI", "1234567-8", False),  # the check digit is wrong
+        ("LV", "40003123456", False),  # the check digit is wrong
+        ("LV", "40003123453", True),
         ("PT", "PT-500100144", True),  # generic fallback: letters and digits
         ("PT", "12", False),
     ],
@@ -150,8 +155,8 @@ def test_errors_are_translated_for_latvian_visitors(client):
 
 
 def test_second_registration_with_same_number_is_blocked_without_revealing_who(client):
-    make_company(registration_number="40003123456", legal_name="Secret Holder SIA")
-    response = client.post(URL, application(registration_number="4000-3123-456"))
+    make_company(registration_number="40003123453", legal_name="Secret Holder SIA")
+    response = client.post(URL, application(registration_number="4000-3123-453"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "This company already has a portal account — ask its administrator for an invitation." in html
@@ -160,7 +165,7 @@ def test_second_registration_with_same_number_is_blocked_without_revealing_who(c
 
 def test_existing_user_email_cannot_register_again(client):
     client.post(URL, application())
-    response = client.post(URL, application(registration_number="40003999999", vat_number=""))
+    response = client.post(URL, application(registration_number="40003000040", vat_number=""))
     assert "An account with this e-mail already exists" in response.content.decode()
 
 
@@ -189,7 +194,7 @@ def test_company_known_to_the_erp_waits_for_manual_verification(client):
 def test_company_unknown_to_the_erp_waits_for_review():
     from integrations.erp.gateway import get_erp_gateway
 
-    assert get_erp_gateway().find_company("40003123456") is None
+    assert get_erp_gateway().find_company("40003123453") is None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -204,7 +209,7 @@ def test_two_simultaneous_registrations_with_the_same_number_create_one_company(
                 company={
                     "legal_name": f"Racer {n}",
                     "country": "LV",
-                    "registration_number": "40003123456",
+                    "registration_number": "40003123453",
                     "vat_number": "",
                     "address": "Iela 1",
                     "city": "Rīga",
@@ -229,5 +234,5 @@ def test_two_simultaneous_registrations_with_the_same_number_create_one_company(
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(outcomes) == ["created", "duplicate"]
-    assert Company.objects.filter(registration_number="40003123456").count() == 1
+    assert Company.objects.filter(registration_number="40003123453").count() == 1
     assert Membership.unscoped.count() == 1

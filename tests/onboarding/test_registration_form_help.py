@@ -30,7 +30,7 @@ def test_a_published_partner_terms_page_takes_precedence(client, public_site):
 def test_registration_number_hint_follows_the_chosen_country(client):
     from .test_registration import URL, application
 
-    assert "Latvia: 11 digits, e.g. 40003123456." in client.get(URL).content.decode()
+    assert "Latvia: 11 digits, e.g. 40003123453." in client.get(URL).content.decode()
 
     html = client.post(URL, application(country="EE", registration_number="1", vat_number="")).content.decode()
     hint = html.split('id="id_registration_number_helptext">', 1)[1].split("</div>", 1)[0]

@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 
 from partner_area.organizations.models import Company
+from tests.numbers import lv_registration_number
 
 from .test_registration import URL, application
 
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _valid(n: int) -> dict:
-    return application(email=f"person{n}@partner{n}.lv", registration_number=f"4000300{n:04d}", vat_number="")
+    return application(
+        email=f"person{n}@partner{n}.lv", registration_number=lv_registration_number(300 + n), vat_number=""
+    )
 
 
 @override_settings(RATELIMIT_REGISTRATION="3/h")

@@ -49,7 +49,11 @@ def test_org_admin_adds_a_contact_person_and_it_is_queued_for_the_erp(admin, com
     contact = CompanyContact.objects.for_company(company).get()
     assert (contact.name, contact.email, contact.phone) == ("Ilze Ozola", "ilze@partner.lv", "+371 20000001")
     message = OutboxMessage.objects.get()
-    assert (message.operation, message.payload, message.status) == ("contact.upsert", {"contact": contact.pk}, "pending")
+    assert (message.operation, message.payload, message.status) == (
+        "contact.upsert",
+        {"contact": contact.pk},
+        "pending",
+    )
     assert message.entity_id == str(company.pk)  # delivered after anything queued about its company
     entry = AuditLogEntry.objects.get(action="company.contact_added")
     assert (entry.actor, entry.company, entry.target_id) == (admin.user, company, str(contact.pk))

@@ -15,8 +15,8 @@ from . import ownership
 from .clients import clients_apply_page
 from .gateway import ErpCompany, ErpCompanyData, ErpContact, ErpGateway, erp_is_configured
 from .invoices import invoices_apply_page
-from .models import CompanyContact, OutboxMessage, SyncConflict, SyncedValues, SyncEntity
-from .outbox import handler, outbox_enqueue
+from .models import CompanyContact, OutboxMessage, OutboxStatus, SyncConflict, SyncedValues, SyncEntity
+from .outbox import handler, outbox_enqueue, outbox_retry
 from .rejects import record_rejected
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,16 @@ def contact_push(*, contact: CompanyContact) -> None:
     outbox_enqueue(
         operation="contact.upsert", entity_type="company", entity_id=contact.company_id, payload={"contact": contact.pk}
     )
+
+
+def company_redeliver(*, company: Company) -> int:
+    """Give the company's deliveries the ERP refused (parked) another round, after staff corrected its data; the
+    ones still waiting use the corrected data anyway, as a delivery reads the company when it runs."""
+    parked = OutboxMessage.objects.filter(entity_type="company", entity_id=str(company.pk), status=OutboxStatus.FAILED)
+    messages = list(parked)
+    for message in messages:
+        outbox_retry(message=message)
+    return len(messages)
 
 
 def company_reaches_erp(company: Company) -> bool:

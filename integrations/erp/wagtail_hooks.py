@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from .admin_views import VIEW_PERMISSION, ErpSyncView
+from .company_panel import company_erp_panel
 
 
 @hooks.register("register_admin_urls")
@@ -19,3 +20,6 @@ class ErpSyncMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def register_erp_menu_item():
     return ErpSyncMenuItem(_("ERP sync"), reverse("erp_sync"), icon_name="resubmit", order=900)
+
+
+hooks.register("company_admin_panels", company_erp_panel)

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
+from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import (
     BooleanColumn,
@@ -24,19 +25,32 @@ from wagtail.admin.ui.tables import (
 from wagtail.admin.views import generic
 
 from partner_area.audit.models import AuditLogEntry
+from partner_area.identifiers import normalise_registration_number
 
+from .countries import vat_number_error
 from .models import Company, CompanyStatus, Membership, StaffNote
-from .selectors import APPLICATION_STATUSES, company_applications, company_listing, company_search
+from .selectors import (
+    APPLICATION_STATUSES,
+    company_applications,
+    company_listing,
+    company_same_number,
+    company_search,
+)
 from .services import (
+    CORRECTABLE_BEFORE_LINK,
     REASON_REQUIRED,
     StatusTransitionError,
     company_can,
     company_change_status,
+    company_correct,
+    company_correctable_fields,
     company_erp_record,
     staff_note_add,
 )
 
 COMPANY_PERMISSIONS = ["change", "view"]
+# A wagtail hook: fn(company=, request=) -> HTML (or "") shown on a company's admin page.
+COMPANY_PANELS = "company_admin_panels"
 
 
 @dataclass(frozen=True)
@@ -179,6 +193,7 @@ class CompanyBreadcrumbsMixin:
 
     index_url_name = None
     inspect_url_name = None
+    correct_url_name = None
     listing_title = ""
 
     def get_company_breadcrumbs(self, company, current=None):
@@ -250,6 +265,15 @@ class CompanyInspectView(CompanyBreadcrumbsMixin, generic.InspectView):
                 "can_change": self.user_has_permission("change"),
                 "note_form": note_form or StaffNoteForm(),
                 "erp_comparison": self.get_erp_comparison(),
+                "erp_check_pending": company.status == CompanyStatus.PENDING_REVIEW and company.erp_checked_at is None,
+                "same_number": company_same_number(company=company),
+                # Panels other parts add (the ERP's deliveries of this company): wagtail hook "company_admin_panels".
+                "extra_panels": [
+                    panel
+                    for panel in (fn(company=company, request=self.request) for fn in hooks.get_hooks(COMPANY_PANELS))
+                    if panel
+                ],
+                "correct_url": reverse(self.correct_url_name, args=[company.pk]) if self.correct_url_name else "",
             }
         )
         return context
@@ -263,6 +287,78 @@ class CompanyInspectView(CompanyBreadcrumbsMixin, generic.InspectView):
         staff_note_add(company=self.object, author=request.user, text=form.cleaned_data["text"], request=request)
         messages.success(request, _("Note added."))
         return redirect(request.path)
+
+
+class CompanyCorrectionForm(forms.ModelForm):
+    """The fields staff may correct now (services.company_correctable_fields), checked as at registration."""
+
+    class Meta:
+        model = Company
+        fields = list(CORRECTABLE_BEFORE_LINK)
+
+    def __init__(self, *args, allowed: tuple[str, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in allowed:
+                del self.fields[name]
+
+    def clean_vat_number(self):
+        return normalise_registration_number(self.cleaned_data.get("vat_number", ""))
+
+    def clean(self):
+        data = super().clean()
+        country = data.get("country", self.instance.country)
+        if data.get("vat_number") and (error := vat_number_error(country, data["vat_number"])):
+            self.add_error("vat_number", error)
+        return data
+
+
+class CompanyCorrectView(
+    CompanyBreadcrumbsMixin, generic.PermissionCheckedMixin, generic.WagtailAdminTemplateMixin, FormView
+):
+    """Staff correct a company's data, e.g. a VAT number the ERP refused; its deliveries to the ERP go again."""
+
+    model = Company
+    permission_required = "change"
+    template_name = "organizations/admin/company_correct.html"
+    page_title = _("Correct company data")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(Company, pk=kwargs["pk"])
+
+    def get_form(self, form_class=None):
+        kwargs = self.get_form_kwargs()
+        return CompanyCorrectionForm(instance=self.object, allowed=company_correctable_fields(self.object), **{
+            key: value for key, value in kwargs.items() if key in ("data", "files")
+        })  # fmt: skip
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_breadcrumbs_items(self):
+        current = {"url": "", "label": self.page_title, "sublabel": str(self.object)}
+        return self.get_company_breadcrumbs(self.object, current=current)
+
+    def get_success_url(self):
+        return reverse(self.inspect_url_name, args=[self.object.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {"object": self.object, "cancel_url": self.get_success_url(), "linked": bool(self.object.erp_id)}
+        )
+        return context
+
+    def form_valid(self, form):
+        changes = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            company_correct(company=self.object, by=self.request.user, changes=changes, request=self.request)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(company)s corrected.") % {"company": self.object})
+        return redirect(self.get_success_url())
 
 
 class CompanyStatusActionView(

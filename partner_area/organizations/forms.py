@@ -190,7 +190,7 @@ class RegistrationForm(HoneypotMixin, NewPasswordMixin, forms.Form):
         if country and vat and (error := vat_number_error(country, vat)):
             self.add_error("vat_number", error)
         duplicate = number and "registration_number" not in self.errors
-        if duplicate and Company.objects.filter(registration_number=number).exists():
+        if duplicate and Company.objects.holding_number(number).exists():
             self.add_error("registration_number", duplicate_company_message())
         self.check_new_password(email=data.get("email", ""))
         return data

@@ -60,3 +60,13 @@ def company_search(queryset: QuerySet[Company], query: str) -> QuerySet[Company]
         # Numbers are stored normalised, so "40003 123-456" finds 40003123456.
         condition |= Q(registration_number__icontains=number) | Q(vat_number__icontains=number)
     return queryset.filter(condition)
+
+
+def company_same_number(*, company: Company) -> QuerySet[Company]:
+    """The other companies registered with this company's number (rejected applications, or the one that holds it
+    now), newest first: the history staff see beside an application."""
+    return (
+        Company.objects.filter(registration_number=company.registration_number)
+        .exclude(pk=company.pk)
+        .order_by("-created_at")
+    )

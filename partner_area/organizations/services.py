@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integrations.erp.companies import company_push_create, company_push_update, company_reaches_erp
+from integrations.erp.companies import company_push_create, company_push_update, company_reaches_erp, company_redeliver
 from integrations.erp.gateway import ErpError, erp_is_configured, get_erp_gateway
 from partner_area.audit.services import audit_record
 from partner_area.identifiers import normalise_registration_number
@@ -212,6 +212,44 @@ def company_erp_record(company: Company):
         return get_erp_gateway(timeout=settings.ERP_INTERACTIVE_TIMEOUT).find_company(company.registration_number)
     except ErpError:
         return None
+
+
+# What staff may correct on a company. Until it is linked to the ERP every field its ERP record will be made from;
+# once linked, the ERP owns the legal data (corrected in the ERP itself, and pulled), the portal the contact details.
+CORRECTABLE_BEFORE_LINK = ("legal_name", "vat_number", "country", "address", "city", "postal_code", "phone", "email",
+                           "website")  # fmt: skip
+CORRECTABLE_WHEN_LINKED = ("phone", "email", "website")
+
+
+def company_correctable_fields(company: Company) -> tuple[str, ...]:
+    """The fields staff may correct on this company now."""
+    return CORRECTABLE_WHEN_LINKED if company.erp_id else CORRECTABLE_BEFORE_LINK
+
+
+@transaction.atomic
+def company_correct(*, company: Company, by, changes: dict, request=None) -> Company:
+    """Staff correct a company's data (e.g. a VAT number the ERP refused): saved, logged, and what is waiting for
+    the ERP, or was parked because the ERP refused it, is delivered again with the corrected data."""
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    allowed = company_correctable_fields(company)
+    if set(changes) - set(allowed):
+        raise ValidationError(
+            _("These fields are kept in the ERP: %(fields)s.")
+            % {"fields": ", ".join(sorted(set(changes) - set(allowed)))}
+        )
+    before = {name: getattr(company, name) for name in changes}
+    for name, value in changes.items():
+        setattr(company, name, value)
+    company.full_clean(validate_unique=False, validate_constraints=False)
+    changed = {name: value for name, value in changes.items() if before[name] != getattr(company, name)}
+    if changed:
+        company.save(update_fields=[*changed, "updated_at"])
+        audit_record(request=request, actor=by, action="company.corrected", company=company, target=company,
+                     details={"before": {name: before[name] for name in changed}, "after": changed})  # fmt: skip
+    if company.erp_id and set(changed) & set(CORRECTABLE_WHEN_LINKED) and company_reaches_erp(company):
+        company_push_update(company=company)
+    company_redeliver(company=company)
+    return company
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ from .admin_views import (
     ApplicationIndexView,
     AuditLogIndexView,
     AuditLogInspectView,
+    CompanyCorrectView,
     CompanyIndexView,
     CompanyInspectView,
     CompanyStatusActionView,
@@ -89,6 +90,7 @@ class CompanyViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     index_view_class = CompanyIndexView
     inspect_view_class = CompanyInspectView
     status_action_view_class = CompanyStatusActionView
+    correct_view_class = CompanyCorrectView
     index_template_name = "organizations/admin/company_index.html"
     inspect_template_name = "organizations/admin/company_inspect.html"
     filterset_class = CompanyFilterSet
@@ -122,7 +124,10 @@ class CompanyViewSet(ReadOnlyViewSetMixin, ModelViewSet):
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
-            listing_title=self.menu_label, status_action_url_name=self.get_url_name("status_action"), **kwargs
+            listing_title=self.menu_label,
+            status_action_url_name=self.get_url_name("status_action"),
+            correct_url_name=self.get_url_name("correct"),
+            **kwargs,
         )
 
     def get_index_view_kwargs(self, **kwargs):
@@ -132,6 +137,10 @@ class CompanyViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     def status_action_view(self):
         return self.construct_view(self.status_action_view_class, **self.get_common_view_kwargs())
 
+    @property
+    def correct_view(self):
+        return self.construct_view(self.correct_view_class, **self.get_common_view_kwargs())
+
     def get_urlpatterns(self):
         actions = "|".join(STATUS_ACTIONS)
         return [
@@ -139,6 +148,7 @@ class CompanyViewSet(ReadOnlyViewSetMixin, ModelViewSet):
             path("results/", self.index_results_view, name="index_results"),
             path("<int:pk>/", self.inspect_view, name="inspect"),
             re_path(rf"^(?P<pk>\d+)/(?P<action>{actions})/$", self.status_action_view, name="status_action"),
+            path("<int:pk>/correct/", self.correct_view, name="correct"),
         ]
 
     def get_permissions_to_register(self):

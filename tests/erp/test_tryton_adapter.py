@@ -111,48 +111,35 @@ def test_invalid_vat_number_is_refused_with_trytons_message(tryton):
     assert isinstance(excinfo.value, ErpError)
 
 
-def test_update_company_overwrites_name_phone_address(tryton):
+def test_update_company_writes_only_the_given_contact_mechanisms_and_never_erp_owned_fields(tryton):
     gateway = get_erp_gateway()
     created = gateway.create_company(company_data(REG_A))
-    updated = gateway.update_company(
-        created.erp_id,
-        company_data(
-            REG_A,
-            legal_name="Ziemeļu Tehnika AS",
-            phone="+371 67111111",
-            address="Krišjāņa Valdemāra iela 5",
-            city="Liepāja",
-            postal_code="LV-3401",
-            website="",
-            vat_number="",
-        ),
-    )
+    tryton.rename_party(int(created.erp_id), "Renamed In Tryton SIA")
+    gateway.update_company(created.erp_id, {"phone": "+371 67111111", "website": ""})
+    updated = gateway.find_company(REG_A)
     assert updated.erp_id == created.erp_id
-    assert updated.legal_name == "Ziemeļu Tehnika AS"
-    assert updated.phone == "+371 67111111"
-    assert (updated.address, updated.city, updated.postal_code) == ("Krišjāņa Valdemāra iela 5", "Liepāja", "LV-3401")
-    assert updated.website == "" and updated.vat_number == ""
-    assert updated.email == "info@ziemelu.example"
-    assert updated.changed_at >= created.changed_at
-    assert gateway.find_company(REG_A) == updated
-    # Still one address and one phone in Tryton: overwritten, not added.
-    assert len(tryton.search("party.address", [("party", "=", int(created.erp_id))])) == 1
+    # Only phone and website were sent: the name Tryton holds, the address and the e-mail stay as they are.
+    assert updated.legal_name == "Renamed In Tryton SIA"
+    assert updated.phone == "+371 67111111" and updated.website == ""
+    assert (updated.address, updated.city) == (created.address, created.city)
+    assert updated.email == "info@ziemelu.example" and updated.vat_number == created.vat_number
+    # Still one phone in Tryton: overwritten, not added.
     assert (
         len(tryton.search("party.contact_mechanism", [("party", "=", int(created.erp_id)), ("type", "=", "phone")]))
         == 1
     )
 
-    # The same data again writes nothing, so the next pull sees no change (no echo of the portal's own push).
+    # The same values again write nothing, so the next pull sees no change (no echo of the portal's own push).
     cursor = start_cursor(gateway)
-    again = gateway.update_company(created.erp_id, company_data(REG_A, **{
-        "legal_name": updated.legal_name, "phone": updated.phone, "address": updated.address, "city": updated.city,
-        "postal_code": updated.postal_code, "website": "", "vat_number": "",
-    }))  # fmt: skip
-    assert again == updated
+    gateway.update_company(created.erp_id, {"phone": "+371 67111111", "website": ""})
     assert gateway.companies_changed(cursor, 10).items == []
 
+    # ERP-owned fields are refused before anything is written; an unknown party is an ERP rejection.
+    with pytest.raises(ValueError):
+        gateway.update_company(created.erp_id, {"legal_name": "Stale Name SIA"})
+    assert gateway.find_company(REG_A).legal_name == "Renamed In Tryton SIA"
     with pytest.raises(ErpError):
-        gateway.update_company("999999", company_data(REG_A))
+        gateway.update_company("999999", {"phone": "+371 67000000"})
 
 
 def test_upsert_contact_creates_then_updates_one_person(tryton):

@@ -1,12 +1,13 @@
 """Rate limits for public and partner forms (django-ratelimit). Rates come from settings at request
 time, so deployments can tune them without code changes."""
 
-import json
 from functools import wraps
 
 from django.conf import settings
 from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
+
+from portal.jsonbody import json_body
 
 
 def _rate(setting_name: str):
@@ -62,7 +63,7 @@ def posted_username(group: str, request) -> str:
     username = request.POST.get("username", "")
     if not username and request.content_type == "application/json":
         try:
-            data = json.loads(request.body or b"{}")
+            data = json_body(request.body, empty={})
         except ValueError:
             data = {}
         username = data.get("username", "") if isinstance(data, dict) else ""

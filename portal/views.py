@@ -28,6 +28,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if request.path_info.startswith("/api/"):  # API clients read JSON, in the API's error shape
+        return JsonResponse({"detail": "Server error. The error has been logged; try again later."}, status=500)
     # Rendered with a minimal context: nothing that could fail again (no DB, no site settings).
     return render(request, "500.html", {"debug": settings.DEBUG}, status=500)
 

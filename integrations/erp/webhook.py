@@ -4,8 +4,6 @@ Contract: body JSON {"entity": "companies" | "contacts" | "invoices"}; headers
 X-Brello-Timestamp (Unix seconds) and X-Brello-Signature = hex HMAC-SHA256 of "<timestamp>.<raw body>"
 with ERP_WEBHOOK_SECRET. Requests older than 5 minutes, or seen before, are refused."""
 
-import json
-
 from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -18,6 +16,7 @@ from integrations.signatures import (
     signed_request_verify,
     whole_unix_seconds,
 )
+from portal.jsonbody import json_body
 
 from .models import SyncEntity
 from .tasks import erp_pull
@@ -44,7 +43,7 @@ def erp_webhook(request):
     except SignatureRefused as refused:
         return JsonResponse({"detail": refused.detail}, status=refused.status)
     try:
-        entity = json.loads(request.body or b"{}").get("entity")
+        entity = json_body(request.body, empty={}).get("entity")
     except (ValueError, AttributeError):
         return JsonResponse({"detail": "Body must be JSON.", "errors": {"entity": ["Required."]}}, status=400)
     if entity not in SyncEntity.values:

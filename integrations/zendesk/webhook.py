@@ -5,7 +5,6 @@ with the timestamp from X-Zendesk-Webhook-Signature-Timestamp. Calls older than 
 or seen before are refused. The body names the ticket ({"ticket_id": "{{ticket.id}}"} from a trigger, or an
 event's {"detail": {"id": ...}}); the ticket itself is then fetched through the API, never taken from the body."""
 
-import json
 import logging
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from integrations.signatures import (
     iso_or_unix_seconds,
     signed_request_verify,
 )
+from portal.jsonbody import json_body
 
 from .tasks import zendesk_sync_ticket
 
@@ -64,7 +64,7 @@ def zendesk_webhook(request):
     except SignatureRefused as refused:
         return JsonResponse({"detail": refused.detail}, status=refused.status)
     try:
-        ticket_id = _ticket_id(json.loads(request.body or b"{}"))
+        ticket_id = _ticket_id(json_body(request.body, empty={}))
     except ValueError:
         ticket_id = None
     if ticket_id is None:

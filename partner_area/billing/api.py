@@ -11,13 +11,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partner_area.organizations.access import IsActivePartner
 from partner_area.organizations.models import Section
 from partner_area.ratelimits import limit_posts
+from portal.jsonbody import SafeJSONParser
 
 from .forms import STATUS_CHOICES, InvoiceFilterForm
 from .models import Invoice, InvoiceLine, InvoiceStatus, PaymentNotice, PaymentNoticeStatus
@@ -189,7 +190,7 @@ class PaymentNoticeListView(APIView):
 
     permission_classes = [IsActivePartner]
     partner_section = Section.INVOICES
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(responses=PaymentNoticeOutput(many=True), operation_id="invoice_payment_notices_list")
     def get(self, request, invoice_id: int):

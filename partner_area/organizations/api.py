@@ -10,6 +10,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from partner_area.ratelimits import limit_posts, posted_username
@@ -83,6 +84,8 @@ class TokenView(ObtainAuthToken):
     """Exchange e-mail (as `username`) and password for an API token. An account with two-factor login also sends
     `otp`, a current code from its authenticator app: a token lasts until revoked, so it must not be easier to
     get than a session. Staff accounts get no token (they work in the admin, where two-factor is required)."""
+
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken's own list has DRF's plain JSON parser
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

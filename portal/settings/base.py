@@ -211,6 +211,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.jsonbody.SafeJSONParser",  # 400, not 500, for JSON nested too deeply
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Every API request counts (reads too): per user, or per IP before logging in. Answers 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [

@@ -8,13 +8,18 @@ its handlers, its error classes, its settings and how it gets a client. The rule
 - a message is locked (skip_locked) so two workers never deliver it at once;
 - it is delivered only when due and when nothing older with the same ordering key waits undelivered;
 - its handler runs in a savepoint, so a failed attempt leaves nothing half-written;
-- a failure is counted: a rejection (another try would fail the same way), or the last allowed attempt, parks
-  the message as failed for staff; an error that says when to try again (`retry_after`) is retried then;
-  anything else is retried after an exponential, jittered backoff. An unexpected exception (bad data, a bug)
-  is counted and parked the same way instead of jamming the queue.
+- a peer that does not answer (`unavailable`: down, timing out, rate limiting) never parks anything: the message
+  is marked as waiting for the peer, its attempts are not counted, and it is tried again after a short capped
+  wait (`retry_after` when the peer says when, else `<prefix>_OUTAGE_RETRY_SECONDS` at most); a sweep stops at
+  the first such answer, so a down peer gets one call per sweep, and `resume_if_back` makes every waiting message
+  due as soon as the peer's health check answers again. Nobody has to retry anything after an outage;
+- any other failure is counted: a rejection (another try would fail the same way), or the last allowed attempt,
+  parks the message as failed for staff; otherwise it is retried after an exponential, jittered backoff. An
+  unexpected exception (bad data, a bug) is counted and parked the same way instead of jamming the queue.
 """
 
 import logging
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +33,7 @@ from django.utils.module_loading import import_string
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"  # the models' OutboxStatus values
 RETRYING = "retrying"  # deliver(): an attempt failed and will be repeated later
+WAITING = "waiting"  # deliver(): the peer did not answer; the message waits for it, uncounted
 LOCKED = "locked"  # deliver(): another worker holds the message
 
 
@@ -41,7 +47,9 @@ class Outbox:
     handlers: Callable[[], dict[str, Callable[[Any, Any], None]]]  # operation → handler(message, client)
     error: type[Exception]  # the peer system's expected failure: retried
     rejected: type[Exception]  # its refusal of the data itself: parked at once
-    settings_prefix: str  # <prefix>_MAX_ATTEMPTS, <prefix>_BACKOFF_SECONDS, <prefix>_BACKOFF_CAP_SECONDS
+    unavailable: type[Exception]  # the peer did not answer (down, timeout, rate limit): waited for, never parked
+    # <prefix>_MAX_ATTEMPTS, <prefix>_BACKOFF_SECONDS, <prefix>_BACKOFF_CAP_SECONDS, <prefix>_OUTAGE_RETRY_SECONDS
+    settings_prefix: str
     client: Callable[[], Any]  # a client or gateway, when the caller brings none
     task: str  # the dotted path of the Celery task a nudge queues
     logger: logging.Logger
@@ -55,6 +63,15 @@ class Outbox:
         if self.backoff is not None:
             return self.backoff(attempts)
         return jittered_backoff(attempts, base=self.setting("BACKOFF_SECONDS"), cap=self.setting("BACKOFF_CAP_SECONDS"))
+
+    def outage_delay(self, error: Exception) -> timedelta:
+        """How long a message waits after the peer did not answer: what the peer asked for, else a jittered wait
+        of at most <prefix>_OUTAGE_RETRY_SECONDS (the health check usually resumes it sooner)."""
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            return timedelta(seconds=retry_after)
+        cap = self.setting("OUTAGE_RETRY_SECONDS")
+        return timedelta(seconds=random.uniform(cap / 2, cap))  # noqa: S311 - jitter, not crypto
 
 
 def jittered_backoff(attempts: int, *, base: float, cap: float) -> timedelta:
@@ -80,6 +97,8 @@ def _nudge(outbox: Outbox, args: tuple) -> None:
 
 
 def _older_undelivered_exists(outbox: Outbox, message: models.Model) -> bool:
+    """A parked (failed) older message holds the later ones back too: they may depend on it (a contact on its
+    company's creation), and staff retrying it releases them in order."""
     same_key = {name: getattr(message, name) for name in outbox.ordering_fields}
     return outbox.model.objects.filter(**same_key, id__lt=message.id).exclude(status=DELIVERED).exists()
 
@@ -100,14 +119,29 @@ def deliver(outbox: Outbox, message_id: int, client=None) -> str:
             with transaction.atomic():  # a savepoint: a failed handler leaves nothing half-written
                 outbox.handlers()[message.operation](message, client if client is not None else outbox.client())
         except Exception as error:  # noqa: BLE001 - bad data or a bug must not jam the queue: count it, park it
+            if isinstance(error, outbox.unavailable):
+                _peer_did_not_answer(outbox, message, error)
+                return WAITING
             _attempt_failed(outbox, message, error)
             return RETRYING if message.status == PENDING else message.status
         message.status = DELIVERED
-        message.delivered_at = timezone.now()
+        message.delivered_at = message.last_attempt_at = timezone.now()
         message.attempts += 1
         message.last_error = ""
-        message.save(update_fields=["status", "delivered_at", "attempts", "last_error"])
+        message.waiting_for_peer = False
+        message.save(
+            update_fields=["status", "delivered_at", "last_attempt_at", "attempts", "last_error", "waiting_for_peer"]
+        )
         return message.status
+
+
+def _peer_did_not_answer(outbox: Outbox, message: models.Model, error: Exception) -> None:
+    message.last_attempt_at = timezone.now()
+    message.last_error = str(error)[:2000]
+    message.waiting_for_peer = True
+    message.next_attempt_at = message.last_attempt_at + outbox.outage_delay(error)
+    message.save(update_fields=["last_attempt_at", "last_error", "waiting_for_peer", "next_attempt_at"])
+    outbox.logger.info("%s did not answer; %s waits for it: %s", outbox.name, message, error)
 
 
 def _attempt_failed(outbox: Outbox, message: models.Model, error: Exception) -> None:
@@ -115,15 +149,15 @@ def _attempt_failed(outbox: Outbox, message: models.Model, error: Exception) -> 
         outbox.logger.exception("%s delivery of %s failed unexpectedly", outbox.name, message)
     message.attempts += 1
     message.last_error = str(error)[:2000]
-    retry_after = getattr(error, "retry_after", None) if isinstance(error, outbox.error) else None
+    message.last_attempt_at = timezone.now()
+    message.waiting_for_peer = False
     if isinstance(error, outbox.rejected) or message.attempts >= outbox.setting("MAX_ATTEMPTS"):
         message.status = FAILED
         outbox.logger.error("%s delivery parked as failed: %s: %s", outbox.name, message, error)
-    elif retry_after is not None:
-        message.next_attempt_at = timezone.now() + timedelta(seconds=retry_after)
     else:
-        message.next_attempt_at = timezone.now() + outbox.retry_delay(message.attempts)
-    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        message.next_attempt_at = message.last_attempt_at + outbox.retry_delay(message.attempts)
+    fields = ["attempts", "last_error", "last_attempt_at", "waiting_for_peer", "status", "next_attempt_at"]
+    message.save(update_fields=fields)
 
 
 def due_ids(outbox: Outbox, *, limit: int, **filters) -> Iterable[int]:
@@ -133,16 +167,33 @@ def due_ids(outbox: Outbox, *, limit: int, **filters) -> Iterable[int]:
 
 
 def deliver_due(outbox: Outbox, *, limit: int = 200, client=None, stop_at_failure: bool = False, **filters) -> int:
-    """Deliver due messages oldest first; returns how many were delivered. With `stop_at_failure`, the sweep ends
-    at the first failed attempt (the peer is down or rate limiting): the rest waits its turn. Otherwise a failed
-    message is left to its backoff and the sweep goes on with the next."""
+    """Deliver due messages oldest first; returns how many were delivered. The sweep ends when the peer does not
+    answer (the rest waits for it, see `resume_if_back`); with `stop_at_failure` also at any other failed attempt.
+    Otherwise a failed message is left to its backoff and the sweep goes on with the next."""
     delivered = 0
     for message_id in list(due_ids(outbox, limit=limit, **filters)):
         status = deliver(outbox, message_id, client)
-        if status == RETRYING and stop_at_failure:
+        if status == WAITING or (status == RETRYING and stop_at_failure):
             break
         delivered += status == DELIVERED
     return delivered
+
+
+def resume_if_back(outbox: Outbox, healthy: Callable[[], bool]) -> int:
+    """If messages wait for the peer and none of them is due yet, ask the peer's health check; when it answers,
+    make them all due now. Returns how many were resumed. The sweep calls it first, so deliveries resume by
+    themselves within a sweep of the peer's return."""
+    waiting = outbox.model.objects.filter(status=PENDING, waiting_for_peer=True)
+    if not waiting.exists() or waiting.filter(next_attempt_at__lte=timezone.now()).exists():
+        return 0  # nothing waits, or a due message probes the peer anyway
+    if not healthy():
+        return 0
+    return waiting.update(next_attempt_at=timezone.now())
+
+
+def retry_all(outbox: Outbox) -> int:
+    """Staff: give every parked message another round of attempts; returns how many."""
+    return outbox.model.objects.filter(status=FAILED).update(status=PENDING, attempts=0, next_attempt_at=timezone.now())
 
 
 def retry(outbox: Outbox, message: models.Model) -> int:

@@ -24,6 +24,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
     last_error = models.TextField(_("last error"), blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # The last attempt found the peer down (or rate limiting): waits for it, attempts not counted.
+    waiting_for_peer = models.BooleanField(_("waiting for the peer"), default=False)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 

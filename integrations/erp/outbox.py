@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from integrations import outbox as engine
 
-from .gateway import ErpError, ErpRejected, get_erp_gateway
+from .gateway import ErpError, ErpRejected, ErpUnavailable, get_erp_gateway
 from .models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ OUTBOX = engine.Outbox(
     handlers=lambda: HANDLERS,
     error=ErpError,
     rejected=ErpRejected,
+    unavailable=ErpUnavailable,
     settings_prefix="ERP_OUTBOX",
     client=lambda: get_erp_gateway(),
     task="integrations.erp.tasks.erp_deliver_outbox",
@@ -71,6 +72,18 @@ def deliver_message(message_id: int) -> str:
 def outbox_deliver_due(limit: int = 200) -> int:
     """Deliver due messages, oldest first, each with its own gateway; returns how many were delivered."""
     return engine.deliver_due(OUTBOX, limit=limit)
+
+
+def outbox_resume_if_back() -> int:
+    """Deliveries waiting for the ERP become due as soon as its health check answers (short timeout)."""
+    return engine.resume_if_back(OUTBOX, lambda: get_erp_gateway(timeout=settings.ERP_INTERACTIVE_TIMEOUT).health())
+
+
+def outbox_retry_all() -> int:
+    """Staff: give every parked message another round of attempts; returns how many."""
+    count = engine.retry_all(OUTBOX)
+    engine.nudge_on_commit(OUTBOX)
+    return count
 
 
 def outbox_retry(*, message: OutboxMessage) -> None:

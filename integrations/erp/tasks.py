@@ -3,15 +3,16 @@
 from celery import shared_task
 
 from .gateway import ErpError, erp_is_configured
-from .outbox import outbox_deliver_due
+from .outbox import outbox_deliver_due, outbox_resume_if_back
 from .pull import PULL_ORDER, applications_check, pull_entity
 
 
 @shared_task(name="erp.deliver_outbox")
 def erp_deliver_outbox() -> int:
-    """Deliver due outbox messages."""
+    """Periodic sweep (and nudge): resume what waits for the ERP once it answers, then deliver due messages."""
     if not erp_is_configured():
         return 0
+    outbox_resume_if_back()
     return outbox_deliver_due()
 
 

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from integrations import outbox as engine
 
-from .client import ZendeskError, ZendeskRejected, zendesk_client, zendesk_is_configured, zendesk_session
+from .client import (
+    ZendeskError,
+    ZendeskRejected,
+    ZendeskUnavailable,
+    zendesk_client,
+    zendesk_is_configured,
+    zendesk_session,
+)
 from .models import Operation, ZendeskOutboxMessage
 
 __all__ = ["Operation", "zendesk_enqueue", "outbox_deliver_due", "outbox_retry"]
@@ -31,7 +38,8 @@ OUTBOX = engine.Outbox(
     ordering_fields=("support_request_id",),
     handlers=_handlers,
     error=ZendeskError,
-    rejected=ZendeskRejected,  # ZendeskRateLimited carries retry_after, which the engine honours
+    rejected=ZendeskRejected,
+    unavailable=ZendeskUnavailable,  # ZendeskRateLimited is one, with the retry_after the engine honours
     settings_prefix="ZENDESK_OUTBOX",
     client=lambda: zendesk_client(),
     task="integrations.zendesk.tasks.zendesk_deliver_request",

@@ -162,7 +162,7 @@ def comment_create(message: ZendeskOutboxMessage, client) -> None:
         if comment.author_id and comment.author_id != support_request.requester_id:
             # An org admin answering a colleague's request writes as themselves.
             author_id = end_user_sync(client, comment.author, organization_id)
-        found = _comment_already_added(client, ticket_id, comment, author_id) if message.attempts else None
+        found = _comment_already_added(client, ticket_id, comment, author_id) if message.last_attempt_at else None
         if found is None:
             tokens = _upload_tokens(client, comment.attachments.all())
             ticket = Ticket(id=ticket_id)

@@ -24,6 +24,7 @@ from integrations.erp.gateway import (
 class FakeErp:
     def __init__(self):
         self.up = True
+        self.answer_error: Exception | None = None  # set: every call gets this error answer (the ERP is up)
         self.companies: dict[str, ErpCompany] = {}
         self.contacts: dict[str, ErpContact] = {}
         self.invoices: dict[str, ErpInvoice] = {}
@@ -42,6 +43,8 @@ class FakeErp:
         self.calls.append(call)
         if not self.up:
             raise ErpUnavailable("connection refused")
+        if self.answer_error is not None:
+            raise self.answer_error
 
     # helpers for tests: changes made "in the ERP"
     def edit_company(self, erp_id, **fields):

@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from integrations.erp.gateway import ErpError
 from integrations.erp.models import CompanyContact, OutboxMessage, RejectedRecord, SyncConflict, SyncCursor
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_all, pull_entity
+from integrations.erp.tasks import erp_deliver_outbox
 from integrations.erp.webhook import signature_for
 from partner_area.audit.models import AuditLogEntry
 from partner_area.billing.models import Invoice
@@ -70,34 +72,37 @@ def test_erp_down_during_approval_keeps_the_change_and_delivers_after_restart(er
     assert company.status == CompanyStatus.ACTIVE and company.erp_id == ""
     outbox_deliver_due()
     message = OutboxMessage.objects.get()
-    assert (message.status, message.attempts, message.last_error) == ("pending", 1, "connection refused")
+    # Waiting for the ERP, the attempt not counted toward parking.
+    assert (message.status, message.attempts, message.last_error) == ("pending", 0, "connection refused")
+    assert message.waiting_for_peer and message.last_attempt_at
+    assert outbox_deliver_due() == 0  # not due yet: a down ERP is not called again at once
     erp.up = True
-    outbox_deliver_due()
-    outbox_deliver_due()
+    erp_deliver_outbox()  # beat's sweep: the health check answers, so what waited is delivered now
     company.refresh_from_db()
     assert company.erp_id and len(erp.companies) == 1
 
 
 def test_after_repeated_failures_a_delivery_is_parked_for_staff_and_can_be_retried(erp, settings, client):
     settings.ERP_OUTBOX_MAX_ATTEMPTS = 3
-    erp.up = False
+    erp.answer_error = ErpError("internal error in the ERP")  # it answers, with an error: counted
     approve(make_company(status=CompanyStatus.PENDING_REVIEW))
     for _ in range(4):
+        OutboxMessage.objects.update(next_attempt_at=timezone.now())
         outbox_deliver_due()
     message = OutboxMessage.objects.get()
     assert message.status == "failed" and message.attempts == 3
 
     client.force_login(StaffFactory())
     page = client.get("/admin/erp-sync/").content.decode()
-    assert "connection refused" in page and "Retry" in page
+    assert "internal error in the ERP" in page and "Retry" in page
     assert f"company.create company #{message.entity_id}" in page  # which change failed
-    erp.up = True
+    erp.answer_error = None
     client.post("/admin/erp-sync/", {"retry": message.pk})
     outbox_deliver_due()
     message.refresh_from_db()
     assert message.status == "delivered"
     retry = AuditLogEntry.objects.get(action="erp.outbox_retry")
-    assert retry.target_id == str(message.pk) and "connection refused" in retry.details["error"]
+    assert retry.target_id == str(message.pk) and "internal error in the ERP" in retry.details["error"]
 
 
 def test_changes_to_one_company_are_delivered_in_order(erp):

@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from partner_area.mail.services import email_queue
 from partner_area.organizations.models import CompanyStatus, Membership
 
 from .models import User
@@ -39,3 +41,11 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "phone", "preferred_language", "announcement_emails"]
         labels = {"announcement_emails": _("Send me announcements by e-mail")}
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the link queued for a worker (partner_area/mail) instead of sent in the request."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        email_queue(to=to_email, subject=subject, body=loader.render_to_string(email_template_name, context))

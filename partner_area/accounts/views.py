@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from partner_area.organizations.access import membership_for
 from partner_area.ratelimits import limit_posts
 
-from .forms import EmailAuthenticationForm, ProfileForm
+from .forms import EmailAuthenticationForm, ProfileForm, QueuedPasswordResetForm
 
 
 @method_decorator(limit_posts("RATELIMIT_LOGIN", "ip", "post:username"), name="dispatch")
@@ -33,6 +33,7 @@ class LogoutView(auth_views.LogoutView):
 @method_decorator(limit_posts("RATELIMIT_FORMS", "ip", "post:email"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = QueuedPasswordResetForm
     email_template_name = "emails/password_reset.txt"
     subject_template_name = "emails/password_reset_subject.txt"
     success_url = reverse_lazy("partner:password_reset_done")

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "partner_area.accounts",
     "partner_area.organizations",
     "partner_area.audit",
+    "partner_area.mail",
     "partner_area.billing",
     "partner_area.performance",
     "partner_area.materials",
@@ -186,6 +187,12 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Outgoing e-mail is queued and sent by workers (partner_area/mail): retried with a backoff from
+# MAIL_RETRY_SECONDS up to MAIL_RETRY_CAP_SECONDS while the server is down, for MAIL_GIVE_UP_AFTER_SECONDS.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds; a hanging mail server must not hold a worker
+MAIL_RETRY_SECONDS = env.float("MAIL_RETRY_SECONDS", default=30.0)
+MAIL_RETRY_CAP_SECONDS = env.float("MAIL_RETRY_CAP_SECONDS", default=1800.0)
+MAIL_GIVE_UP_AFTER_SECONDS = env.int("MAIL_GIVE_UP_AFTER_SECONDS", default=3 * 24 * 3600)
 if env("EMAIL_URL", default=""):
     vars().update(env.email("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Brello 360 <partners@brello.example>")
@@ -353,6 +360,7 @@ CELERY_BEAT_SCHEDULE = {
     "zendesk-pull": {"task": "zendesk.pull", "schedule": float(ZENDESK_PULL_INTERVAL_SECONDS)},
     # Scheduled go-live and expiry of pages, announcements and other drafts (Wagtail's publish_scheduled).
     "publish-scheduled": {"task": "materials.publish_scheduled", "schedule": 60.0},
+    "mail-send-due": {"task": "mail.send_due", "schedule": 60.0},
 }
 
 # Partner area

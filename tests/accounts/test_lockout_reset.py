@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from django.core import mail
 from django.test import override_settings
 
+from tests.mailbox import sent_mail
 from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def _login(client, email, password):
 
 def _reset_password(client, email: str) -> None:
     client.post("/en/partner/account/password-reset/", {"email": email})
-    link = re.search(r"http://testserver(/en/partner/account/password-reset/\S+/)", mail.outbox[-1].body).group(1)
+    link = re.search(r"http://testserver(/en/partner/account/password-reset/\S+/)", sent_mail()[-1].body).group(1)
     form_page = client.get(link, follow=True)
     response = client.post(
         form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}

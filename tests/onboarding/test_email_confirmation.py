@@ -3,10 +3,10 @@
 import re
 
 import pytest
-from django.core import mail
 from django.test import Client
 
 from partner_area.organizations.models import CompanyStatus, Membership
+from tests.mailbox import sent_mail
 
 from .test_registration import URL, application
 
@@ -17,7 +17,7 @@ PASSWORD = "a-long-Partner-passw0rd"
 
 def _register_and_get_link(client) -> str:
     client.post(URL, application())
-    return re.search(r"http://testserver(/en/partner/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    return re.search(r"http://testserver(/en/partner/confirm-email/\S+/)", sent_mail()[-1].body).group(1)
 
 
 def test_first_use_confirms_the_address_and_asks_to_log_in(client):

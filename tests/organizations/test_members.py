@@ -5,7 +5,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
@@ -16,6 +15,7 @@ from partner_area.accounts.models import User
 from partner_area.audit.models import AuditLogEntry
 from partner_area.organizations import members as services
 from partner_area.organizations.models import Invitation, Membership, Role
+from tests.mailbox import sent_mail
 from tests.organizations.factories import CompanyFactory, InvitationFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +87,8 @@ def test_invite_sends_an_email_with_a_working_link(admin, admin_client):
     assert invitation.email == "new.colleague@partner-sia.lv"
     assert invitation.sections == ["invoices", "support"]
     assert invitation.invited_by == admin.user
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(sent_mail()) == 1
+    message = sent_mail()[0]
     assert message.to == ["new.colleague@partner-sia.lv"]
     assert admin.company.legal_name in message.subject
     token = LINK.search(message.body)["token"]
@@ -173,8 +173,8 @@ def test_resending_issues_a_new_link_and_the_old_one_stops_working(admin, admin_
     Invitation.unscoped.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(days=1))
     response = admin_client.post(reverse("partner:invitation_resend", args=[invitation.pk]))
     assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    new_token = LINK.search(mail.outbox[0].body)["token"]
+    assert len(sent_mail()) == 1
+    new_token = LINK.search(sent_mail()[0].body)["token"]
     assert new_token != invitation.token
     assert Client().get(accept_url(invitation.token)).status_code == 404
     assert Client().get(accept_url(new_token)).status_code == 200
@@ -204,7 +204,7 @@ def test_invite_form_with_a_bad_email_re_renders_with_the_error(admin_client, em
     response = admin_client.post(INVITE_URL, {"email": email, "role": "user"})
     assert response.status_code == 200
     assert error in response.content.decode()
-    assert len(mail.outbox) == 0
+    assert len(sent_mail()) == 0
 
 
 def test_inviting_someone_who_already_has_an_account_is_refused(admin, admin_client):
@@ -214,7 +214,7 @@ def test_inviting_someone_who_already_has_an_account_is_refused(admin, admin_cli
     assert "already has a Brello 360 portal account" in response.content.decode()
     assert not Invitation.objects.for_company(admin.company).exists()
     assert other.user.email == "taken@partner-sia.lv"
-    assert len(mail.outbox) == 0
+    assert len(sent_mail()) == 0
 
 
 def test_inviting_someone_already_in_your_company_says_so(admin, admin_client):
@@ -227,7 +227,7 @@ def test_inviting_someone_already_in_your_company_says_so(admin, admin_client):
     assert errors == ["colleague@partner-sia.lv is already a member of your company."]
     assert "one company only" not in response.content.decode()
     assert not Invitation.objects.for_company(admin.company).exists()
-    assert len(mail.outbox) == 0
+    assert len(sent_mail()) == 0
 
 
 def test_inviting_a_deactivated_colleague_points_to_reactivation(admin, admin_client):
@@ -324,7 +324,7 @@ def test_inviting_a_user_without_sections_is_refused(admin_client, admin):
     assert response.status_code == 200
     assert "Choose at least one section this person may open." in response.content.decode()
     assert not Invitation.objects.for_company(admin.company).exists()
-    assert len(mail.outbox) == 0
+    assert len(sent_mail()) == 0
 
 
 def test_the_last_admin_cannot_demote_themselves(admin, admin_client):
@@ -464,7 +464,7 @@ def test_another_companys_member_and_invitation_ids_answer_not_found(admin_clien
         assert getattr(admin_client, method)(url, {"role": "admin"}).status_code == 404, url
     foreign_member.refresh_from_db()
     assert foreign_member.is_active and foreign_member.role == Role.USER
-    assert len(mail.outbox) == 0
+    assert len(sent_mail()) == 0
 
 
 def test_members_page_queries_do_not_grow_with_members(admin, admin_client, django_assert_max_num_queries):

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from partner_area.audit.models import AuditLogEntry
 from partner_area.audit.services import audit_record
 from partner_area.organizations.models import Company, CompanyStatus, CompanyStatusChange, StaffNote, Tier
+from tests.mailbox import sent_mail
 from tests.organizations.factories import CompanyFactory, MembershipFactory
 from tests.organizations.factories_staff import application, editor, partner_manager
 
@@ -201,7 +201,7 @@ def test_approving_on_the_confirmation_page_activates_records_and_emails(
     change = CompanyStatusChange.objects.filter(company=company).first()
     assert (change.from_status, change.to_status, change.changed_by) == ("pending_review", "active", manager)
     assert AuditLogEntry.objects.filter(action="company.approve", company=company, actor=manager).exists()
-    assert [message.to for message in mail.outbox] == [["ilze@approve.lv"]]
+    assert [message.to for message in sent_mail()] == [["ilze@approve.lv"]]
     assert "approved" in listed(client.get(response["Location"]))
 
 
@@ -218,7 +218,7 @@ def test_rejecting_without_a_reason_shows_an_error_and_changes_nothing(
     company.refresh_from_db()
     assert company.status == CompanyStatus.PENDING_REVIEW
     assert not AuditLogEntry.objects.filter(action="company.reject").exists()
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_rejecting_with_a_reason_emails_the_reason(client, manager, django_capture_on_commit_callbacks):
@@ -230,8 +230,8 @@ def test_rejecting_with_a_reason_emails_the_reason(client, manager, django_captu
     assert response.status_code == 302
     company.refresh_from_db()
     assert company.status == CompanyStatus.REJECTED and company.status_reason == "Not an IT reseller."
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["ilze@reject.lv"] and "Not an IT reseller." in mail.outbox[0].body
+    assert len(sent_mail()) == 1
+    assert sent_mail()[0].to == ["ilze@reject.lv"] and "Not an IT reseller." in sent_mail()[0].body
 
 
 def test_blocking_and_unblocking_a_partner(client, manager, django_capture_on_commit_callbacks):
@@ -253,7 +253,7 @@ def test_blocking_and_unblocking_a_partner(client, manager, django_capture_on_co
         "company.unblock",
         "company.block",
     ]
-    assert len(mail.outbox) == 2
+    assert len(sent_mail()) == 2
 
 
 def test_an_action_the_status_does_not_allow_is_refused(client, manager):
@@ -282,7 +282,7 @@ def test_bulk_approving_two_applications(client, manager, django_capture_on_comm
     assert statuses[first.pk] == statuses[second.pk] == CompanyStatus.ACTIVE
     assert statuses[untouched.pk] == CompanyStatus.PENDING_REVIEW
     assert AuditLogEntry.objects.filter(action="company.approve").count() == 2
-    assert len(mail.outbox) == 2
+    assert len(sent_mail()) == 2
 
 
 def test_bulk_reject_applies_one_required_reason_to_all(client, manager, django_capture_on_commit_callbacks):
@@ -302,7 +302,7 @@ def test_bulk_reject_applies_one_required_reason_to_all(client, manager, django_
     assert first.status == second.status == CompanyStatus.REJECTED
     assert first.status_reason == second.status_reason == "Outside our sales regions."
     assert active.status == CompanyStatus.ACTIVE
-    assert len(mail.outbox) == 2 and all("Outside our sales regions." in m.body for m in mail.outbox)
+    assert len(sent_mail()) == 2 and all("Outside our sales regions." in m.body for m in sent_mail())
 
 
 # Who may use the staff tools

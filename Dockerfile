@@ -25,7 +25,7 @@ COPY . .
 # Static files into STATIC_ROOT (default /app/var/static). Production settings refuse to load
 # without their required variables, so harmless build-only values are given to this command only;
 # none of them ends up in the image's environment.
-RUN SECRET_KEY=build-only \
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     REDIS_URL=redis://localhost:6379/0 \
     ALLOWED_HOSTS=localhost \

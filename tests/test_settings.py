@@ -42,3 +42,32 @@ def test_production_refuses_to_start_and_names_missing_variables():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY, REDIS_URL" in result.stderr
+
+
+def test_production_refuses_a_short_or_known_secret_key():
+    for weak in ("build-only", "a" * 80, "dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"):
+        result = _manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": weak})
+        assert result.returncode != 0
+        assert "SECRET_KEY must be at least 50 random characters" in result.stderr
+
+
+def test_the_server_entry_points_default_to_production_settings():
+    for module in ("wsgi", "asgi"):
+        source = (ROOT / "portal" / f"{module}.py").read_text()
+        # Run as a server would: no DJANGO_SETTINGS_MODULE, the production variables set.
+        code = (
+            f"import portal.{module}; from django.conf import settings; print(settings.DEBUG, settings.SETTINGS_MODULE)"
+        )
+        clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith("PYTEST")}
+        env = {**clean, **{k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SETTINGS_MODULE"}}
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.stdout.split() == ["False", "portal.settings.production"], result.stderr + source
+
+
+def test_every_answer_denies_the_browser_features_the_portal_never_uses(client, db):
+    for path in ("/en/partner/login/", "/api/v1/me"):
+        policy = client.get(path)["Permissions-Policy"]
+        assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy
+        assert "fullscreen=(self)" in policy

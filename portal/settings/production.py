@@ -14,6 +14,12 @@ if _missing:
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# A short or low-variety key can be guessed offline from one signed cookie; refuse to start with one.
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 10 or SECRET_KEY.startswith(("dev-only", "compose-local")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be at least 50 random characters, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

@@ -1,16 +1,20 @@
 """One check for uploaded files, whoever takes them (materials, support attachments, remittance advices): the type
-is read from the content (magic bytes, Pillow for images, no binary bytes for text), the extension must agree with
-it, the size has a limit. Each caller passes its own kinds and limit, and may word the errors its own way by their
-code: file_too_large, empty_file, extension_not_allowed, content_mismatch (params: size, limit, extension,
-allowed)."""
+is read from the content (magic bytes by `filetype`, the archive's parts for Office files, Pillow for images, no
+binary bytes for text), the extension must agree with it, the size has a limit. Content that acts when opened is
+refused: PDFs with scripts, automatic actions, launch actions or embedded files, and archives (Office files too)
+that inflate far beyond their size or hold too many members. Each caller passes its own kinds and limit, and may
+word the errors its own way by their code: file_too_large, empty_file, extension_not_allowed, content_mismatch,
+active_content, archive_bomb (params: size, limit, extension, allowed)."""
 
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
+import filetype
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -42,13 +46,27 @@ CSV = FileKind("text", "text/csv", ("csv",), plain_text=True)
 OFFICE_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 IMAGE_FORMATS = {"PNG": PNG, "JPEG": JPEG, "GIF": GIF, "WEBP": WEBP}
 TEXT_SAMPLE_BYTES = 64 * 1024
+SNIFF_BYTES = 8192  # what filetype reads
+# PDF names that run something when the file is opened or a link followed, or carry another file inside.
+ACTIVE_PDF_NAMES = frozenset({b"JavaScript", b"JS", b"OpenAction", b"AA", b"Launch", b"EmbeddedFile", b"RichMedia"})
+PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
+PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+PDF_INFLATED_LIMIT = 64 * 1024 * 1024  # compressed streams are inflated to look inside, up to this much in all
+# Archives (ZIP, and the Office files that are ZIPs): what a 200 KB file may unpack to.
+ARCHIVE_MAX_MEMBERS = 2000
+ARCHIVE_MAX_INFLATED = 100 * 1024 * 1024
+ARCHIVE_MAX_RATIO = 100
 
 MESSAGES = {
     "file_too_large": _("This file is %(size)s; the limit is %(limit)s."),
     "empty_file": _("The file is empty."),
     "extension_not_allowed": _("Files of type “.%(extension)s” are not accepted. Allowed: %(allowed)s."),
     "content_mismatch": _("The content of this file does not match its “.%(extension)s” name, or it is damaged."),
+    "active_content": _("This PDF contains scripts, automatic actions or embedded files, which are not accepted."),
+    "archive_bomb": _("This file unpacks to far more than its size or holds too many parts, so it is not accepted."),
 }
+# Bidirectional-text controls can make "invoice‮fdp.exe" display as "invoiceexe.pdf".
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])
 # The rules a file object passed, kept on it: the form and then the service check the same upload in one request.
 _PASSED = "_upload_check_passed"
 
@@ -67,9 +85,10 @@ def allowed_extensions(kinds: Iterable[FileKind]) -> list[str]:
 
 def sniff(head: bytes, file) -> FileKind | None:
     """The kind of file from its content, or None when it is not one we recognise (plain text is not)."""
-    if head.startswith(b"%PDF-"):
+    mime = filetype.guess_mime(head)
+    if mime == "application/pdf":
         return PDF
-    if head[4:8] == b"ftyp":
+    if mime in ("video/mp4", "video/x-m4v", "video/quicktime") and head[4:8] == b"ftyp":
         return MP4
     if head.startswith(b"PK\x03\x04"):
         try:
@@ -98,7 +117,68 @@ def _is_plain_text(file) -> bool:
     sample = file.read(TEXT_SAMPLE_BYTES)
     if b"\x00" in sample:
         return False
-    return sniff(sample[:16], file) is None
+    return sniff(sample[:SNIFF_BYTES], file) is None
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    """Every name in the PDF, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
+    return {re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m[1], 16)]), name) for name in PDF_NAME.findall(data)}
+
+
+def _pdf_is_active(file) -> bool:
+    """Whether the PDF, or any of its compressed streams (object streams hide dictionaries), names active content."""
+    file.seek(0)
+    data = file.read()
+    if _pdf_names(data) & ACTIVE_PDF_NAMES:
+        return True
+    budget = PDF_INFLATED_LIMIT
+    for stream in PDF_STREAM.findall(data):
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(stream, budget)
+        except zlib.error:
+            continue  # not Flate (an image, say): nothing to read in it
+        budget -= len(inflated)
+        if _pdf_names(inflated) & ACTIVE_PDF_NAMES:
+            return True
+        if budget <= 0:
+            return True  # a PDF that inflates past the budget is a bomb as much as an archive would be
+    return False
+
+
+def _archive_is_bomb(file) -> bool:
+    """Too many members, or more inflated bytes than the limit or the ratio allows (sizes as the archive declares
+    them; a member that lies about its size fails its CRC when unpacked)."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return True
+    inflated = sum(member.file_size for member in members)
+    compressed = max(1, sum(member.compress_size for member in members))
+    return (
+        len(members) > ARCHIVE_MAX_MEMBERS
+        or inflated > ARCHIVE_MAX_INFLATED
+        or inflated > ARCHIVE_MAX_RATIO * compressed
+    )
+
+
+def _active_content_code(file, kind: FileKind) -> str | None:
+    try:
+        if kind is PDF and _pdf_is_active(file):
+            return "active_content"
+        if kind in (DOCX, XLSX, PPTX, ZIP) and _archive_is_bomb(file):
+            return "archive_bomb"
+        return None
+    finally:
+        file.seek(0)
+
+
+def display_file_name(name: str) -> str:
+    """A file name as people see it: without bidirectional-text controls or other invisible format characters."""
+    cleaned = (name or "").translate(BIDI_CONTROLS)
+    return "".join(char for char in cleaned if unicodedata.category(char) not in ("Cc", "Cf"))
 
 
 def _kind_of(file, extension: str, kinds: tuple[FileKind, ...]) -> FileKind | None:
@@ -107,7 +187,7 @@ def _kind_of(file, extension: str, kinds: tuple[FileKind, ...]) -> FileKind | No
         if text_kind:
             return text_kind if _is_plain_text(file) else None
         file.seek(0)
-        kind = sniff(file.read(16), file)
+        kind = sniff(file.read(SNIFF_BYTES), file)
     finally:
         file.seek(0)
     return kind if kind in kinds and extension in kind.extensions else None
@@ -117,7 +197,7 @@ def check_upload(file, *, kinds: Iterable[FileKind], max_bytes: int, name: str |
     """Raise ValidationError (code and params as in the module docstring) unless the file is within `max_bytes`, not
     empty, and of one of `kinds` by both its extension and its content. `name` defaults to the file's own."""
     kinds = tuple(kinds)
-    name = (file.name or "") if name is None else name
+    name = display_file_name((file.name or "") if name is None else name)
     rules = (frozenset(kinds), max_bytes, name, file.size)
     passed = getattr(file, _PASSED, None)
     if passed is not None and passed[0] == rules:
@@ -125,9 +205,12 @@ def check_upload(file, *, kinds: Iterable[FileKind], max_bytes: int, name: str |
         return passed[1]
     extension = PurePath(name).suffix.lower().lstrip(".")
     allowed = allowed_extensions(kinds)
+    size, limit = filesizeformat(file.size or 0), filesizeformat(max_bytes)
+    if size == limit:  # just over the limit: "10.0 MB; the limit is 10.0 MB" would say nothing
+        size, limit = f"{file.size:,} B", f"{max_bytes:,} B"
     params = {
-        "size": filesizeformat(file.size or 0),
-        "limit": filesizeformat(max_bytes),
+        "size": size,
+        "limit": limit,
         "extension": extension or "?",
         "allowed": ", ".join(allowed),
     }
@@ -139,6 +222,8 @@ def check_upload(file, *, kinds: Iterable[FileKind], max_bytes: int, name: str |
         code = "extension_not_allowed"
     elif (kind := _kind_of(file, extension, kinds)) is None:
         code = "content_mismatch"
+    elif active := _active_content_code(file, kind):
+        code = active
     else:
         checked = CheckedUpload(file=file, kind=kind, name=name, extension=extension)
         setattr(file, _PASSED, (rules, checked))

@@ -74,3 +74,80 @@ def test_plain_text_is_judged_by_having_no_binary_content(name, content, kind):
         assert error.value.code == "content_mismatch"
     else:
         assert check_upload(upload, kinds=(TEXT, CSV, PDF), max_bytes=100_000).kind == kind
+
+
+# -- content that acts when opened (#14 F7), names that lie about themselves, and the oversize message ---------
+
+ZLIB = __import__("zlib")
+DOCX_TYPES = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+
+
+def docx_bytes(*, members: int = 1, inflated: int = 1000) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", DOCX_TYPES)
+        archive.writestr("word/document.xml", b"<w:document/>" + b" " * inflated)
+        for n in range(members - 1):
+            archive.writestr(f"word/media/part{n}.xml", b"<x/>")
+    return buffer.getvalue()
+
+
+def pdf_with(body: bytes) -> bytes:
+    return b"%PDF-1.7\n1 0 obj\n" + body + b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.mark.parametrize(
+    "active",
+    [
+        b"<< /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+        b"<< /Type /Catalog /AA << /O 2 0 R >> >>",
+        b"<< /Type /Action /S /Launch /F (cmd.exe) >>",
+        b"<< /Type /Catalog /Names << /EmbeddedFiles 3 0 R >> /EmbeddedFile 4 0 R >>",
+        b"<< /Type /Catalog /Open#41ction 2 0 R >>",  # a hex escape spells /OpenAction
+    ],
+)
+def test_a_pdf_that_acts_when_opened_is_refused(active):
+    upload = SimpleUploadedFile("offer.pdf", pdf_with(active))
+    with pytest.raises(ValidationError) as refused:
+        check_upload(upload, kinds=[PDF], max_bytes=10**6)
+    assert refused.value.code == "active_content"
+
+
+def test_a_script_hidden_in_a_compressed_object_stream_is_found():
+    hidden = ZLIB.compress(b"<< /OpenAction << /S /JavaScript /JS (x) >> >>")
+    body = b"<< /Type /ObjStm /Filter /FlateDecode /Length %d >>\nstream\n" % len(hidden) + hidden + b"\nendstream"
+    with pytest.raises(ValidationError) as refused:
+        check_upload(SimpleUploadedFile("report.pdf", pdf_with(body)), kinds=[PDF], max_bytes=10**6)
+    assert refused.value.code == "active_content"
+
+
+def test_a_plain_pdf_is_accepted():
+    assert check_upload(SimpleUploadedFile("plain.pdf", pdf_bytes()), kinds=[PDF], max_bytes=10**6).kind is PDF
+
+
+def test_an_office_file_that_inflates_hugely_or_holds_too_many_parts_is_refused():
+    bomb = docx_bytes(inflated=200 * 1024 * 1024)  # ~200 KB that unpack to 200 MB
+    assert len(bomb) < 300 * 1024
+    for content in (bomb, docx_bytes(members=uploads.ARCHIVE_MAX_MEMBERS + 1)):
+        with pytest.raises(ValidationError) as refused:
+            check_upload(SimpleUploadedFile("brief.docx", content), kinds=[uploads.DOCX], max_bytes=10**7)
+        assert refused.value.code == "archive_bomb"
+    ordinary = check_upload(SimpleUploadedFile("brief.docx", docx_bytes()), kinds=[uploads.DOCX], max_bytes=10**7)
+    assert ordinary.kind is uploads.DOCX
+
+
+def test_bidirectional_controls_are_taken_out_of_the_name_people_see():
+    checked = check_upload(SimpleUploadedFile("invoice\u202efdp.exe.png", png_bytes()), kinds=[PNG], max_bytes=10**6)
+    assert checked.name == "invoicefdp.exe.png"
+    assert uploads.display_file_name("a\u2066b\u2069c\u200fd") == "abcd"
+
+
+def test_a_file_just_over_the_limit_says_by_how_much():
+    limit = 10 * 1024 * 1024
+    upload = SimpleUploadedFile("big.png", png_bytes() + b"\0" * (limit + 1 - len(png_bytes())))
+    with pytest.raises(ValidationError) as refused:
+        check_upload(upload, kinds=[PNG], max_bytes=limit)
+    assert refused.value.params["size"] == "10,485,761 B" and refused.value.params["limit"] == "10,485,760 B"

@@ -23,6 +23,7 @@ from partner_area.uploads import (
     CheckedUpload,
     allowed_extensions,
     check_upload,
+    display_file_name,
     safe_file_name,
 )
 
@@ -47,7 +48,7 @@ def max_files() -> int:
 
 def _display_name(name: str) -> str:
     """The name the partner gave the file, without any folder part, kept to the field's length."""
-    return (PurePath((name or "").replace("\\", "/")).name or "file").strip()[-255:]
+    return (PurePath(display_file_name(name).replace("\\", "/")).name or "file").strip()[-255:]
 
 
 def _message(code: str) -> str:
@@ -57,6 +58,12 @@ def _message(code: str) -> str:
         "empty_file": _("“%(name)s” is empty."),
         "extension_not_allowed": _("“%(name)s”: files of this type are not accepted. Allowed: %(allowed)s."),
         "content_mismatch": _("The content of “%(name)s” does not match its name, or the file is damaged."),
+        "active_content": _(
+            "“%(name)s” contains scripts, automatic actions or embedded files, which are not accepted."
+        ),
+        "archive_bomb": _(
+            "“%(name)s” unpacks to far more than its size or holds too many parts, so it is not accepted."
+        ),
     }[code]
 
 

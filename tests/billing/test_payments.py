@@ -190,7 +190,7 @@ def test_a_paid_invoice_takes_no_payment_notice(admin_client, company):
     [
         ("advice.pdf", b"just text, not a PDF", "Attach the remittance advice as a PDF, PNG or JPEG file."),
         ("advice.docx", pdf_bytes(), "Attach the remittance advice as a PDF, PNG or JPEG file."),
-        ("advice.png", b"\x89PNG" + b"0" * (5 * 1024 * 1024), "the limit is 5.0"),
+        ("advice.png", b"\x89PNG" + b"0" * (5 * 1024 * 1024), "is 5,242,884 B; the limit is 5,242,880 B"),
     ],
 )
 def test_the_remittance_file_must_be_a_pdf_or_image_of_at_most_5_mb(admin_client, invoice, name, content, message):

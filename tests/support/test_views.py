@@ -120,7 +120,7 @@ def test_once_zendesk_has_it_the_request_shows_as_sent_without_the_received_noti
     [
         (lambda: SimpleUploadedFile("setup.exe", b"MZ\x90\x00" * 100), "files of this type are not accepted"),
         (lambda: SimpleUploadedFile("report.pdf", b"not a pdf at all"), "does not match its name"),
-        (lambda: SimpleUploadedFile("huge.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024)), "the limit is 10.0"),
+        (lambda: SimpleUploadedFile("huge.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024)), "the limit is 10,485,760 B"),
     ],
     ids=["type", "content", "size"],
 )

@@ -170,10 +170,9 @@ class RegistrationForm(HoneypotMixin, NewPasswordMixin, forms.Form):
         email = self.cleaned_data["email"].strip().lower()
         if error := deliverable_email_error(email):
             raise forms.ValidationError(error)
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail already exists. Log in, or reset your password if you forgot it.")
-            )
+        # Whether an address has an account is told only to the address's owner, by e-mail (views.register):
+        # the form answers the same either way, so it cannot be used to find out who is a partner.
+        self.existing_account = User.objects.filter(email__iexact=email, is_active=True).first()
         return email
 
     def clean_company_email(self):

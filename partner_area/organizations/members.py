@@ -129,15 +129,8 @@ def invitation_create(*, membership: Membership, email: str, role: str, sections
         colleague = Membership.objects.for_company(company).filter(user__email__iexact=email).first()
         if colleague is not None:
             raise ValidationError({"email": _already_a_member_message(email=email, member=colleague)})
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                {
-                    "email": _(
-                        "This person already has a Brello 360 portal account. A person can belong to one company "
-                        "only; contact Brello if they need to move to yours."
-                    )
-                }
-            )
+        # Whether the address has an account with another company is not told here (it would let any org admin
+        # find out who works where): the invitation goes out, and its link tells the invitee, who owns the address.
         pending = Invitation.objects.for_company(company).filter(_pending_q(), email__iexact=email)
         if pending.exists():
             raise ValidationError(

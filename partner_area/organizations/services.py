@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +115,19 @@ def email_confirmation_send(*, user, base_url: str) -> None:
     """E-mail the person a signed link that confirms their address."""
     link = f"{base_url}/partner/confirm-email/{email_confirmation_token(user)}/"
     send_portal_email(to=user, template="confirm_email", context={"user": user, "link": link})
+
+
+def existing_account_notify(*, user, base_url: str) -> None:
+    """Someone applied with the address of an existing account: tell its owner (and only them) how to get in."""
+    send_portal_email(
+        to=user,
+        template="account_exists",
+        context={
+            "user": user,
+            "login_url": base_url + reverse("partner:login"),
+            "reset_url": base_url + reverse("partner:password_reset"),
+        },
+    )
 
 
 class EmailConfirmation(enum.Enum):

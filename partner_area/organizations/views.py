@@ -18,6 +18,7 @@ from .services import (
     company_register,
     email_confirm,
     email_confirmation_send,
+    existing_account_notify,
 )
 
 
@@ -43,6 +44,12 @@ def register(request):
         if over_limit(request, "RATELIMIT_REGISTRATION", group=REGISTRATION_RATE_GROUP):
             form.add_error(None, _too_many_registrations_message(request))
             status = 429
+        elif form.existing_account is not None:
+            # Looks exactly like a registration; the owner of the address is told they have an account already.
+            count_against(request, "RATELIMIT_REGISTRATION", group=REGISTRATION_RATE_GROUP)
+            existing_account_notify(user=form.existing_account, base_url=_base_url(request))
+            request.session["registered_email"] = form.cleaned_data["email"]
+            return redirect("partner:register_done")
         else:
             try:
                 membership = company_register(

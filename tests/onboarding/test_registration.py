@@ -163,10 +163,22 @@ def test_second_registration_with_same_number_is_blocked_without_revealing_who(c
     assert "Secret Holder" not in html
 
 
-def test_existing_user_email_cannot_register_again(client):
+def test_registering_with_an_address_that_has_an_account_answers_as_usual_and_tells_only_its_owner(client):
     client.post(URL, application())
-    response = client.post(URL, application(registration_number="40003000040", vat_number=""))
-    assert "An account with this e-mail already exists" in response.content.decode()
+    sent_mail().clear()
+    client.logout()
+    second = client.post(URL, application(registration_number="40003000040", vat_number="", legal_name="Other SIA"))
+    fresh = client.post(
+        URL, application(registration_number="40003032949", vat_number="", email="someone.new@other.lv")
+    )
+    # The same answer as for an address nobody uses: nothing tells the visitor the address is taken.
+    assert second.status_code == fresh.status_code == 302
+    assert second["Location"] == fresh["Location"]
+    assert not Company.objects.filter(legal_name="Other SIA").exists()
+    mails = {message.to[0]: message for message in sent_mail()}
+    assert set(mails) == {"ilze@balticintegrators.lv", "someone.new@other.lv"}
+    assert "already has a portal account" in mails["ilze@balticintegrators.lv"].body
+    assert "/en/partner/account/password-reset/" in mails["ilze@balticintegrators.lv"].body
 
 
 def test_honeypot_filled_by_a_bot_creates_nothing(client):

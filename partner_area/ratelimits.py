@@ -20,15 +20,18 @@ def _note_wait(request, usage: dict) -> None:
         request.ratelimit_retry_after = max(getattr(request, "ratelimit_retry_after", 0), usage["time_left"])
 
 
-def limit_posts(setting_name: str, *keys: str):
-    """Block POSTs beyond the configured rate, counted per key (e.g. "ip", "post:email")."""
+def limit_posts(setting_name: str, *keys, group: str | None = None):
+    """Block POSTs beyond the configured rate, counted per key (e.g. "ip", "post:email", or a callable
+    `key(group, request)`). Views given the same `group` share one count (e.g. a page and its API twin)."""
 
     def decorator(view):
+        counted = {"group": group} if group else {"fn": view}
+
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             limited = False
             for key in keys:
-                usage = get_usage(request, fn=view, key=key, rate=_rate(setting_name), method="POST", increment=True)
+                usage = get_usage(request, **counted, key=key, rate=_rate(setting_name), method="POST", increment=True)
                 if usage is not None and usage["should_limit"]:
                     limited = True
                     _note_wait(request, usage)
@@ -68,3 +71,16 @@ def posted_username(group: str, request) -> str:
             data = {}
         username = data.get("username", "") if isinstance(data, dict) else ""
     return str(username).strip().lower()[:254]
+
+
+def acting_company(group: str, request) -> str:
+    """Rate-limit key: the company the partner acts for (set by the partner access checks)."""
+    membership = getattr(request, "membership", None)
+    return f"company:{membership.company_id}" if membership is not None else "company:none"
+
+
+def invitation_limits(view):
+    """Invitation e-mails, from the members page and the API alike: RATELIMIT_INVITATIONS per person and per IP,
+    and RATELIMIT_INVITATIONS_PER_COMPANY for the whole company."""
+    view = limit_posts("RATELIMIT_INVITATIONS_PER_COMPANY", acting_company, group="invitations-company")(view)
+    return limit_posts("RATELIMIT_INVITATIONS", "user", "ip", group="invitations")(view)

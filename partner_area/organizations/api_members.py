@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partner_area.ratelimits import limit_posts
+from partner_area.ratelimits import invitation_limits
 
 from . import members
 from .access import IsActivePartner
@@ -92,7 +92,7 @@ class MemberDetailView(AdminOnly):
         return Response(MemberOutput(member).data)
 
 
-@method_decorator(limit_posts("RATELIMIT_FORMS", "ip", "user"), name="post")  # each one sends an e-mail
+@method_decorator(invitation_limits, name="post")  # each one sends an e-mail
 class InvitationListView(AdminOnly):
     @extend_schema(responses=InvitationOutput(many=True))
     def get(self, request):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partner_area.ratelimits import limit_posts
+from partner_area.ratelimits import invitation_limits, limit_posts
 
 from . import members as services
 from .access import partner_required
@@ -54,6 +54,7 @@ def members(request):
 
 @partner_required(admin=True)
 @require_http_methods(["GET", "HEAD", "POST"])
+@invitation_limits
 def member_invite(request):
     if request.method != "POST":  # a reload or a shared link: the invite form is on the members page
         return redirect(f"{reverse('partner:members')}#invite-heading")
@@ -132,6 +133,7 @@ def member_reactivate(request, member_id: int):
 
 @partner_required(admin=True)
 @require_POST
+@invitation_limits
 def invitation_resend(request, invitation_id: int):
     invitation = services.invitation_get(membership=request.membership, invitation_id=invitation_id)
     success = _("A new invitation link was sent to %(email)s.") % {"email": invitation.email}

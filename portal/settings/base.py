@@ -383,6 +383,9 @@ RATELIMIT_REGISTRATION = env("RATELIMIT_REGISTRATION", default="5/h")  # success
 RATELIMIT_REGISTRATION_ATTEMPTS = env("RATELIMIT_REGISTRATION_ATTEMPTS", default="30/h")  # every POST, typos too
 RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", default="20/10m")
 RATELIMIT_FORMS = env("RATELIMIT_FORMS", default="10/h")
+# Invitations (sent and sent again, page and API together): per person and IP, and per company per day.
+RATELIMIT_INVITATIONS = env("RATELIMIT_INVITATIONS", default="10/h")
+RATELIMIT_INVITATIONS_PER_COMPANY = env("RATELIMIT_INVITATIONS_PER_COMPANY", default="30/d")
 # Replies and solve/reopen in a support conversation: a lively exchange needs more than a new request does.
 RATELIMIT_SUPPORT_ACTIONS = env("RATELIMIT_SUPPORT_ACTIONS", default="60/h")
 # Payment reports: a finance person may report a month's worth of invoices in one sitting.

@@ -136,7 +136,7 @@ def test_too_many_token_requests_answer_429_in_json(api, admin, settings):
 
 
 def test_invitations_through_the_api_are_rate_limited(api, admin, settings):
-    settings.RATELIMIT_FORMS = "2/h"
+    settings.RATELIMIT_INVITATIONS = "2/h"
     api.force_authenticate(admin.user)
     for n in range(2):
         body = {"email": f"new{n}@example.com", "role": "user", "sections": ["invoices"]}

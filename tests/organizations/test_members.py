@@ -217,7 +217,7 @@ def test_inviting_someone_with_an_account_elsewhere_answers_as_for_anyone_and_te
     assert taken.status_code == free.status_code == 302
     assert Invitation.objects.for_company(admin.company).count() == 2
     link = LINK.search(next(m for m in sent_mail() if m.to == ["taken@partner-sia.lv"]).body)
-    accept = client.post(accept_url(link['token']), acceptance_data())
+    accept = client.post(accept_url(link["token"]), acceptance_data())
     assert "An account with this e-mail already exists" in accept.content.decode()  # told to its owner
     assert other.user.email == "taken@partner-sia.lv"
 
@@ -498,3 +498,41 @@ def _request(user=None):
 
 class _Anonymous:
     is_authenticated = False
+
+
+# -- invitation e-mails are capped and carry nothing a partner typed (#14 F4) -----------------------------------
+
+
+def _invite(client, n: int):
+    return client.post(INVITE_URL, {"email": f"person{n}@partner-sia.lv", "role": "user", "sections": ["support"]})
+
+
+def test_invitations_from_the_members_page_are_limited_per_person_and_shared_with_resends(
+    admin, admin_client, settings
+):
+    settings.RATELIMIT_INVITATIONS = "3/h"
+    assert [_invite(admin_client, n).status_code for n in range(2)] == [302, 302]
+    invitation = Invitation.objects.for_company(admin.company).first()
+    assert admin_client.post(f"/en/partner/members/invitations/{invitation.pk}/resend/").status_code == 302
+    refused = _invite(admin_client, 3)
+    assert refused.status_code == 429 and refused.has_header("Retry-After")
+    assert len(sent_mail()) == 3  # two invitations and one resend; the fourth was never sent
+
+
+def test_a_company_sends_at_most_its_daily_cap_of_invitations_whoever_sends_them(admin, admin_client, settings):
+    settings.RATELIMIT_INVITATIONS_PER_COMPANY = "2/d"
+    second_admin = client_for(MembershipFactory(admin=True, company=admin.company))
+    assert _invite(admin_client, 1).status_code == 302
+    assert _invite(second_admin, 2).status_code == 302
+    assert _invite(second_admin, 3).status_code == 429
+    other_company = client_for(MembershipFactory(admin=True))
+    assert _invite(other_company, 4).status_code == 302  # another company has its own cap
+
+
+def test_the_invitation_mail_carries_no_text_the_inviter_typed(admin, admin_client):
+    admin.user.first_name = "URGENT – confirm your bank details at https://evil.example"
+    admin.user.save()
+    _invite(admin_client, 1)
+    (message,) = sent_mail()
+    assert "evil.example" not in message.body and "URGENT" not in message.body
+    assert admin.company.legal_name in message.body

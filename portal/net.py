@@ -11,3 +11,8 @@ def client_ip(request) -> str:
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def axes_client_ip(request, *args, **kwargs) -> str:
+    """django-axes' lockouts count the same client address as everything else (AXES_CLIENT_IP_CALLABLE)."""
+    return client_ip(request)

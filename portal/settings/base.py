@@ -227,8 +227,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Every API request counts (reads too): per user, or per IP before logging in. Answers 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "portal.throttles.ClientIpUserThrottle",
+        "portal.throttles.ClientIpAnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_THROTTLE_USER", default="3600/hour"),
@@ -398,7 +398,7 @@ OTP_TOTP_ISSUER = "Brello 360"
 
 # Client addresses for rate limits, lockouts and the audit log (see portal/net.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# One notion of the client's address, read at request time from TRUSTED_PROXY_COUNT: rate limits, axes' lockouts
+# and the API's throttles (portal/throttles.py) all call portal.net.client_ip.
 RATELIMIT_IP_META_KEY = "portal.net.client_ip"
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT or None  # the API's per-IP throttle reads the same client IP
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "portal.net.axes_client_ip"

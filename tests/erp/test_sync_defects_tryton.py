@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from integrations.erp.companies import company_contact_save
 from integrations.erp.models import CompanyContact, OutboxMessage
-from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_all
+from integrations.erp.tasks import erp_deliver_outbox
 from partner_area.billing.models import Invoice
 from partner_area.organizations.models import Company, CompanyStatus, Role
 from partner_area.organizations.services import company_approve, company_reject, company_update_contact_details
@@ -35,9 +35,10 @@ def quick_retries(settings):
 
 
 def deliver_all() -> None:
-    """Sweep until nothing is due (a delivery may queue a follow-up, as linking does)."""
+    """Sweep as beat does until nothing is due (a delivery may queue a follow-up, as linking does); each sweep
+    first resumes what waited for Tryton once its health check answers."""
     for _ in range(5):
-        if not outbox_deliver_due():
+        if not erp_deliver_outbox():
             return
 
 

@@ -10,6 +10,7 @@ from integrations.erp.companies import company_contact_save
 from integrations.erp.models import CompanyContact, OutboxMessage, SyncConflict
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_all, pull_entity
+from integrations.erp.tasks import erp_deliver_outbox
 from partner_area.billing.models import Invoice
 from partner_area.organizations.models import Company, CompanyStatus, Role
 from partner_area.organizations.services import company_approve, company_update_contact_details
@@ -136,8 +137,8 @@ def test_tryton_down_during_approval_then_exactly_one_party_after_restart(tryton
     outbox_deliver_due()
     assert OutboxMessage.objects.get().status == "pending"
     tryton.start()
-    outbox_deliver_due()
-    outbox_deliver_due()
+    erp_deliver_outbox()  # beat's sweep resumes it once Tryton's health check answers
+    erp_deliver_outbox()
     assert OutboxMessage.objects.get().status == "delivered"
     assert len(parties_with_number(tryton, "40003100006")) == 1
 

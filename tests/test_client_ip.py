@@ -1,0 +1,38 @@
+"""One notion of the client's address (#14 F8): rate limits, django-axes' lockouts and the API's throttles all read
+portal.net.client_ip, so spoofed X-Forwarded-For values never buy an attacker fresh limits."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIRequestFactory
+
+from portal.net import axes_client_ip, client_ip
+from portal.throttles import ClientIpAnonThrottle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    cache.clear()
+
+
+def test_without_a_proxy_spoofed_forwarded_for_values_share_one_login_limit(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 0  # gunicorn reached directly, as in compose.yaml
+    settings.RATELIMIT_LOGIN = "3/10m"
+    answers = [
+        client.post(
+            "/en/partner/account/login/", {"username": f"nobody{n}@example.com", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(6)
+    ]  # fmt: skip
+    assert answers[:3] == [200, 200, 200] and set(answers[3:]) == {429}
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [(0, "192.0.2.1"), (1, "203.0.113.7"), (2, "198.51.100.66")])
+def test_lockouts_and_api_throttles_count_the_same_client_as_the_rate_limits(settings, proxies, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = APIRequestFactory().get(
+        "/api/v1/me", HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.7", REMOTE_ADDR="192.0.2.1"
+    )
+    assert client_ip(request) == axes_client_ip(request) == ClientIpAnonThrottle().get_ident(request) == expected

@@ -65,15 +65,19 @@ class ErpContact:
 
 @dataclass(frozen=True)
 class ErpInvoiceLine:
+    """One line of an invoice as the partner sees it: `amount` is before tax, `taxes` names the taxes applied."""
+
     description: str
     quantity: Decimal
     unit_price: Decimal
     amount: Decimal
+    taxes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ErpInvoice:
-    """A customer invoice. `state` is the ERP's own: draft, validated, posted, paid, cancelled."""
+    """A customer invoice. `state` is the ERP's own: draft, validated, posted, paid, cancelled. `lines`: all of its
+    lines in order (empty: it has none), or None when the adapter did not read them (the stored ones stay)."""
 
     erp_id: str
     company_erp_id: str
@@ -85,7 +89,7 @@ class ErpInvoice:
     amount_to_pay: Decimal
     state: str
     changed_at: datetime | None = None
-    lines: tuple[ErpInvoiceLine, ...] = ()
+    lines: tuple[ErpInvoiceLine, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,7 @@ class ErpGateway(Protocol):
         """Every contact person of the company (when the portal has just linked it)."""
 
     def invoices_of(self, company_erp_id: str) -> list[ErpInvoice]:
-        """Every customer invoice of the company the pull would report, with lines (when just linked)."""
+        """Every customer invoice of the company the pull would report, with its lines (when just linked)."""
 
     def clients_of(self, company_erp_id: str) -> list[ErpClient]:
         """Every client of the partner company (when just linked); their turnover comes with client_turnover."""
@@ -184,7 +188,8 @@ class ErpGateway(Protocol):
         """Contacts changed after the cursor, oldest first, at most `limit`."""
 
     def invoices_changed(self, since: Cursor, limit: int) -> ChangePage[ErpInvoice]:
-        """Customer invoices changed after the cursor, oldest first, at most `limit` (without lines)."""
+        """Customer invoices changed (or one of their lines changed) after the cursor, oldest first, at most
+        `limit`, each with its lines (read for the whole page at once)."""
 
     def get_invoice(self, erp_id: str) -> ErpInvoice:
         """One invoice with its lines."""

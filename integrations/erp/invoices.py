@@ -14,6 +14,9 @@ from .models import OutboxMessage
 from .outbox import handler
 
 MAX_AMOUNT = Decimal("999999999999.99")
+MAX_LINE_FIGURE = Decimal("9999999999.9999")  # quantity and unit price: 14 digits, 4 of them decimals
+MAX_LINES = 1000  # per invoice
+CENT, TEN_THOUSANDTH = Decimal("0.01"), Decimal("0.0001")
 
 
 class InvalidRecord(ValueError):
@@ -22,20 +25,46 @@ class InvalidRecord(ValueError):
         self.errors = errors
 
 
-def _amount(value, errors: dict, field: str) -> Decimal | None:
+def _amount(value, errors: dict, field: str, *, limit: Decimal = MAX_AMOUNT, places: Decimal = CENT) -> Decimal | None:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
         errors[field] = "not a number"
         return None
-    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+    if not amount.is_finite() or abs(amount) > limit:
         errors[field] = "out of range"
         return None
-    return amount.quantize(Decimal("0.01"))
+    return amount.quantize(places)
 
 
-def invoice_validate(erp: ErpInvoice) -> dict:
-    """The invoice's fields as the portal stores them, or InvalidRecord naming each bad field."""
+def _lines_validate(erp: ErpInvoice, errors: dict) -> list[dict] | None:
+    """The lines' fields as the portal stores them (None: the ERP did not send lines); bad ones named in errors."""
+    if erp.lines is None:
+        return None
+    if len(erp.lines) > MAX_LINES:
+        errors["lines"] = f"more than {MAX_LINES} lines"
+        return None
+    lines = []
+    for position, line in enumerate(erp.lines):
+        line_errors: dict[str, str] = {}
+        values = {
+            "position": position,
+            "description": str(line.description or "").strip()[:500],
+            "quantity": _amount(line.quantity, line_errors, "quantity", limit=MAX_LINE_FIGURE, places=TEN_THOUSANDTH),
+            "unit_price": _amount(
+                line.unit_price, line_errors, "unit_price", limit=MAX_LINE_FIGURE, places=TEN_THOUSANDTH
+            ),
+            "amount": _amount(line.amount, line_errors, "amount"),
+            "taxes": ", ".join(str(tax).strip() for tax in line.taxes if str(tax).strip())[:200],
+        }
+        for field, error in line_errors.items():
+            errors[f"lines[{position}].{field}"] = error
+        lines.append(values)
+    return lines
+
+
+def _invoice_record(erp: ErpInvoice) -> tuple[dict, list[dict] | None]:
+    """The invoice's fields and lines as the portal stores them, or InvalidRecord naming each bad field."""
     errors: dict[str, str] = {}
     if not erp.erp_id or len(str(erp.erp_id)) > 64:
         errors["erp_id"] = "missing or too long"
@@ -55,9 +84,10 @@ def invoice_validate(erp: ErpInvoice) -> dict:
     balance = _amount(erp.amount_to_pay, errors, "amount_to_pay")
     if total is not None and balance is not None and balance > total and total >= 0:
         errors["amount_to_pay"] = "greater than the total"
+    lines = _lines_validate(erp, errors)
     if errors:
         raise InvalidRecord(errors)
-    return {
+    values = {
         "number": number,
         "invoice_date": erp.invoice_date,
         "due_date": erp.due_date,
@@ -67,60 +97,72 @@ def invoice_validate(erp: ErpInvoice) -> dict:
         "erp_state": erp.state,
         "erp_changed_at": erp.changed_at,
     }
+    return values, lines
+
+
+def invoice_validate(erp: ErpInvoice) -> dict:
+    """The invoice's fields as the portal stores them, or InvalidRecord naming each bad field (lines included)."""
+    return _invoice_record(erp)[0]
+
+
+def _lines_replace(lines_by_invoice: dict[int, list[dict]]) -> None:
+    """Replace the stored lines of these invoices (by pk) with the ERP's: two statements however many invoices."""
+    if not lines_by_invoice:
+        return
+    InvoiceLine.objects.filter(invoice_id__in=lines_by_invoice).delete()
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(invoice_id=invoice_id, **line) for invoice_id, lines in lines_by_invoice.items() for line in lines
+    )
 
 
 @transaction.atomic
 def invoice_apply(erp: ErpInvoice) -> Invoice | None:
-    """Create or update the portal's copy of an ERP invoice; invoices of companies the portal does not
-    know are ignored. Idempotent: applying the same record twice changes nothing."""
-    values = invoice_validate(erp)
+    """Create or update the portal's copy of an ERP invoice and its lines; invoices of companies the portal does
+    not know are ignored. Idempotent: applying the same record twice changes nothing."""
+    values, lines = _invoice_record(erp)
     company_id = companies_by_erp_id([erp.company_erp_id]).get(erp.company_erp_id)
     if company_id is None:
         return None
     invoice, _ = Invoice.unscoped.update_or_create(
         erp_id=str(erp.erp_id), defaults={**values, "company_id": company_id}
     )
-    if erp.lines:
-        InvoiceLine.objects.filter(invoice=invoice).delete()
-        InvoiceLine.objects.bulk_create(
-            InvoiceLine(
-                invoice=invoice,
-                position=position,
-                description=line.description[:500],
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                amount=line.amount,
-            )
-            for position, line in enumerate(erp.lines)
-        )
+    if lines is not None:
+        _lines_replace({invoice.pk: lines})
     return invoice
 
 
 def invoices_apply_page(records: list[ErpInvoice]) -> tuple[int, list[tuple[ErpInvoice, dict]]]:
-    """Apply a page of invoices in a few queries: validate each, look up their companies at once, then
-    upsert them in one statement. Returns (applied count, [(record, errors)] for the rejected ones)."""
+    """Apply a page of invoices with their lines in a few queries, however many: validate each, look up their
+    companies at once, upsert the invoices in one statement and replace their lines in two. Returns (applied
+    count, [(record, errors)] for the rejected ones)."""
     rejected, valid = [], []
     for record in records:
         try:
-            valid.append((record, invoice_validate(record)))
+            valid.append((record, *_invoice_record(record)))
         except InvalidRecord as error:
             rejected.append((record, error.errors))
-    company_ids = companies_by_erp_id(record.company_erp_id for record, _ in valid)
-    rows = {
-        str(record.erp_id): Invoice(erp_id=str(record.erp_id), company_id=company_ids[record.company_erp_id], **values)
-        for record, values in valid
-        if record.company_erp_id in company_ids
-    }
+    company_ids = companies_by_erp_id(record.company_erp_id for record, _, _ in valid)
+    rows, lines = {}, {}
+    for record, values, record_lines in valid:
+        if record.company_erp_id in company_ids:
+            erp_id = str(record.erp_id)
+            rows[erp_id] = Invoice(erp_id=erp_id, company_id=company_ids[record.company_erp_id], **values)
+            if record_lines is not None:
+                lines[erp_id] = record_lines
+            else:
+                lines.pop(erp_id, None)
     with transaction.atomic():
+        # PostgreSQL and SQLite give each row its primary key back, updated rows included.
         Invoice.unscoped.bulk_create(
             rows.values(),
             update_conflicts=True,
             unique_fields=["erp_id"],
             update_fields=["company", *invoice_fields_from_erp()],
         )
-        for record, _ in valid:
-            if record.lines and str(record.erp_id) in rows:
-                invoice_apply(record)  # rare: change pages carry no lines
+        pks = {erp_id: row.pk for erp_id, row in rows.items() if row.pk is not None}
+        if len(pks) < len(rows):  # a database that does not return them
+            pks = dict(Invoice.unscoped.filter(erp_id__in=rows).values_list("erp_id", "pk"))
+        _lines_replace({pks[erp_id]: record_lines for erp_id, record_lines in lines.items()})
     return len(rows), rejected
 
 

@@ -66,7 +66,7 @@ class InvoiceOutput(serializers.ModelSerializer):
 class InvoiceLineOutput(serializers.ModelSerializer):
     class Meta:
         model = InvoiceLine
-        fields = ["position", "description", "quantity", "unit_price", "amount"]
+        fields = ["position", "description", "quantity", "unit_price", "amount", "taxes"]
 
 
 class InvoiceDetailOutput(InvoiceOutput):

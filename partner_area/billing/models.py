@@ -102,7 +102,8 @@ class InvoiceLine(models.Model):
     description = models.CharField(_("description"), max_length=500)
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=4)
     unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=4)
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)  # before tax
+    taxes = models.CharField(_("taxes"), max_length=200, blank=True)  # the taxes applied, as printed
 
     class Meta:
         ordering = ["position", "id"]

@@ -1,6 +1,7 @@
 """The partner's invoices: the filtered list (with its htmx partial and CSV twin), one invoice, and the form
 that reports a payment of it."""
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -108,6 +109,8 @@ def invoice_detail(request, invoice_id: int):
     company = request.membership.company
     invoice = invoice_get(company=company, invoice_id=invoice_id)
     lines = list(invoice.lines.all())
+    # Line amounts are before tax; the invoice's total includes it, so the difference is the tax of the lines.
+    subtotal = sum((line.amount for line in lines), Decimal(0))
     notices = list(payment_notices_for(company=company, invoice=invoice))
     today = timezone.localdate()
     return render(
@@ -116,6 +119,8 @@ def invoice_detail(request, invoice_id: int):
         {
             "invoice": invoice,
             "lines": lines,
+            "subtotal": subtotal,
+            "tax": invoice.total - subtotal if lines else 0,
             "status": invoice.status_on(today),
             "paid": invoice.total - invoice.balance,
             "notices": notices,

@@ -179,6 +179,7 @@ def test_invoice_lines_and_totals_are_labelled_cells_for_the_stacked_phone_layou
         "Description",
         "Quantity",
         "Unit price",
+        "Tax",
         "Amount",
     ]
     assert re.findall(r'<td class="num" data-label="([^"]+)">', lines) == ["Quantity", "Unit price", "Amount"]

@@ -76,7 +76,7 @@ def test_invoice_lines_are_a_labelled_list_on_a_phone_and_a_table_on_a_desktop(
         assert all(abs(cell["gap"]) <= 1 for cell in cells), cells  # values end at the right edge
     if lang == "en":
         labels = [cell["label"] for cell in phone.evaluate(CELLS, ".invoice-lines")]
-        assert labels == ['"Quantity"', '"Unit price"', '"Amount"']
+        assert labels == ['"Quantity"', '"Unit price"', '"Tax"', '"Amount"']
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, f"invoice-lines-{lang}-390")
     assert phone.console_errors == []

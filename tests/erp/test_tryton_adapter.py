@@ -308,7 +308,10 @@ def test_invoices_changed_reports_a_posted_invoice_and_its_payments(tryton):
     assert invoice.total == Decimal("121.00") and invoice.amount_to_pay == Decimal("121.00")
     assert invoice.invoice_date == dt.date.today()
     assert invoice.due_date == dt.date.today() + dt.timedelta(days=30)
-    assert invoice.lines == ()
+    assert [(line.description, line.quantity, line.amount, line.taxes) for line in invoice.lines] == [
+        ("Brello 360 Pro licence", Decimal("2.0"), Decimal("100.00"), ("PVN 21%",)),
+        ("Onboarding", Decimal("1.0"), Decimal("0.00"), ("PVN 21%",)),
+    ]
     cursor = page.next_cursor
     assert gateway.invoices_changed(cursor, 10).items == []
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from decimal import Decimal
@@ -90,7 +89,55 @@ class TrytonInvoices:
             amount_currency += amount
         return amount_currency
 
+    # An invoice's lines as the partner sees them: "line" lines only (titles, comments and subtotals carry no amount
+    # of their own), in Tryton's order. Stored fields except `amount` (computed per line, cheaply).
+    LINE_FIELDS = ["invoice", "description", "quantity", "unit_price", "amount", "taxes", "product.rec_name"]
+
+    def _tax_names(self, tax_ids: set[int]) -> dict[int, str]:
+        """Each tax's printed label (its description), read once per process: an invoice page rarely adds one."""
+
+        def load() -> dict[int, str]:
+            rows = self.client.search_read("account.tax", [], ["description", "name"], context={"active_test": False})
+            return {row["id"]: (row.get("description") or row.get("name") or "").strip() for row in rows}
+
+        if not tax_ids:
+            return {}
+        names = self._lookup("taxes", load)
+        if tax_ids - names.keys():  # created in Tryton since: look again once
+            self._forget("taxes")
+            names = self._lookup("taxes", load)
+        return names
+
+    def _read_lines(self, invoice_ids: list[int]) -> dict[int, tuple[ErpInvoiceLine, ...]]:
+        """The lines of all these invoices in one read (an invoice without lines maps to an empty tuple)."""
+        lines: dict[int, list[ErpInvoiceLine]] = {invoice_id: [] for invoice_id in invoice_ids}
+        if not invoice_ids:
+            return {}
+        rows = self.client.search_read(
+            "account.invoice.line",
+            [("invoice", "in", list(invoice_ids)), ("type", "=", "line")],
+            self.LINE_FIELDS,
+            order=[("sequence", "ASC NULLS FIRST"), ("id", "ASC")],
+        )
+        names = self._tax_names({tax for row in rows for tax in row.get("taxes") or []})
+        for row in rows:
+            invoice_id = m2o(row.get("invoice"))
+            if invoice_id not in lines:
+                continue
+            product = row.get("product.") or {}
+            lines[invoice_id].append(
+                ErpInvoiceLine(
+                    description=(row.get("description") or product.get("rec_name") or "").strip(),
+                    quantity=decimal_value(row.get("quantity")),
+                    unit_price=decimal_value(row.get("unit_price")),
+                    amount=decimal_value(row.get("amount")),
+                    taxes=tuple(names.get(tax, "") for tax in row.get("taxes") or [] if names.get(tax)),
+                )
+            )
+        return {invoice_id: tuple(found) for invoice_id, found in lines.items()}
+
     def _read_invoices(self, invoice_ids: list[int]) -> list[ErpInvoice]:
+        """The customer invoices among these ids, with their lines: at most four Tryton calls however many."""
         if not invoice_ids:
             return []
         rows = {row["id"]: row for row in self.client.read("account.invoice", invoice_ids, self.INVOICE_FIELDS)}
@@ -101,15 +148,16 @@ class TrytonInvoices:
         for row in self.client.read("account.invoice", computed, ["total_amount", "amount_to_pay"]):
             to_pay[row["id"]] = decimal_value(row["amount_to_pay"])
             rows[row["id"]]["total_amount_cache"] = row["total_amount"]
+        lines = self._read_lines(list(rows))
         invoices = []
         for invoice_id in invoice_ids:
             row = rows.get(invoice_id)
             if row is None:
                 continue
-            lines = [line for line in row["lines_to_pay."] if line["maturity_date"]]
+            ledger = [line for line in row["lines_to_pay."] if line["maturity_date"]]
             # The earliest date still open; once everything is paid, the earliest date there was.
-            due_dates = [line["maturity_date"] for line in lines if not line["reconciliation"]] or [
-                line["maturity_date"] for line in lines
+            due_dates = [line["maturity_date"] for line in ledger if not line["reconciliation"]] or [
+                line["maturity_date"] for line in ledger
             ]
             invoices.append(
                 ErpInvoice(
@@ -123,13 +171,20 @@ class TrytonInvoices:
                     amount_to_pay=to_pay[invoice_id],
                     state=row.get("state") or "",
                     changed_at=from_timestamp(row.get("_timestamp")),
+                    lines=lines[invoice_id],
                 )
             )
         return invoices
 
     def invoices_changed(self, since: Cursor, limit: int) -> ChangePage[ErpInvoice]:
-        # Drafts and validated invoices have no number yet and are never shown; they come once posted.
-        sources = [("account.invoice", "id", [("type", "=", "out"), ("number", "!=", None)], {})]
+        # Drafts and validated invoices have no number yet and are never shown; they come once posted. Tryton lets
+        # accounting reword a posted invoice's lines (a line's description is not locked by posting), which writes
+        # the line only: the lines are a source of changes of their own.
+        numbered = [("type", "=", "out"), ("number", "!=", None)]
+        sources = [
+            ("account.invoice", "id", numbered, {}),
+            ("account.invoice.line", "invoice", [("invoice.type", "=", "out"), ("invoice.number", "!=", None)], {}),
+        ]
         ids, cursor, has_more = self._changed_ids(sources, since, limit)
         return ChangePage(items=self._read_invoices(ids), next_cursor=cursor, has_more=has_more)
 
@@ -152,21 +207,7 @@ class TrytonInvoices:
         if not self.client.search("account.invoice", [("id", "=", invoice_id), ("type", "=", "out")]):
             raise ErpError(f"Tryton has no customer invoice {invoice_id}.")
         (invoice,) = self._read_invoices([invoice_id])
-        rows = self.client.search_read(
-            "account.invoice.line",
-            [("invoice", "=", invoice_id), ("type", "=", "line")],
-            ["description", "quantity", "unit_price", "amount", "product.rec_name"],
-        )
-        lines = tuple(
-            ErpInvoiceLine(
-                description=(row.get("description") or (row.get("product.") or {}).get("rec_name") or "").strip(),
-                quantity=decimal_value(row.get("quantity")),
-                unit_price=decimal_value(row.get("unit_price")),
-                amount=decimal_value(row.get("amount")),
-            )
-            for row in rows
-        )
-        return dataclasses.replace(invoice, lines=lines)
+        return invoice
 
     # -- payments -------------------------------------------------------------------------------------------
 

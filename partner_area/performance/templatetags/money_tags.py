@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from partner_area.performance import formatting
@@ -33,3 +35,12 @@ def trend(value):
     if value is None or value == 0:
         return "flat"
     return "up" if value > 0 else "down"
+
+
+@register.filter
+def quantity(value, decimals: int = 4):
+    """A quantity with the decimals it has, up to `decimals`: `3`, `0,5` (lv) or `0.5` (en), `1 234,25`."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value).quantize(Decimal(1).scaleb(-decimals)).normalize()
+    return formatting.number(value, max(0, -value.as_tuple().exponent))

@@ -18,3 +18,47 @@ def exception_handler(exc, context):
     elif response is not None and isinstance(response.data, list):
         response.data = {"detail": "Invalid input.", "errors": {"non_field_errors": response.data}}
     return response
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Field name (or non_field_errors) → messages; only on 400.",
+        },
+    },
+    "required": ["detail"],
+}
+ERROR_ANSWERS = {
+    "400": "Invalid input: `errors` lists the problems by field.",
+    "401": "Not logged in, or the token is invalid.",
+    "403": "Logged in, but not allowed: no active partner company, no grant for the section, or not an org admin.",
+    "404": "No such object for this company (another company's object answers the same).",
+    "429": "Too many requests: wait the seconds in the Retry-After header.",
+}
+
+
+def document_error_answers(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents the API's error answers in one shape."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            takes_input = method in ("post", "put", "patch") or operation.get("parameters")
+            for code, description in ERROR_ANSWERS.items():
+                if code == "400" and not takes_input:
+                    continue
+                if code == "401" and path == "/api/v1/auth/token":
+                    continue
+                if code == "404" and "{" not in path:
+                    continue
+                operation.setdefault("responses", {}).setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
+    return result

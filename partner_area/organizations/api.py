@@ -20,7 +20,7 @@ from .models import Company
 
 
 class CompanyOutput(serializers.ModelSerializer):
-    upline = serializers.CharField(source="parent.legal_name", default=None)
+    upline = serializers.CharField(source="parent.legal_name", default=None, allow_null=True)
 
     class Meta:
         model = Company

@@ -131,10 +131,14 @@ class DashboardView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("period", OpenApiTypes.STR, enum=PeriodChoice.values),
-            OpenApiParameter("start", OpenApiTypes.DATE, description="First day of a custom range (period=custom)"),
-            OpenApiParameter("end", OpenApiTypes.DATE, description="Last day of a custom range (period=custom)"),
+            OpenApiParameter(
+                "start", OpenApiTypes.DATE, description="First day of a custom range: period=custom needs start and end"
+            ),
+            OpenApiParameter(
+                "end", OpenApiTypes.DATE, description="Last day of a custom range: period=custom needs start and end"
+            ),
             OpenApiParameter("sort", OpenApiTypes.STR, description="Sub-partner order, e.g. -total, name, level"),
-            OpenApiParameter("page", OpenApiTypes.INT, description="Page of the sub-partner table"),
+            OpenApiParameter("page", OpenApiTypes.INT, description="Page of the sub-partner table, 1 or more"),
         ],
         responses=DashboardOutput,
     )

@@ -163,3 +163,22 @@ def test_an_unknown_api_address_answers_json_404(api, admin):
     api.force_authenticate(admin.user)
     response = api.get("/api/v1/nope")
     assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+
+
+def test_schema_documents_the_error_answers_nullable_upline_and_the_required_role(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert "429" in operation["responses"], (method, path)
+            if method in ("post", "patch"):
+                assert operation["responses"]["400"]["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/Error"
+                }
+    assert schema["components"]["schemas"]["CompanyOutput"]["properties"]["upline"]["nullable"] is True
+    patch = schema["paths"]["/api/v1/members/{member_id}"]["patch"]["requestBody"]["content"]["application/json"]
+    body = schema["components"]["schemas"][patch["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert "role" in body["required"]
+    page = next(p for p in schema["paths"]["/api/v1/dashboard"]["get"]["parameters"] if p["name"] == "page")
+    assert "1 or more" in page["description"]

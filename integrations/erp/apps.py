@@ -9,4 +9,9 @@ class ErpConfig(AppConfig):
 
     def ready(self):
         # The outbox handlers register themselves on import: load them in every process (web, worker, beat).
+        from portal.health import peer_check
+
         from . import companies, invoices, pull  # noqa: F401
+        from .gateway import erp_health
+
+        peer_check("erp", erp_health)

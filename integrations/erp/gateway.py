@@ -286,6 +286,13 @@ def get_erp_gateway(*, timeout: float | None = None) -> ErpGateway:
     return gateway_class(timeout=timeout) if timeout is not None else gateway_class()
 
 
+def erp_health() -> bool | None:
+    """For /readyz: whether the ERP answers (short timeout); None when none is configured."""
+    if not erp_is_configured():
+        return None
+    return get_erp_gateway(timeout=settings.ERP_INTERACTIVE_TIMEOUT).health()
+
+
 def erp_is_configured() -> bool:
     """Whether ERP_BACKEND names a real ERP rather than the default NoErpGateway."""
     return _gateway_class(settings.ERP_BACKEND) is not NoErpGateway

@@ -6,3 +6,10 @@ class ZendeskConfig(AppConfig):
     name = "integrations.zendesk"
     label = "zendesk"
     verbose_name = _("Zendesk sync")
+
+    def ready(self):
+        from portal.health import peer_check
+
+        from .client import zendesk_answers
+
+        peer_check("zendesk", zendesk_answers)

@@ -56,7 +56,7 @@ def _raise_on_rate_limit(response, *args, **kwargs):
     return response
 
 
-def zendesk_client() -> Zenpy:
+def zendesk_client(*, timeout: float | None = None) -> Zenpy:
     """A zenpy client for the configured account (ZENPY_FORCE_SCHEME/ZENPY_FORCE_NETLOC point it elsewhere)."""
     session = requests.Session()
     session.hooks["response"].append(_raise_on_rate_limit)
@@ -65,9 +65,24 @@ def zendesk_client() -> Zenpy:
         email=settings.ZENDESK_EMAIL,
         token=settings.ZENDESK_API_TOKEN,
         session=session,
-        timeout=settings.ZENDESK_TIMEOUT,
+        timeout=settings.ZENDESK_TIMEOUT if timeout is None else timeout,
         disable_cache=True,
     )
+
+
+def zendesk_answers() -> bool | None:
+    """For /readyz: whether Zendesk answers (the API user's own record, 3 s timeout); None when not configured."""
+    if not zendesk_is_configured():
+        return None
+    client = zendesk_client(timeout=3)
+    try:
+        with zendesk_errors():
+            client.users.me()
+    except ZendeskError:
+        return False
+    finally:
+        client.users.session.close()
+    return True
 
 
 @contextmanager

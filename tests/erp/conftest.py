@@ -63,3 +63,10 @@ def tryton(tryton_server, settings):
     settings.ERP_TRYTON_PASSWORD = server.password
     settings.ERP_TRYTON_TIMEOUT = 10
     return server
+
+
+@pytest.fixture
+def quick_retries(settings):
+    """No backoff and no pull overlap: a test sweeps and pulls as often as it likes, without waiting."""
+    settings.ERP_OUTBOX_BACKOFF_SECONDS = settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
+    settings.ERP_PULL_OVERLAP_SECONDS = 0

@@ -19,13 +19,7 @@ from partner_area.organizations.services import company_approve, company_update_
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def quick_retries(settings):
-    settings.ERP_OUTBOX_BACKOFF_SECONDS = settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
-    settings.ERP_PULL_OVERLAP_SECONDS = 0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_retries")]
 
 
 def settle() -> None:

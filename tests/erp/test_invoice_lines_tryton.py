@@ -16,15 +16,9 @@ from tests.billing.test_invoices import text
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_retries")]
 
 N1, N2 = "40003123453", "40003200004"  # registration numbers with valid check digits
-
-
-@pytest.fixture(autouse=True)
-def quick_retries(settings):
-    settings.ERP_OUTBOX_BACKOFF_SECONDS = settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
-    settings.ERP_PULL_OVERLAP_SECONDS = 0
 
 
 def deliver_all() -> None:

@@ -17,15 +17,9 @@ from partner_area.organizations.models import Role
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_retries")]
 
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def quick_retries(settings):
-    settings.ERP_OUTBOX_BACKOFF_SECONDS = settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
-    settings.ERP_PULL_OVERLAP_SECONDS = 0
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tests.onboarding.test_registration import URL as REGISTER_URL
 from tests.onboarding.test_registration import application
 from tests.organizations.factories_staff import partner_manager
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_retries")]
 
 # Registration numbers whose check digits add up (the registration form checks them).
 N1, N2, N3, N4, N5, N6, N7, N8 = (
@@ -26,12 +26,6 @@ N1, N2, N3, N4, N5, N6, N7, N8 = (
     "40003000021",
 )  # fmt: skip
 VAT_ADDED_IN_TRYTON = "LV40103564678"
-
-
-@pytest.fixture(autouse=True)
-def quick_retries(settings):
-    settings.ERP_OUTBOX_BACKOFF_SECONDS = settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
-    settings.ERP_PULL_OVERLAP_SECONDS = 0
 
 
 def deliver_all() -> None:

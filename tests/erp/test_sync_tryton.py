@@ -18,13 +18,7 @@ from tests.factories import StaffFactory
 from tests.numbers import lv_registration_number
 from tests.onboarding.helpers import make_company, make_member
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def quick_retries(settings):
-    settings.ERP_OUTBOX_BACKOFF_SECONDS = settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
-    settings.ERP_PULL_OVERLAP_SECONDS = 0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_retries")]
 
 
 def parties_with_number(tryton, number: str) -> list[int]:

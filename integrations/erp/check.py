@@ -103,8 +103,8 @@ def erp_check(gateway: ErpGateway | None = None) -> list[Difference]:
         in_flight = str(company.pk) in waiting or _changed_since_pull(record, companies_pulled)
         pairs = {
             name: (getattr(company, name), getattr(record, name))
-            for name in ownership.COMPANY_FIELDS
-            if not _portal_stands_in(name, getattr(record, name))
+            for name, owner in ownership.COMPANY_FIELDS.items()
+            if not (owner == "erp" and ownership.portal_keeps(Company, name, getattr(record, name)))
         }
         differences += _compare(SyncEntity.COMPANIES, str(company), pairs, in_flight)
     for erp_id, company in linked.items():
@@ -115,13 +115,6 @@ def erp_check(gateway: ErpGateway | None = None) -> list[Difference]:
     differences += _contacts(gateway, linked, waiting)
     differences += _invoices(gateway, linked)
     return differences
-
-
-def _portal_stands_in(name: str, erp_value) -> bool:
-    """An ERP-owned field the ERP leaves empty that the portal cannot leave empty (e.g. the address) keeps the
-    portal's value (companies._company_link, the pull): not a difference."""
-    field = Company._meta.get_field(name)
-    return ownership.COMPANY_FIELDS[name] == "erp" and not erp_value and not field.blank
 
 
 def _duplicate_numbers(erp_numbers: dict[str, list[str]]) -> list[Difference]:

@@ -107,7 +107,7 @@ def _company_link(company: Company, record: ErpCompany, gateway: ErpGateway) -> 
     before = {name: getattr(company, name) for name in ownership.COMPANY_FIELDS}
     for name, owner in ownership.COMPANY_FIELDS.items():
         erp_value = getattr(record, name) or ""
-        if owner == "erp" and (erp_value or company._meta.get_field(name).blank):
+        if owner == "erp" and not ownership.portal_keeps(company, name, erp_value):
             setattr(company, name, erp_value)
     try:
         company.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
@@ -214,8 +214,8 @@ def _merge(*, entity: str, obj, fields: dict, incoming: dict, known: dict) -> tu
     changed, conflicts = [], []
     for field, owner in fields.items():
         erp_value, portal_value = incoming.get(field, "") or "", getattr(obj, field) or ""
-        if not erp_value and not obj._meta.get_field(field).blank:
-            continue  # the ERP has nothing for a field the portal requires: keep the portal's value
+        if ownership.portal_keeps(obj, field, erp_value):
+            continue
         base_value = known.get(field)
         if erp_value == portal_value:
             known[field] = erp_value

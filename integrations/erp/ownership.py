@@ -29,3 +29,9 @@ COMPANY_FIELDS = {
 PORTAL_OWNED_COMPANY_FIELDS = [name for name, owner in COMPANY_FIELDS.items() if owner == "portal"]
 
 CONTACT_FIELDS = {"name": "portal", "email": "portal", "phone": "portal"}
+
+
+def portal_keeps(model, field: str, erp_value) -> bool:
+    """The ERP has nothing for a field the portal requires (e.g. the address): the portal's value stands. The one
+    rule for linking, the pull's merge and erp_check."""
+    return not erp_value and not model._meta.get_field(field).blank

@@ -191,11 +191,6 @@ def resume_if_back(outbox: Outbox, healthy: Callable[[], bool]) -> int:
     return waiting.update(next_attempt_at=timezone.now())
 
 
-def retry_all(outbox: Outbox) -> int:
-    """Staff: give every parked message another round of attempts; returns how many."""
-    return outbox.model.objects.filter(status=FAILED).update(status=PENDING, attempts=0, next_attempt_at=timezone.now())
-
-
 def retry(outbox: Outbox, message: models.Model) -> int:
     """Staff: give a failed message another round of attempts. Returns how many messages were reset (0 or 1);
     the caller nudges a worker."""

@@ -79,13 +79,6 @@ def outbox_resume_if_back() -> int:
     return engine.resume_if_back(OUTBOX, lambda: get_erp_gateway(timeout=settings.ERP_INTERACTIVE_TIMEOUT).health())
 
 
-def outbox_retry_all() -> int:
-    """Staff: give every parked message another round of attempts; returns how many."""
-    count = engine.retry_all(OUTBOX)
-    engine.nudge_on_commit(OUTBOX)
-    return count
-
-
 def outbox_retry(*, message: OutboxMessage) -> None:
     """Staff: give a failed message another round of attempts."""
     engine.retry(OUTBOX, message)

@@ -8,10 +8,14 @@ from contextlib import contextmanager
 
 import requests
 from django.conf import settings
+from django.core.cache import cache
 from zenpy import Zenpy
 from zenpy.lib.exception import APIException, ZenpyException
 
 DEFAULT_RETRY_AFTER = 60
+# Until when Zendesk asked the whole account to wait (a 429 applies to every call, not only to the one answered):
+# every task, delivery and download checks it before calling, so the account stays quiet until then.
+RATE_LIMITED_UNTIL_KEY = "zendesk:rate-limited-until"
 
 
 class ZendeskError(Exception):
@@ -49,10 +53,24 @@ def retry_after_seconds(value: str | None) -> int:
         return max(0, int(parsed.timestamp() - time.time())) if parsed else DEFAULT_RETRY_AFTER
 
 
+def rate_limit_remember(retry_after: int) -> None:
+    """Zendesk asked to wait `retry_after` seconds: nothing calls it before then."""
+    if retry_after > 0:
+        cache.set(RATE_LIMITED_UNTIL_KEY, time.time() + retry_after, timeout=retry_after + 1)
+
+
+def rate_limit_wait() -> int:
+    """Seconds left of the last Retry-After Zendesk sent (0: calls may go out)."""
+    until = cache.get(RATE_LIMITED_UNTIL_KEY)
+    return max(0, int(until - time.time() + 0.999)) if until else 0
+
+
 def _raise_on_rate_limit(response, *args, **kwargs):
-    # zenpy would sleep through a 429 inside the worker; the outbox reschedules instead, so nothing else waits.
+    # zenpy would sleep through a 429 inside the worker; the outbox and the tasks reschedule instead.
     if response.status_code == 429:
-        raise ZendeskRateLimited(retry_after_seconds(response.headers.get("Retry-After")))
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+        rate_limit_remember(retry_after)
+        raise ZendeskRateLimited(retry_after)
     return response
 
 
@@ -105,7 +123,10 @@ def _status_of(error: Exception) -> int | None:
 
 @contextmanager
 def zendesk_errors() -> Iterator[None]:
-    """Translate zenpy's and requests' exceptions into ZendeskUnavailable / ZendeskRejected."""
+    """Translate zenpy's and requests' exceptions into ZendeskUnavailable / ZendeskRejected. While Zendesk's last
+    Retry-After runs, raise ZendeskRateLimited at once instead of calling it."""
+    if wait := rate_limit_wait():
+        raise ZendeskRateLimited(wait)
     try:
         yield
     except ZendeskError:

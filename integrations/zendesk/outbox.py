@@ -13,13 +13,14 @@ from .client import (
     ZendeskError,
     ZendeskRejected,
     ZendeskUnavailable,
+    zendesk_answers,
     zendesk_client,
     zendesk_is_configured,
     zendesk_session,
 )
 from .models import Operation, ZendeskOutboxMessage
 
-__all__ = ["Operation", "zendesk_enqueue", "outbox_deliver_due", "outbox_retry"]
+__all__ = ["Operation", "zendesk_enqueue", "outbox_deliver_due", "outbox_resume_if_back", "outbox_retry"]
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,11 @@ def outbox_deliver_due(*, support_request_id: int | None = None, limit: int = 20
     filters = {} if support_request_id is None else {"support_request_id": support_request_id}
     with zendesk_session() as client:
         return engine.deliver_due(OUTBOX, limit=limit, client=client, stop_at_failure=True, **filters)
+
+
+def outbox_resume_if_back() -> int:
+    """Deliveries waiting for Zendesk become due as soon as its health check answers (3 s timeout)."""
+    return engine.resume_if_back(OUTBOX, lambda: bool(zendesk_answers()))
 
 
 def outbox_retry(*, message: ZendeskOutboxMessage) -> None:

@@ -4,8 +4,10 @@ status changes, and what happens when Zendesk is down, rate limiting or refusing
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
+from integrations.zendesk.client import RATE_LIMITED_UNTIL_KEY
 from integrations.zendesk.models import OutboxStatus, ZendeskOutboxMessage
 from integrations.zendesk.outbox import outbox_deliver_due
 from integrations.zendesk.pull import zendesk_pull
@@ -118,7 +120,8 @@ def test_down_then_rate_limited_then_back_yields_exactly_one_ticket(
     assert outbox_deliver_due() == 0  # not due before Retry-After has passed: nothing is sent
     assert len(zendesk.received) == calls_so_far
 
-    ZendeskOutboxMessage.objects.update(next_attempt_at=timezone.now())  # Retry-After has passed
+    cache.delete(RATE_LIMITED_UNTIL_KEY)  # Retry-After has passed
+    ZendeskOutboxMessage.objects.update(next_attempt_at=timezone.now())
     assert zendesk_deliver_outbox() == 1
     support_request.refresh_from_db()
     (ticket,) = zendesk.tickets.values()
@@ -286,3 +289,16 @@ def test_a_reply_to_a_ticket_zendesk_closed_meanwhile_opens_a_follow_up(
     assert follow_up["requester_id"] == zendesk.tickets[closed_id]["requester_id"]
     assert [c["body"] for c in zendesk.comments[follow_up["id"]]] == ["It broke again."]
     assert ZendeskOutboxMessage.objects.filter(status=OutboxStatus.DELIVERED).count() == 2
+
+
+def test_after_an_outage_the_sweep_resumes_waiting_deliveries_as_soon_as_zendesk_answers(
+    zendesk, member, django_capture_on_commit_callbacks
+):
+    zendesk.fail_next(503, method="POST", path_contains="/api/v2/tickets.json")
+    support_request = _open(member, django_capture_on_commit_callbacks)
+    message = ZendeskOutboxMessage.objects.get()
+    assert message.waiting_for_peer and message.next_attempt_at > timezone.now()  # not due yet
+
+    assert zendesk_deliver_outbox() == 1  # the health check answers: delivered now, not at the next wait's end
+    support_request.refresh_from_db()
+    assert support_request.status == Status.SENT

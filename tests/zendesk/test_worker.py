@@ -5,6 +5,8 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 
+from integrations.zendesk.models import ZendeskCursor
+from integrations.zendesk.tasks import zendesk_pull_tickets
 from partner_area.organizations.models import Role
 from partner_area.support.models import Status, SupportRequest
 from partner_area.support.services import support_request_create
@@ -52,3 +54,13 @@ def test_the_worker_delivers_a_request_and_applies_an_agents_answer(worker, clie
     assert post_webhook(client, body, signed_headers(body)).status_code == 202
     _wait_for(lambda: sent.comments.filter(body="Answered from Zendesk", from_zendesk=True).exists())
     assert SupportRequest.unscoped.get(pk=sent.pk).status == Status.OPEN
+
+
+def test_the_worker_retries_a_rate_limited_pull_when_retry_after_says(worker):
+    zendesk = worker
+    zendesk.fail_next(429, retry_after=3, path_contains="/incremental/")
+    zendesk_pull_tickets.delay()
+    _wait_for(lambda: ZendeskCursor.objects.filter(last_success_at__isnull=False).exists(), timeout=20)
+    first, retried = zendesk.calls("GET", r".*/incremental/.*")
+    # Retried once, after the 3 s Zendesk asked for (Celery's own backoff would have tried again within 1 s).
+    assert retried.at - first.at >= 3

@@ -31,7 +31,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"  # the models' OutboxStatus values
+PENDING, DELIVERED, FAILED, DISCARDED = "pending", "delivered", "failed", "discarded"  # the models' OutboxStatus
+DONE = (DELIVERED, DISCARDED)  # nothing more will happen to these
 RETRYING = "retrying"  # deliver(): an attempt failed and will be repeated later
 WAITING = "waiting"  # deliver(): the peer did not answer; the message waits for it, uncounted
 LOCKED = "locked"  # deliver(): another worker holds the message
@@ -98,9 +99,9 @@ def _nudge(outbox: Outbox, args: tuple) -> None:
 
 def _older_undelivered_exists(outbox: Outbox, message: models.Model) -> bool:
     """A parked (failed) older message holds the later ones back too: they may depend on it (a contact on its
-    company's creation), and staff retrying it releases them in order."""
+    company's creation), and staff retrying it releases them in order; staff discarding it releases them too."""
     same_key = {name: getattr(message, name) for name in outbox.ordering_fields}
-    return outbox.model.objects.filter(**same_key, id__lt=message.id).exclude(status=DELIVERED).exists()
+    return outbox.model.objects.filter(**same_key, id__lt=message.id).exclude(status__in=DONE).exists()
 
 
 def deliver(outbox: Outbox, message_id: int, client=None) -> str:
@@ -191,9 +192,16 @@ def resume_if_back(outbox: Outbox, healthy: Callable[[], bool]) -> int:
     return waiting.update(next_attempt_at=timezone.now())
 
 
-def retry(outbox: Outbox, message: models.Model) -> int:
-    """Staff: give a failed message another round of attempts. Returns how many messages were reset (0 or 1);
-    the caller nudges a worker."""
-    return outbox.model.objects.filter(pk=message.pk, status=FAILED).update(
-        status=PENDING, attempts=0, next_attempt_at=timezone.now()
-    )
+def retry(outbox: Outbox, message: models.Model | None = None) -> int:
+    """Staff: give a failed message (or, without one, every failed message) another round of attempts. Returns
+    how many were reset; the caller nudges a worker."""
+    failed = outbox.model.objects.filter(status=FAILED)
+    if message is not None:
+        failed = failed.filter(pk=message.pk)
+    return failed.update(status=PENDING, attempts=0, next_attempt_at=timezone.now())
+
+
+def discard(outbox: Outbox, message: models.Model) -> int:
+    """Staff: give up on a failed message that can never succeed (the change is obsolete, or was made in the
+    peer by hand). It is kept, marked discarded, and no longer holds back later messages with its key."""
+    return outbox.model.objects.filter(pk=message.pk, status=FAILED).update(status=DISCARDED)

@@ -10,17 +10,19 @@ record after the last pull: the next delivery or pull settles it. `manage.py erp
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
+
+from django.utils import timezone
 
 from partner_area.billing.models import Invoice
 from partner_area.identifiers import normalise_registration_number
 from partner_area.organizations.models import Company, CompanyStatus
 
 from . import ownership
-from .gateway import ChangePage, Cursor, ErpGateway, get_erp_gateway
+from .gateway import ChangePage, Cursor, ErpError, ErpGateway, get_erp_gateway
 from .invoices import InvalidRecord, invoice_fields_from_erp, invoice_validate
-from .models import CompanyContact, OutboxMessage, OutboxStatus, SyncCursor, SyncEntity
+from .models import CompanyContact, OutboxMessage, OutboxStatus, SyncCheckRun, SyncCursor, SyncEntity
 
 PAGE = 500
 
@@ -86,7 +88,7 @@ def erp_check(gateway: ErpGateway | None = None) -> list[Difference]:
     linked = {company.erp_id: company for company in Company.objects.erp_linked()}
     waiting = set(
         OutboxMessage.objects.filter(entity_type="company")
-        .exclude(status=OutboxStatus.DELIVERED)
+        .exclude(status__in=[OutboxStatus.DELIVERED, OutboxStatus.DISCARDED])
         .values_list("entity_id", flat=True)
     )
 
@@ -176,3 +178,15 @@ def _invoices(gateway: ErpGateway, linked: dict[str, Company]) -> list[Differenc
 
 def _plain(value):
     return value.quantize(Decimal("0.01")) if isinstance(value, Decimal) else value
+
+
+def check_run(run_id: int, gateway: ErpGateway | None = None) -> SyncCheckRun:
+    """Run the check for the sync page's `SyncCheckRun` and keep what it found (or why the ERP could not be read)."""
+    run = SyncCheckRun.objects.get(pk=run_id)
+    try:
+        run.differences = [asdict(difference) for difference in erp_check(gateway)]
+    except ErpError as error:
+        run.error = str(error)[:2000]
+    run.finished_at = timezone.now()
+    run.save(update_fields=["differences", "error", "finished_at"])
+    return run

@@ -10,7 +10,7 @@ def company_erp_panel(*, company, request) -> str:
     """HTML for the company's admin page, or "" when nothing about it waits for the ERP."""
     messages = list(
         OutboxMessage.objects.filter(entity_type="company", entity_id=str(company.pk))
-        .exclude(status=OutboxStatus.DELIVERED)
+        .exclude(status__in=[OutboxStatus.DELIVERED, OutboxStatus.DISCARDED])
         .order_by("id")[:20]
     )
     if not messages:

@@ -287,10 +287,14 @@ def get_erp_gateway(*, timeout: float | None = None) -> ErpGateway:
 
 
 def erp_health() -> bool | None:
-    """For /readyz: whether the ERP answers (short timeout); None when none is configured."""
+    """For /readyz and the staff sync page: whether the ERP answers (short timeout); None when none is
+    configured."""
     if not erp_is_configured():
         return None
-    return get_erp_gateway(timeout=settings.ERP_INTERACTIVE_TIMEOUT).health()
+    try:
+        return get_erp_gateway(timeout=settings.ERP_INTERACTIVE_TIMEOUT).health()
+    except ErpError:  # it answered, with an error: not healthy either
+        return False
 
 
 def erp_is_configured() -> bool:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed")
+    DISCARDED = "discarded", _("Discarded by staff")
 
 
 class OutboxMessage(models.Model):
@@ -113,6 +115,32 @@ class RejectedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.erp_id}"
+
+
+class SyncCheckRun(models.Model):
+    """One run of the sync invariant check (check.py) that staff asked for on the sync page; its differences are
+    kept as they were found, for the page to show."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    differences = models.JSONField(_("differences"), default=list)  # [{entity, object, field, portal, erp, …}]
+    error = models.TextField(_("error"), blank=True)  # the ERP could not be read
+
+    class Meta:
+        verbose_name = _("sync check")
+        verbose_name_plural = _("sync checks")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"ERP check {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def settled(self) -> list[dict]:
+        """The differences no queued delivery or later ERP change explains: the ones a person must look at."""
+        return [difference for difference in self.differences if not difference["in_flight"]]
 
 
 class SyncedValues(models.Model):

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .check import check_run
 from .gateway import ErpError, erp_is_configured
 from .outbox import outbox_deliver_due, outbox_resume_if_back
 from .pull import PULL_ORDER, applications_check, pull_entity
@@ -42,3 +43,9 @@ def erp_pull_all() -> None:
     # client new to the portal brings its whole history along (clients.py).
     for entity in PULL_ORDER:
         erp_pull.delay(str(entity))
+
+
+@shared_task(name="erp.check_run")
+def erp_check_run(run_id: int) -> int:
+    """Staff asked for the sync invariant check on the sync page: run it and keep the differences found."""
+    return len(check_run(run_id).differences)

@@ -1,30 +1,47 @@
-"""Staff view of the Zendesk sync: configuration, the pull's cursor, outbox depth and failed deliveries
-(with retry)."""
+"""Staff view of the Zendesk sync: whether Zendesk answers, the pull's cursor, deliveries being retried and parked
+ones (retry, retry all, discard)."""
 
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from integrations.staff_views import SyncStaffView, outbox_depth
+from integrations import outbox as engine
+from integrations.staff_views import DeliveryRow, SyncStaffView, company_url
 
-from .client import zendesk_is_configured
-from .models import OutboxStatus, ZendeskCursor, ZendeskOutboxMessage
-from .outbox import outbox_retry
+from .client import rate_limit_wait, zendesk_answers, zendesk_is_configured
+from .models import ZendeskCursor
+from .outbox import OUTBOX, outbox_sweep_soon
 from .pull import CURSOR_NAME
 
 VIEW_PERMISSION = "zendesk.view_zendeskoutboxmessage"
 CHANGE_PERMISSION = "zendesk.change_zendeskoutboxmessage"
 
 
+def zendesk_deliveries_describe(outbox_messages: list) -> list[DeliveryRow]:
+    """Each message named after its support request and company (loaded with the messages: no query here)."""
+    rows = []
+    for message in outbox_messages:
+        support_request = message.support_request
+        company = support_request.company
+        label = _("%(action)s: “%(subject)s”") % {
+            "action": message.get_operation_display(),
+            "subject": support_request.subject,
+        }
+        rows.append(
+            DeliveryRow(
+                message,
+                label,
+                company=company.legal_name if company else support_request.contact_company,
+                url=company_url(company.pk if company else None),
+            )
+        )
+    return rows
+
+
 def zendesk_sync_overview() -> dict:
-    """Everything the staff page shows, in a fixed number of queries."""
     return {
         "configured": zendesk_is_configured(),
         "cursor": ZendeskCursor.objects.filter(name=CURSOR_NAME).first(),
-        **outbox_depth(ZendeskOutboxMessage, pending=OutboxStatus.PENDING, failed=OutboxStatus.FAILED),
-        "failed": ZendeskOutboxMessage.objects.filter(status=OutboxStatus.FAILED)
-        .select_related("support_request")
-        .order_by("-id")[:50],
+        "rate_limited_for": rate_limit_wait(),
     }
 
 
@@ -34,17 +51,26 @@ class ZendeskSyncView(SyncStaffView):
     header_icon = "help"
     view_permission = VIEW_PERMISSION
     change_permission = CHANGE_PERMISSION
+    url_name = "zendesk_sync"
+    audit_prefix = "zendesk"
+    outbox = OUTBOX
 
     def overview(self) -> dict:
         return zendesk_sync_overview()
 
-    def post(self, request):
-        if message_id := request.POST.get("retry", ""):
-            self.retry_failed(
-                model=ZendeskOutboxMessage,
-                message_id=message_id,
-                failed=OutboxStatus.FAILED,
-                retry=outbox_retry,
-                action="zendesk.outbox_retry",
-            )
-        return redirect(reverse("zendesk_sync"))
+    def describe(self, outbox_messages: list) -> list[DeliveryRow]:
+        return zendesk_deliveries_describe(outbox_messages)
+
+    def peer_answers(self) -> bool | None:
+        return zendesk_answers()
+
+    def pull_queue(self) -> None:
+        from .tasks import zendesk_pull_tickets
+
+        zendesk_pull_tickets.delay()
+
+    def nudge(self, message) -> None:
+        if message is None:
+            outbox_sweep_soon()
+        elif zendesk_is_configured():
+            engine.nudge_on_commit(OUTBOX, message.support_request_id)

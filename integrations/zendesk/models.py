@@ -6,6 +6,7 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed")
+    DISCARDED = "discarded", _("Discarded by staff")
 
 
 class Operation(models.TextChoices):

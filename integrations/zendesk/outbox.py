@@ -2,6 +2,7 @@
 per support request. A sweep shares one client and stops at the first failed attempt (Zendesk down or rate
 limiting): the rest waits its turn."""
 
+import dataclasses
 import logging
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from .client import (
 )
 from .models import Operation, ZendeskOutboxMessage
 
-__all__ = ["Operation", "zendesk_enqueue", "outbox_deliver_due", "outbox_resume_if_back", "outbox_retry"]
+__all__ = ["Operation", "zendesk_enqueue", "outbox_deliver_due", "outbox_resume_if_back", "outbox_sweep_soon"]
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +87,7 @@ def outbox_resume_if_back() -> int:
     return engine.resume_if_back(OUTBOX, lambda: bool(zendesk_answers()))
 
 
-def outbox_retry(*, message: ZendeskOutboxMessage) -> None:
-    """Staff: give a failed message another round of attempts."""
-    engine.retry(OUTBOX, message)
+def outbox_sweep_soon() -> None:
+    """Once the current transaction commits, ask a worker to sweep the whole outbox (after staff released many)."""
     if zendesk_is_configured():
-        engine.nudge_on_commit(OUTBOX, message.support_request_id)
+        engine.nudge_on_commit(dataclasses.replace(OUTBOX, task="integrations.zendesk.tasks.zendesk_deliver_outbox"))

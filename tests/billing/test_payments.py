@@ -428,7 +428,10 @@ def test_a_payment_the_erp_refuses_is_parked_in_the_staff_sync_view_and_can_be_r
     assert message.status == "failed"
     client.force_login(StaffFactory())
     page = text(client.get("/admin/erp-sync/"))
-    assert f"invoice.pay invoice #{invoice.pk}" in page and "no payment method" in page
+    assert (
+        f"Record a confirmed payment: invoice {invoice.number} written" in page and invoice.company.legal_name in page
+    )
+    assert "no payment method" in page
     monkeypatch.setattr(FakeErpGateway, "record_payment", working)
     client.post("/admin/erp-sync/", {"retry": message.pk})
     outbox_deliver_due()

@@ -95,7 +95,9 @@ def test_after_repeated_failures_a_delivery_is_parked_for_staff_and_can_be_retri
     client.force_login(StaffFactory())
     page = client.get("/admin/erp-sync/").content.decode()
     assert "internal error in the ERP" in page and "Retry" in page
-    assert f"company.create company #{message.entity_id}" in page  # which change failed
+    company = Company.objects.get()
+    # Which change failed, for which company, with a link to it.
+    assert "Link or create the company in the ERP" in page and f'/admin/partners/profiles/{company.pk}/"' in page
     erp.answer_error = None
     client.post("/admin/erp-sync/", {"retry": message.pk})
     outbox_deliver_due()

@@ -1,5 +1,6 @@
 """The staff ERP sync page says whether an ERP is configured, and how to configure one, like the Zendesk page."""
 
+import html
 import re
 
 import pytest
@@ -13,7 +14,7 @@ URL = "/admin/erp-sync/"
 
 
 def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def test_without_an_erp_the_sync_page_says_so_and_how_to_configure_one(client, settings):
@@ -45,3 +46,39 @@ def test_the_latvian_sync_page_renders(client, settings):
     profile.preferred_language = "lv"
     profile.save()
     assert client.get(URL).status_code == 200
+
+
+def _parked(count: int) -> None:
+    from django.utils import timezone
+
+    from integrations.erp.models import OutboxMessage, OutboxStatus
+    from tests.onboarding.helpers import make_company
+
+    for _ in range(count):
+        company = make_company()
+        OutboxMessage.objects.create(
+            operation="company.update",
+            entity_type="company",
+            entity_id=str(company.pk),
+            status=OutboxStatus.FAILED,
+            attempts=8,
+            last_error="refused",
+            next_attempt_at=timezone.now(),
+        )
+
+
+def test_the_sync_page_costs_the_same_queries_with_3_or_30_parked_deliveries(client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+    STATE["erp"] = FakeErp()
+    client.force_login(StaffFactory())
+    counts = []
+    for batch in (3, 27):
+        _parked(batch)
+        with CaptureQueriesContext(connection) as queries:
+            page = text(client.get(URL))
+        counts.append(len(queries))
+    assert f"Parked: {3 + 27}" in page and page.count("Send the company's contact details") == 30
+    assert counts[0] == counts[1] <= 25

@@ -156,8 +156,10 @@ def test_a_refused_delivery_is_parked_as_failed_and_staff_can_retry_it(
 
     client.force_login(StaffFactory())
     page = client.get("/admin/zendesk-sync/")
-    assert page.status_code == 200 and "Failed: 1" in page.content.decode()
-    assert f"{message.get_operation_display()}: {support_request}" in page.content.decode()  # which change failed
+    assert page.status_code == 200 and "Parked: 1" in page.content.decode()
+    # Which change failed, for which company, with a link to it.
+    assert f"{message.get_operation_display()}: “{support_request.subject}”" in page.content.decode()
+    assert f'/admin/partners/profiles/{member.company_id}/"' in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/zendesk-sync/", {"retry": message.pk})
     assert response.status_code == 302

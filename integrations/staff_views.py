@@ -164,7 +164,7 @@ class SyncStaffView(WagtailAdminTemplateMixin, TemplateView):
         if count:
             self.nudge(None)
             self._audit("outbox_retry_all", count=count)
-        messages.success(self.request, _("%(count)d parked deliveries will be tried again.") % {"count": count})
+        messages.success(self.request, _("Parked deliveries to be tried again: %(count)d.") % {"count": count})
 
     def discard(self, message_id: str) -> None:
         message = self._failed(message_id)

@@ -36,9 +36,12 @@ def company_url(company_id: int | None) -> str:
     return reverse("partner_profiles:inspect", args=[company_id]) if company_id else ""
 
 
-def outbox_overview(outbox: engine.Outbox, describe: Callable[[list], list[DeliveryRow]]) -> dict:
+def outbox_overview(
+    outbox: engine.Outbox, describe: Callable[[list], list[DeliveryRow]], select_related: tuple[str, ...] = ()
+) -> dict:
     """The outbox's counts, the deliveries being retried or waiting for the peer, and the parked ones: a fixed
-    number of queries whatever the number of messages (`describe` loads what the rows name in bulk)."""
+    number of queries whatever the number of messages (`describe` loads what the rows name in bulk, or uses what
+    `select_related` brought along)."""
     model = outbox.model
     counts = model.objects.filter(status__in=[engine.PENDING, engine.FAILED]).aggregate(
         pending=Count("id", filter=Q(status=engine.PENDING)),
@@ -47,8 +50,8 @@ def outbox_overview(outbox: engine.Outbox, describe: Callable[[list], list[Deliv
     )
     tried = model.objects.filter(status=engine.PENDING).filter(Q(attempts__gt=0) | Q(waiting_for_peer=True))
     failed = model.objects.filter(status=engine.FAILED).order_by("-id")
-    if outbox.select_related:
-        tried, failed = tried.select_related(*outbox.select_related), failed.select_related(*outbox.select_related)
+    if select_related:
+        tried, failed = tried.select_related(*select_related), failed.select_related(*select_related)
     tried_rows, failed_rows = list(tried.order_by("next_attempt_at", "id")[:ROWS]), list(failed[:ROWS])
     rows = iter(describe(tried_rows + failed_rows))
     return {
@@ -68,6 +71,7 @@ class SyncStaffView(WagtailAdminTemplateMixin, TemplateView):
     url_name = ""
     audit_prefix = ""
     outbox: engine.Outbox
+    rows_select_related: tuple[str, ...] = ()  # what `describe` reads of each message, loaded with it
     discard_template = "integrations/discard_confirm.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -126,7 +130,7 @@ class SyncStaffView(WagtailAdminTemplateMixin, TemplateView):
             context["row"] = self.confirming
             return context
         context.update(self.overview())
-        context.update(outbox_overview(self.outbox, self.describe))
+        context.update(outbox_overview(self.outbox, self.describe, self.rows_select_related))
         context["answers"] = self.peer_answers()
         return context
 

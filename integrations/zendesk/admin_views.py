@@ -54,6 +54,7 @@ class ZendeskSyncView(SyncStaffView):
     url_name = "zendesk_sync"
     audit_prefix = "zendesk"
     outbox = OUTBOX
+    rows_select_related = ("support_request__company",)
 
     def overview(self) -> dict:
         return zendesk_sync_overview()

@@ -304,3 +304,23 @@ def test_after_an_outage_the_sweep_resumes_waiting_deliveries_as_soon_as_zendesk
     assert zendesk_deliver_outbox() == 1  # the health check answers: delivered now, not at the next wait's end
     support_request.refresh_from_db()
     assert support_request.status == Status.SENT
+
+
+def test_the_zendesk_sync_page_costs_the_same_queries_with_3_or_30_parked_deliveries(zendesk, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    counts = []
+    for batch in (3, 27):
+        for number in range(batch):
+            member = make_member(make_company(), role=Role.USER, sections=["support"])
+            support_request_create(membership=member, subject=f"Parked {number}", description="Details")
+        ZendeskOutboxMessage.objects.update(status=OutboxStatus.FAILED, attempts=8, last_error="422 refused")
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/admin/zendesk-sync/").content.decode()
+        counts.append(len(queries))
+    assert "Parked: 30" in page and page.count("Create ticket: “Parked") == 30
+    assert counts[0] == counts[1]

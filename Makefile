@@ -5,15 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test erp install install-dev services chromium lint migrate seed messages clean
+.PHONY: run worker test erp install install-dev services chromium lint migrate seed messages clean
 
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	@echo ""
-	@echo "Serving http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)  — stop with Ctrl+C"
-	$(MANAGE) runserver 127.0.0.1:8000
+	@scripts/run-portal.sh
+
+# A Celery worker with beat (pulls, outbox deliveries, mail) on the dev settings, in the foreground.
+worker: install
+	scripts/run-worker.sh
 
 test: install-dev services chromium
 	$(BIN)/ruff check .

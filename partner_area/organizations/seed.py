@@ -4,6 +4,8 @@ an org admin and a user, plus pending, rejected and blocked applications. Idempo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from integrations.erp.companies import company_push_create
+from integrations.erp.gateway import erp_is_configured
 from partner_area.accounts.seed import DEMO_PASSWORD
 
 from .models import Company, CompanyStatus, CompanyStatusChange, Membership, Role, Tier
@@ -55,6 +57,10 @@ def partners_seed() -> list[tuple[str, str, str]]:
         )  # fmt: skip
         if created:
             CompanyStatusChange.objects.create(company=company, to_status=status, reason=reason)
+        if company.approved_at and not company.erp_id and erp_is_configured():
+            # Approved companies are linked to the ERP's party of their number as staff approval links them (the
+            # pull only touches linked companies); `make erp` holds a party for each demo company.
+            company_push_create(company=company)
         companies[key] = company
         admin = _person(f"admin@{key}.example.lv", "Anna", name.split()[0])
         Membership.unscoped.get_or_create(user=admin, defaults={"company": company, "role": Role.ADMIN})

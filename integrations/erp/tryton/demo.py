@@ -28,6 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[3]
 DEFAULT_PORT = 8800
 DATABASE = "erp"
+POST_TIMEOUT = 600  # seconds
 
 
 def _valid_vat(vat: str) -> bool:
@@ -104,14 +105,17 @@ CLIENTS = {
 
 def _post(server, invoice_ids: list[int]) -> None:
     """Post invoices, confirming the warnings an accountant would (one per invoice at most, e.g. a past date)."""
-    from integrations.erp.tryton.client import TrytonWarning
+    from integrations.erp.tryton.client import TrytonClient, TrytonWarning
 
+    # Posting a year of invoices in one call is Tryton's own CPU work (numbering, moves, reports): on a busy
+    # machine it takes well over the usual 30 s timeout, so this one client waits longer.
+    client = TrytonClient(server.url, server.database, server.user, server.password, timeout=POST_TIMEOUT)
     for _attempt in range(len(invoice_ids) + 3):
         try:
-            server.client.model("account.invoice", "post", invoice_ids)
+            client.model("account.invoice", "post", invoice_ids)
             return
         except TrytonWarning as warning:
-            server.client.model("res.user.warning", "skip", warning.name, False)
+            client.model("res.user.warning", "skip", warning.name, False)
     raise RuntimeError("Tryton kept warning while posting the demo invoices.")
 
 

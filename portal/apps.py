@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Brello 360 Partner Portal"
+
+    def ready(self):
+        from .metrics import connect_event_counters
+
+        connect_event_counters()

@@ -1,10 +1,12 @@
 """Settings shared by every environment. Values come from the environment (django-environ);
 the defaults are the embedded set-up that `make run` needs: SQLite, local media, inline tasks."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole chain
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -90,6 +93,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: sees the view and the status
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -322,6 +326,18 @@ LOGGING = {
         "wagtail.contrib.redirects": {"level": "WARNING"},
     },
 }
+
+# Prometheus metrics at /metrics (portal/metrics_endpoint.py): readable with `Authorization: Bearer
+# <METRICS_TOKEN>` or from METRICS_ALLOWED_NETWORKS (CIDRs; the client address as portal/net.py reads it).
+# Without a token, from elsewhere, it answers 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+for _cidr in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {error}") from error
+PROMETHEUS_LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, float("inf"))
 
 # Privacy and CSP: no avatars from Gravatar and no calls home from the admin.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -49,3 +49,6 @@ STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=True)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 # X-Forwarded-Proto is believed only from a proxy: without one, the client could claim HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
+
+# Prometheus scrapes over the internal network, where there is no TLS proxy to redirect to.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]

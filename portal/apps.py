@@ -7,5 +7,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from .metrics import connect_event_counters
+        from .requestid import connect_signals
 
         connect_event_counters()
+        connect_signals()

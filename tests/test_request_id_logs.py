@@ -1,4 +1,4 @@
-"""Request ids on responses and log lines, carried into Celery tasks; JSON logs in production."""
+"""Request ids on responses and log lines, carried into Celery tasks; JSON logs in production; optional Sentry."""
 
 import io
 import json
@@ -170,3 +170,25 @@ def test_log_format_can_be_plain_in_production_and_is_refused_when_unknown():
     assert plain.returncode == 0 and "[probe-123] inside the request" in plain.stderr
     unknown = _python(PROBE, {**PRODUCTION_ENV, "LOG_FORMAT": "xml"})
     assert unknown.returncode != 0 and "LOG_FORMAT must be one of plain, json" in unknown.stderr
+
+
+SENTRY_PROBE = """
+import django
+django.setup()
+import sentry_sdk
+client = sentry_sdk.get_client()
+print(client.is_active(), client.options["send_default_pii"] if client.is_active() else None,
+      " ".join(sorted(name for name in ("django", "celery") if client.get_integration(name))))
+"""
+
+
+def test_sentry_is_off_without_a_dsn():
+    result = _python(SENTRY_PROBE, {"DJANGO_SETTINGS_MODULE": "portal.settings.test"})
+    assert result.stdout.split() == ["False", "None"], result.stderr
+
+
+def test_sentry_starts_with_django_and_celery_and_no_personal_data_when_a_dsn_is_set():
+    # A loopback DSN: nothing is captured, so nothing is sent.
+    env = {"DJANGO_SETTINGS_MODULE": "portal.settings.test", "SENTRY_DSN": "http://public@127.0.0.1:9/1"}
+    result = _python(SENTRY_PROBE, env)
+    assert result.stdout.split() == ["True", "False", "celery", "django"], result.stderr

@@ -179,3 +179,15 @@ def test_a_lockout_counts_as_a_lockout(client, settings):
 def test_counters_follow_the_prometheus_naming_rules(client):
     for name, _ in scrape(client):
         assert re.fullmatch(r"[a-zA-Z_:][a-zA-Z0-9_:]*", name)
+
+
+@app.task(name="tests.metrics.retries_once", bind=True, max_retries=1)
+def retries_once(self):
+    if not self.request.retries:
+        raise self.retry(countdown=0)
+    return "done"
+
+
+def test_a_retried_celery_task_counts_as_a_retry(client):
+    assert retries_once.apply(throw=False).get() == "done"
+    assert sample(scrape(client), "portal_celery_task_retries_total", task="tests.metrics.retries_once") == 1

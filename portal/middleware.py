@@ -19,9 +19,9 @@ class PortalCSPMiddleware(CSPMiddleware):
 class PortalLocaleMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware turns any 404 outside a language prefix into a redirect to /<lang>/…,
     and Wagtail's catch-all page route makes every such path look valid. The API, the admin and files
-    have no language prefix: their 404 must stay a 404."""
+    have no language prefix: their 404 must stay a 404 (/metrics too: it does not exist for strangers)."""
 
-    UNPREFIXED = ("/api/", "/admin/", "/documents/", "/static/", "/media/", "/integrations/")
+    UNPREFIXED = ("/api/", "/admin/", "/documents/", "/static/", "/media/", "/integrations/", "/metrics")
 
     def process_response(self, request, response):
         if request.path_info.startswith(self.UNPREFIXED):

@@ -12,11 +12,12 @@ from cms_pages.sitemaps import AllLocalesSitemap
 from integrations.erp.webhook import erp_webhook
 from integrations.zendesk.webhook import zendesk_webhook
 
-from . import health, views
+from . import health, metrics_endpoint, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_endpoint.metrics, name="metrics"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLocalesSitemap}}, name="sitemap"),
     path("admin/", include(wagtailadmin_urls)),

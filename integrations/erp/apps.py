@@ -9,9 +9,17 @@ class ErpConfig(AppConfig):
 
     def ready(self):
         # The outbox handlers register themselves on import: load them in every process (web, worker, beat).
+        from portal import metrics
         from portal.health import peer_check
 
         from . import companies, invoices, pull  # noqa: F401
         from .gateway import erp_health
+        from .models import OutboxMessage, OutboxStatus, SyncCursor
 
         peer_check("erp", erp_health)
+        metrics.outbox_source(
+            metrics.OutboxSource(
+                peer="erp", model=OutboxMessage, pending=OutboxStatus.PENDING, failed=OutboxStatus.FAILED
+            )
+        )
+        metrics.pull_source("erp", lambda: dict(SyncCursor.objects.values_list("entity", "last_success_at")))

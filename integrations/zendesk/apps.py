@@ -8,8 +8,19 @@ class ZendeskConfig(AppConfig):
     verbose_name = _("Zendesk sync")
 
     def ready(self):
+        from portal import metrics
         from portal.health import peer_check
 
         from .client import zendesk_answers
+        from .models import OutboxStatus, ZendeskCursor, ZendeskOutboxMessage
 
         peer_check("zendesk", zendesk_answers)
+        metrics.outbox_source(
+            metrics.OutboxSource(
+                peer="zendesk",
+                model=ZendeskOutboxMessage,
+                pending=OutboxStatus.PENDING,
+                failed=OutboxStatus.FAILED,
+            )
+        )
+        metrics.pull_source("zendesk", lambda: dict(ZendeskCursor.objects.values_list("name", "last_success_at")))

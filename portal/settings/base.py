@@ -1,10 +1,12 @@
 """Settings shared by every environment. Values come from the environment (django-environ);
 the defaults are the embedded set-up that `make run` needs: SQLite, local media, inline tasks."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -72,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole chain
+    "portal.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -90,6 +94,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: sees the view and the status
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -307,11 +312,25 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 # Public pages are cached for anonymous visitors (seconds).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
+# Logs go to stderr, each record with the request id (portal/requestid.py). LOG_FORMAT: "plain" for people
+# (the default here and in dev), "json" for one JSON object a line (the default in production).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s %(request_id)s %(task_name)s %(task_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -322,6 +341,33 @@ LOGGING = {
         "wagtail.contrib.redirects": {"level": "WARNING"},
     },
 }
+if LOG_FORMAT not in LOGGING["formatters"]:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOGGING['formatters'])}, not {LOG_FORMAT!r}.")
+# Celery workers log through the configuration above (JSON in production), not a root logger of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Prometheus metrics at /metrics (portal/metrics_endpoint.py): readable with `Authorization: Bearer
+# <METRICS_TOKEN>` or from METRICS_ALLOWED_NETWORKS (CIDRs; the client address as portal/net.py reads it).
+# Without a token, from elsewhere, it answers 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+for _cidr in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {error}") from error
+PROMETHEUS_LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, float("inf"))
+
+# Errors to Sentry, only when SENTRY_DSN is set (portal/sentry.py); off by default.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from portal.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # Privacy and CSP: no avatars from Gravatar and no calls home from the admin.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

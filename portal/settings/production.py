@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, env
+from .base import CONTENT_SECURITY_POLICY, LOGGING, env
 
 REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS")
 _missing = [name for name in REQUIRED if not env.str(name, default="")]
@@ -49,3 +49,9 @@ STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=True)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 # X-Forwarded-Proto is believed only from a proxy: without one, the client could claim HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
+
+# One JSON object a line on stderr, with the request id (README "Observability").
+# (base has refused a LOG_FORMAT it does not know.)
+LOG_FORMAT = LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")
+# Prometheus scrapes over the internal network, where there is no TLS proxy to redirect to.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]

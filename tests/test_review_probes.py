@@ -499,14 +499,14 @@ def test_too_many_support_files_are_refused(client, world, settings):
 def test_the_payment_notice_rate_limit_is_per_token_user_not_shared_by_all_api_clients(world, settings):
     """With token authentication the user is only known inside DRF: a limit counted before it would put every
     token client in one bucket ("None"), so one company's reports would block every other company's."""
-    from rest_framework.authtoken.models import Token
+    from partner_area.accounts.api_tokens import api_token_issue
 
     settings.RATELIMIT_PAYMENT_REPORTS = "2/h"
     today = timezone.localdate().isoformat()
 
     def api_client(membership, address):
-        token = Token.objects.create(user=membership.user)
-        return Client(HTTP_AUTHORIZATION=f"Token {token.key}", REMOTE_ADDR=address)
+        _token, key = api_token_issue(user=membership.user)
+        return Client(HTTP_AUTHORIZATION=f"Token {key}", REMOTE_ADDR=address)
 
     mine = api_client(world["mine"]["admin"], "10.0.0.1")
     theirs = api_client(world["theirs"]["admin"], "10.0.0.2")

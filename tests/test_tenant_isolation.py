@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
 from integrations.erp.models import CompanyContact
+from partner_area.accounts.api_tokens import api_token_issue
 from partner_area.billing.models import ErpInvoiceState, Invoice
 from partner_area.organizations.models import Invitation, Role
 from partner_area.support.models import SupportAttachment, SupportRequest
@@ -35,12 +36,13 @@ EVERY_MEMBER = {
     "partner:home", "partner:status", "partner:account", "partner:password_change",
     "partner:password_change_done", "partner:two_factor", "partner:two_factor_setup", "partner:two_factor_verify",
     "api:me", "api:company", "partner:announcements", "partner:announcement", "partner:announcements_read",
-    "partner:company",
+    "partner:company", "api:tokens", "api:token_detail", "partner:api_token_revoke",
 }  # fmt: skip
 # A person's own account pages: open to anyone logged in, partner or not; they hold no company data.
 OWN_ACCOUNT = {
     "api:me", "partner:account", "partner:password_change", "partner:password_change_done",
     "partner:two_factor", "partner:two_factor_setup", "partner:two_factor_verify",
+    "api:tokens", "api:token_detail", "partner:api_token_revoke",
 }  # fmt: skip
 
 # How to fill each URL parameter with an object of the *other* company (or a harmless value).
@@ -53,6 +55,7 @@ OBJECT_IDS = {
     "request_id": lambda other: other["support_request"].pk,
     "contact_id": lambda other: other["contact"].pk,
     "attachment_id": lambda other: other["support_attachment"].pk,
+    "token_id": lambda other: other["api_token"].pk,
     "pk": None,  # must be taught per route name; a bare pk is ambiguous
 }
 PUBLIC_VALUES = {"token": "x" * 20, "uidb64": "MQ", "section": "dashboard"}
@@ -116,6 +119,7 @@ def two_companies():
         data[key]["support_request"] = SupportRequest.unscoped.create(
             company=company, requester=admin.user, subject=f"Help {key}", description="Please help."
         )
+        data[key]["api_token"], _key = api_token_issue(user=admin.user)
         data[key]["support_attachment"] = SupportAttachment.objects.create(
             support_request=data[key]["support_request"], filename="log.txt", content_type="text/plain", size=3
         )

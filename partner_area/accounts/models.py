@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,4 +62,35 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
+        # set_password() keeps the new raw password until the save; every way of changing a password (the change
+        # and reset pages, the admin, manage.py changepassword) passes here, so a new password ends the API tokens
+        # issued under the old one. A hasher upgrade at login clears it first and keeps them.
+        password_changed = self.pk is not None and self._password is not None
         super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self).delete()
+
+
+class ApiToken(models.Model):
+    """A person's API token. Only the SHA-256 digest of the key is stored; the key is shown once, when issued."""
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="partner_api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -32,6 +32,7 @@ from partner_area.audit.services import audit_record
 from partner_area.organizations.access import can_use_portal, membership_for
 from partner_area.ratelimits import limit_posts
 
+from .api_tokens import api_tokens_delete_all
 from .two_factor_forms import TwoFactorDisableForm, TwoFactorSetupForm, TwoFactorVerifyForm
 
 DEVICE_NAME = "Authenticator app"
@@ -191,13 +192,15 @@ def two_factor_setup(request):
             confirmed.confirmed = True
             confirmed.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            # Tokens issued on the password alone would otherwise go on working past the new second step.
+            tokens_deleted = api_tokens_delete_all(user=user)
         _mark_verified(request, confirmed)
         audit_record(
             request=request,
             action="two_factor.enabled",
             company=_company(request),
             target=user,
-            details={"device": "totp"},
+            details={"device": "totp", "api_tokens_deleted": tokens_deleted},
         )
         messages.success(request, _("Two-factor authentication is on. You will be asked for a code after logging in."))
         return redirect(safe_next(request, "partner:two_factor"))

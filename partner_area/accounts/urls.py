@@ -4,6 +4,7 @@ from . import two_factor_views, views
 
 urlpatterns = [
     path("", views.account, name="account"),
+    path("api-tokens/<int:token_id>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

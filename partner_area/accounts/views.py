@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from partner_area.organizations.access import membership_for
 from partner_area.ratelimits import limit_posts
 
+from .api_tokens import api_token_get, api_token_list, api_token_revoke
 from .forms import EmailAuthenticationForm, ProfileForm, QueuedPasswordResetForm
 
 
@@ -76,11 +78,27 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 @login_required
 def account(request):
-    """The person's own profile: name, phone, language, e-mail preferences."""
+    """The person's own profile: name, phone, language, e-mail preferences; their API tokens."""
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("partner:account")
     membership = membership_for(request)
-    return render(request, "accounts/account.html", {"form": form, "membership": membership})
+    context = {
+        "form": form,
+        "membership": membership,
+        "api_tokens": list(api_token_list(user=request.user)),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request, token_id: int):
+    """Revoke one of the person's own API tokens (another person's token answers 404)."""
+    token = api_token_get(user=request.user, token_id=token_id)
+    membership = membership_for(request)
+    api_token_revoke(token=token, company=membership.company if membership else None, request=request)
+    messages.success(request, _("The API token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect(f"{reverse('partner:account')}#api-tokens")

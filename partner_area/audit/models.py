@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "support.reopen": _("Support request reopened"),
     "two_factor.enabled": _("Two-factor login turned on"),
     "two_factor.disabled": _("Two-factor login turned off"),
+    "api_token.revoke": _("API token revoked"),
 }
 
 

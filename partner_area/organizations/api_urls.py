@@ -1,11 +1,15 @@
 from django.urls import path
 
+from partner_area.accounts import api as accounts_api
+
 from . import api, api_members
 
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token", api.TokenView.as_view(), name="token"),
+    path("auth/token", accounts_api.TokenView.as_view(), name="token"),
+    path("auth/tokens", accounts_api.TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<int:token_id>", accounts_api.TokenDetailView.as_view(), name="token_detail"),
     path("me", api.MeView.as_view(), name="me"),
     path("company", api.CompanyView.as_view(), name="company"),
     path("members", api_members.MemberListView.as_view(), name="members"),

@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "taggit",
     # Third party
     "rest_framework",
-    "rest_framework.authtoken",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "drf_spectacular",
@@ -219,9 +218,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: its header makes a missing, wrong or expired token a 401 (with WWW-Authenticate), not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partner_area.accounts.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
@@ -240,6 +240,9 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="600/hour"),
     },
 }
+# API tokens (partner_area/accounts/api_tokens.py): days until a new token expires; live tokens per person.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+API_TOKEN_MAX_PER_USER = env.int("API_TOKEN_MAX_PER_USER", default=10)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Brello 360 Partner Portal API",
     "VERSION": "1.0.0",

@@ -99,7 +99,7 @@ def test_schema_documents_the_partner_api_only(client):
 
 
 def test_an_account_with_two_factor_login_needs_a_current_code_for_a_token(api, admin):
-    """A token lasts until revoked: the password alone must not get one past two-factor login."""
+    """A token works without the second step: the password alone must not get one past two-factor login."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from tests.accounts.test_two_factor import code_for

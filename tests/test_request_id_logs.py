@@ -33,11 +33,16 @@ def json_log():
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(DictConfigurator({}).configure_formatter(dict(settings.LOGGING["formatters"]["json"])))
     root = logging.getLogger()
+    level = root.level
     root.addHandler(handler)
+    # An in-process Celery worker started earlier in this process (start_worker's loglevel "error") leaves the
+    # root logger at ERROR; these tests read warnings.
+    root.setLevel(logging.INFO)
     try:
         yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
     finally:
         root.removeHandler(handler)
+        root.setLevel(level)
 
 
 @app.task(name="tests.request_id.log_something")

@@ -403,6 +403,6 @@ OTP_TOTP_ISSUER = "Brello 360"
 # Client addresses for rate limits, lockouts and the audit log (see portal/net.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # One notion of the client's address, read at request time from TRUSTED_PROXY_COUNT: rate limits, axes' lockouts
-# and the API's throttles (portal/throttles.py) all call portal.net.client_ip.
-RATELIMIT_IP_META_KEY = "portal.net.client_ip"
+# and the API's throttles (portal/throttles.py) all call portal.net.client_ip (rate limits through ratelimit_client_ip).
+RATELIMIT_IP_META_KEY = "portal.net.ratelimit_client_ip"
 AXES_CLIENT_IP_CALLABLE = "portal.net.axes_client_ip"

@@ -20,6 +20,13 @@ def exception_handler(exc, context):
     return response
 
 
+def form_errors(form) -> dict[str, list[str]]:
+    """A Django form's errors in the API's shape: field (or non_field_errors) → messages."""
+    return {
+        ("non_field_errors" if field == "__all__" else field): list(messages) for field, messages in form.errors.items()
+    }
+
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from partner_area.organizations.access import IsActivePartner
 from partner_area.organizations.models import Section
 from partner_area.ratelimits import limit_posts
+from portal.api import form_errors
 from portal.jsonbody import SafeJSONParser
 
 from .forms import STATUS_CHOICES, InvoiceFilterForm
@@ -119,7 +120,7 @@ class InvoiceListView(APIView):
         page_size = params.pop("page_size", [PAGE_SIZE])[-1]
         form = InvoiceFilterForm(params, currencies=currencies)
         if form.is_bound and not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise ValidationError(form_errors(form))
         try:
             page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
         except (TypeError, ValueError):

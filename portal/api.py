@@ -14,10 +14,20 @@ def exception_handler(exc, context):
         exc = Throttled(wait=getattr(context["request"], "ratelimit_retry_after", None))  # Retry-After header
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
-        response.data = {"detail": "Invalid input.", "errors": response.data}
+        errors = {field: _messages(value) for field, value in response.data.items()}
+        response.data = {"detail": "Invalid input.", "errors": errors}
     elif response is not None and isinstance(response.data, list):
         response.data = {"detail": "Invalid input.", "errors": {"non_field_errors": response.data}}
     return response
+
+
+def _messages(value) -> list[str]:
+    """A field's errors as a flat list of messages, also where DRF nests them (a list field's items by position)."""
+    if isinstance(value, dict):
+        return [message for item in value.values() for message in _messages(item)]
+    if isinstance(value, list):
+        return [message for item in value for message in _messages(item)]
+    return [str(value)]
 
 
 def form_errors(form) -> dict[str, list[str]]:

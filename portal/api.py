@@ -58,6 +58,17 @@ ERROR_ANSWERS = {
 }
 
 
+def blank_query_values_count_as_absent(result, generator, request, public):
+    """drf-spectacular postprocessing hook: an optional query parameter sent empty (`?page=`, as an HTML form sends
+    an unfilled field) means the same as leaving it out; the schema says so with allowEmptyValue."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result
+
+
 def document_error_answers(result, generator, request, public):
     """drf-spectacular postprocessing hook: every operation documents the API's error answers in one shape."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA

@@ -117,7 +117,7 @@ class InvoiceListView(APIView):
         company, today = request.membership.company, timezone.localdate()
         currencies = [balance.currency for balance in invoice_balances(company=company, today=today)]
         params = request.query_params.copy()
-        page_size = params.pop("page_size", [PAGE_SIZE])[-1]
+        page_size = params.pop("page_size", [""])[-1] or PAGE_SIZE  # empty counts as absent, like the filters
         form = InvoiceFilterForm(params, currencies=currencies)
         if form.is_bound and not form.is_valid():
             raise ValidationError(form_errors(form))

@@ -1,3 +1,6 @@
+from rest_framework.exceptions import APIException
+
+
 def only_portal_api_paths(endpoints):
     """drf-spectacular preprocessing hook: the schema documents our versioned API (/api/v1/) only,
     not Wagtail's own admin API or the headless CMS API."""
@@ -6,18 +9,47 @@ def only_portal_api_paths(endpoints):
 
 def exception_handler(exc, context):
     """DRF's handler, with every error shaped as JSON: {"detail": ..., "errors": {field: [messages]}}."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
     from django_ratelimit.exceptions import Ratelimited
-    from rest_framework.exceptions import Throttled
+    from rest_framework.exceptions import ParseError, Throttled
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, Ratelimited):  # limit_posts on an API view: 429 like DRF's own throttles, not a 403
         exc = Throttled(wait=getattr(context["request"], "ratelimit_retry_after", None))  # Retry-After header
+    # Django's own refusals of a body past DATA_UPLOAD_MAX_* would otherwise answer its HTML 400 page.
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = ParseError("The request body has too many fields or files.")
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
-        response.data = {"detail": "Invalid input.", "errors": response.data}
+        errors = {field: _messages(value) for field, value in response.data.items()}
+        response.data = {"detail": "Invalid input.", "errors": errors}
     elif response is not None and isinstance(response.data, list):
         response.data = {"detail": "Invalid input.", "errors": {"non_field_errors": response.data}}
     return response
+
+
+class PayloadTooLarge(APIException):
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "too_large"
+
+
+def _messages(value) -> list[str]:
+    """A field's errors as a flat list of messages, also where DRF nests them (a list field's items by position)."""
+    if isinstance(value, dict):
+        return [message for item in value.values() for message in _messages(item)]
+    if isinstance(value, list):
+        return [message for item in value for message in _messages(item)]
+    return [str(value)]
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    """A Django form's errors in the API's shape: field (or non_field_errors) → messages."""
+    return {
+        ("non_field_errors" if field == "__all__" else field): list(messages) for field, messages in form.errors.items()
+    }
 
 
 ERROR_SCHEMA = {
@@ -37,8 +69,20 @@ ERROR_ANSWERS = {
     "401": "Not logged in, or the token is invalid.",
     "403": "Logged in, but not allowed: no active partner company, no grant for the section, or not an org admin.",
     "404": "No such object for this company (another company's object answers the same).",
+    "413": "The request body is too large (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB outside uploaded files).",
     "429": "Too many requests: wait the seconds in the Retry-After header.",
 }
+
+
+def blank_query_values_count_as_absent(result, generator, request, public):
+    """drf-spectacular postprocessing hook: an optional query parameter sent empty (`?page=`, as an HTML form sends
+    an unfilled field) means the same as leaving it out; the schema says so with allowEmptyValue."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result
 
 
 def document_error_answers(result, generator, request, public):
@@ -53,6 +97,8 @@ def document_error_answers(result, generator, request, public):
                 if code == "401" and path == "/api/v1/auth/token":
                     continue
                 if code == "404" and "{" not in path:
+                    continue
+                if code == "413" and method not in ("post", "put", "patch"):
                     continue
                 operation.setdefault("responses", {}).setdefault(
                     code,

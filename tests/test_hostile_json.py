@@ -103,3 +103,36 @@ def test_an_api_server_error_answers_json_and_a_page_error_answers_the_friendly_
 
     page = server_error(rf.get("/en/partner/"))
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
+
+
+# -- a body past DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): Django refuses to read it; the API says so in JSON, not with
+# Django's HTML 400 page.
+OVERSIZE = b'{"email": "' + b"a" * (3 * 1024 * 1024) + b'"}'
+
+
+@pytest.mark.parametrize(("method", "path"), list(_body_endpoints()))
+def test_every_api_endpoint_taking_a_body_answers_413_in_json_to_an_oversize_one(admin_api, method, path):
+    response = getattr(admin_api, method)(path, OVERSIZE, content_type="application/json")
+    if response.status_code not in (403, 404):  # where the body is read at all
+        assert response.status_code == 413
+    assert response["Content-Type"] == "application/json" and response.json()["detail"]
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data; boundary=b"])
+def test_an_oversize_form_body_before_login_answers_413_in_json(content_type):
+    value = b"x" * (3 * 1024 * 1024)
+    if "multipart" in content_type:
+        body = b'--b\r\nContent-Disposition: form-data; name="username"\r\n\r\n' + value + b"\r\n--b--\r\n"
+    else:
+        body = b"username=" + value
+    response = APIClient().post("/api/v1/auth/token", body, content_type=content_type)
+    assert (response.status_code, response["Content-Type"]) == (413, "application/json")
+
+
+def test_the_schema_documents_413_where_a_body_is_taken(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    for operations in schema["paths"].values():
+        for method, operation in operations.items():
+            assert ("413" in operation["responses"]) == (method in ("post", "put", "patch"))

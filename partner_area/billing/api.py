@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from partner_area.organizations.access import IsActivePartner
 from partner_area.organizations.models import Section
 from partner_area.ratelimits import limit_posts
+from portal.api import form_errors
 from portal.jsonbody import SafeJSONParser
 
 from .forms import STATUS_CHOICES, InvoiceFilterForm
@@ -116,10 +117,10 @@ class InvoiceListView(APIView):
         company, today = request.membership.company, timezone.localdate()
         currencies = [balance.currency for balance in invoice_balances(company=company, today=today)]
         params = request.query_params.copy()
-        page_size = params.pop("page_size", [PAGE_SIZE])[-1]
+        page_size = params.pop("page_size", [""])[-1] or PAGE_SIZE  # empty counts as absent, like the filters
         form = InvoiceFilterForm(params, currencies=currencies)
         if form.is_bound and not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise ValidationError(form_errors(form))
         try:
             page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
         except (TypeError, ValueError):

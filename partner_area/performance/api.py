@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from partner_area.organizations.access import IsActivePartner
 from partner_area.organizations.models import Section
+from portal.api import form_errors
 
 from .forms import PeriodForm
 from .periods import Period, PeriodChoice
@@ -145,7 +146,7 @@ class DashboardView(APIView):
     def get(self, request):
         form = PeriodForm(request.query_params)
         if form.is_bound and not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise ValidationError(form_errors(form))
         today = timezone.localdate()
         with_balances = request.membership.has_section(Section.INVOICES)
         figures = dashboard_figures(

@@ -249,8 +249,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Wagtail's admin API and the headless CMS API are not part of the documented contract.
     "PREPROCESSING_HOOKS": ["portal.api.only_portal_api_paths"],
-    # The error answers every operation can give (400 with field details, 401/403, 404, 429), documented.
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "portal.api.document_error_answers"],
+    # The error answers every operation can give (400 with field details, 401/403, 404, 429), documented; an empty
+    # optional query parameter counts as absent.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.document_error_answers",
+        "portal.api.blank_query_values_count_as_absent",
+    ],
     # A PATCH body is documented as it is validated (PATCH /members/{id} needs "role").
     "COMPONENT_SPLIT_PATCH": False,
     # Several models have a "status": name each enum after what it describes.
@@ -452,6 +457,6 @@ OTP_TOTP_ISSUER = "Brello 360"
 # Client addresses for rate limits, lockouts and the audit log (see portal/net.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # One notion of the client's address, read at request time from TRUSTED_PROXY_COUNT: rate limits, axes' lockouts
-# and the API's throttles (portal/throttles.py) all call portal.net.client_ip.
-RATELIMIT_IP_META_KEY = "portal.net.client_ip"
+# and the API's throttles (portal/throttles.py) all call portal.net.client_ip (rate limits through ratelimit_client_ip).
+RATELIMIT_IP_META_KEY = "portal.net.ratelimit_client_ip"
 AXES_CLIENT_IP_CALLABLE = "portal.net.axes_client_ip"

@@ -226,7 +226,8 @@ def test_api_lists_with_the_same_filters_and_shows_one_invoice_with_lines(admin_
     assert data["results"][0]["status"] == "overdue" and data["totals"][0]["currency"] == "EUR"
     detail = admin_client.get(f"/api/v1/invoices/{overdue.pk}").json()
     assert detail["lines"][0]["description"] == "Seats" and detail["paid"] == "0.00"
-    assert admin_client.get("/api/v1/invoices", {"date_from": "not a date"}).status_code == 400
+    refused = admin_client.get("/api/v1/invoices", {"date_from": "not a date"})
+    assert refused.status_code == 400 and refused.json()["errors"] == {"date_from": ["Enter a valid date."]}
 
 
 def test_the_number_of_queries_does_not_grow_with_the_invoices(admin_client, company, django_assert_max_num_queries):

@@ -186,8 +186,13 @@ def test_api_returns_the_same_figures(top_client):
 
 
 def test_api_rejects_an_incomplete_custom_range(top_client):
-    response = top_client.get("/api/v1/dashboard", {"period": "custom", "start": "2024-02-01"})
+    response = top_client.get("/api/v1/dashboard", {"period": "custom", "start": "2024-02-01", "page": "0"})
     assert response.status_code == 400
+    # The documented error shape (found by schemathesis): field or non_field_errors → messages as strings.
+    assert response.json()["errors"] == {
+        "page": ["Ensure this value is greater than or equal to 1."],
+        "non_field_errors": ["Choose both dates of the custom range."],
+    }
 
 
 def _grow(top, size: int) -> None:

@@ -282,6 +282,7 @@ class Faults:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not pending(outbox_counts()):
             time.sleep(0.2)
+        log(f"  pending when killed: {outbox_counts()}")
         self.procs.kill("worker1", signal.SIGKILL)
         self.workers += 1
         self.start_worker("worker1", self.workers)
@@ -374,7 +375,7 @@ def work_not_done() -> dict[str, int]:
     recorded, support requests without a ticket (each with no pending outbox row left)."""
     from partner_area.billing.models import PaymentNotice, PaymentNoticeStatus
     from partner_area.organizations.models import Company, CompanyStatus
-    from partner_area.support.models import SupportRequest
+    from partner_area.support.models import SupportComment, SupportRequest
 
     return {
         "approved companies not linked to the ERP": Company.objects.filter(
@@ -385,6 +386,9 @@ def work_not_done() -> dict[str, int]:
         ).count(),
         "support requests without a Zendesk ticket": SupportRequest._base_manager.filter(
             zendesk_ticket_id="", company__isnull=False
+        ).count(),
+        "partner replies not in Zendesk": SupportComment._base_manager.filter(
+            from_zendesk=False, zendesk_comment_id=None, support_request__company__isnull=False
         ).count(),
     }
 
@@ -430,7 +434,9 @@ def report(load, faults: Faults, staff: Staff, tryton, zendesk, smtp, drained_in
     tickets = zendesk.duplicate_external_ids()
     print(f"duplicates in Tryton: parties sharing a registration number {len(numbers)} {numbers or ''}; "
           f"payments recorded twice {len(payments)} {payments or ''}")  # fmt: skip
-    print(f"duplicates in Zendesk: tickets sharing an external_id {len(tickets)} {tickets or ''}")
+    comments = zendesk.duplicate_comments()
+    print(f"duplicates in Zendesk: tickets sharing an external_id {len(tickets)} {tickets or ''}; "
+          f"comments added twice {comments}")  # fmt: skip
     failed, lost, extra, queued = emails_compared(smtp)
     print(f"e-mails: sink received {sum(smtp.received.values())}; failed for good {failed}; sent but not received "
           f"{lost}; received twice {extra}; still queued {queued}")  # fmt: skip
@@ -445,7 +451,7 @@ def report(load, faults: Faults, staff: Staff, tryton, zendesk, smtp, drained_in
         print(f"  {page:<20} {len(values):>5} {percentile(values, 50):6.3f} {percentile(values, 95):6.3f} "
               f"{max(values):6.3f}")  # fmt: skip
     lost_total = failed + lost + sum(undone.values()) + (queued if drained_in is None else 0)
-    duplicated = len(numbers) + len(payments) + len(tickets) + extra
+    duplicated = len(numbers) + len(payments) + len(tickets) + comments + extra
     print(f"lost: {lost_total}  duplicated: {duplicated}  5xx outside fault windows: {inside.get(None, 0)}")
     return 1 if lost_total or duplicated else 0
 
@@ -490,7 +496,15 @@ def main() -> int:
         import django
 
         django.setup()
+        import logging
+
         from django.core.management import call_command
+
+        # This process's own warnings (its staff decisions meet the faults too) go to a file, not between figures.
+        root = logging.getLogger()
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        root.addHandler(logging.FileHandler(tmp / "orchestrator.log"))
 
         log("migrate, collectstatic, seed")
         call_command("migrate", verbosity=0)
@@ -523,7 +537,8 @@ def main() -> int:
         load = LoadGenerator(f"http://{web}", partners, seconds)
         faults = Faults(procs, tryton, zendesk, smtp, seconds, start_worker)
         staff = Staff(stop)
-        log(f"load for {args.minutes:g} min: {len(partners)} partners, an applicant, a visitor; faults {faults.plan()}")
+        plan = ", ".join(f"{name} at {at:.0f} s" + (f" for {d:.0f} s" if d else "") for at, name, d in faults.plan())
+        log(f"load for {args.minutes:g} min: {len(partners)} partners, an applicant, a visitor; faults: {plan}")
         load.started = time.monotonic()
         load.start()
         staff.start()

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 import requests
 
-FRIENDLY_500 = "Something went wrong on our side"
+FRIENDLY_ERROR_PAGE = "container error-page"  # templates/500.html and 503.html, in any language
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 INVOICE_LINK = re.compile(r'href="/en/partner/invoices/(\d+)/"')
+SUPPORT_LINK = re.compile(r'href="/en/partner/support/(\d+)/"')
 
 
 @dataclass
@@ -70,7 +71,7 @@ class Browser:
             return None
         for cookie in self.session.cookies:
             cookie.secure = False  # the client's side is https (the proxy's): Secure cookies go back over this hop
-        friendly = response.status_code >= 500 and FRIENDLY_500 in response.text
+        friendly = response.status_code >= 500 and FRIENDLY_ERROR_PAGE in response.text
         self.counters.add(Sample(page, response.status_code, time.monotonic() - started, started, friendly))
         return response
 
@@ -144,7 +145,7 @@ class LoadGenerator:
     def _partner_step(self, browser: Browser, is_admin: bool) -> None:
         sections = ["home", "dashboard", "materials", "announcements", "account"]
         if is_admin:
-            sections += ["invoices", "invoice detail", "support", "invoice detail", "support new", "payment"]
+            sections += ["invoices", "invoice detail", "support", "invoice detail", "support new", "payment", "reply"]
         choice = self.random.choice(sections)
         paths = {
             "home": "/en/partner/",
@@ -161,8 +162,10 @@ class LoadGenerator:
             self._invoice(browser, report=False)
         elif choice == "payment":
             self._invoice(browser, report=True)
-        elif choice == "support new" and self.random.random() < 0.3:  # new requests: 10/h per person
+        elif choice == "support new" and self.random.random() < 0.2:  # new requests: 10/h per person
             self._support_request(browser)
+        elif choice == "reply" and self.random.random() < 0.5:  # replies: 60/h per person
+            self._support_reply(browser)
 
     def _invoice(self, browser: Browser, *, report: bool) -> None:
         listing = browser.get("invoices", "/en/partner/invoices/")
@@ -197,6 +200,20 @@ class LoadGenerator:
         response = browser.post_form("support request", path, form.text, data)
         ok = response is not None and response.status_code == 302
         self.counters.count("support requests" if ok else "support request not accepted")
+
+    def _support_reply(self, browser: Browser) -> None:
+        listing = browser.get("support", "/en/partner/support/")
+        ids = SUPPORT_LINK.findall(listing.text) if listing is not None and listing.status_code == 200 else []
+        if not ids:
+            return
+        request_id = self.random.choice(ids)
+        detail = browser.get("support detail", f"/en/partner/support/{request_id}/")
+        if detail is None or detail.status_code != 200:
+            return
+        body = {"body": f"Any news on this? ({uuid.uuid4().hex[:6]})"}
+        response = browser.post_form("support reply", f"/en/partner/support/{request_id}/reply/", detail.text, body)
+        ok = response is not None and response.status_code == 302
+        self.counters.count("support replies" if ok else "support reply not accepted")
 
     # -- applicants and visitors ------------------------------------------------------------------------------
     def _registrations(self) -> None:

@@ -111,3 +111,9 @@ class FaultyZendesk(FakeZendesk):
         with self.lock:
             counts = Counter(t["external_id"] for t in self.tickets.values() if t.get("external_id"))
         return {key: n for key, n in counts.items() if n > 1}
+
+    def duplicate_comments(self) -> int:
+        """Comments added twice to one ticket (the same body)."""
+        with self.lock:
+            counts = Counter((ticket, c.get("body")) for ticket, comments in self.comments.items() for c in comments)
+        return sum(n - 1 for n in counts.values() if n > 1)

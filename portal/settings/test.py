@@ -12,7 +12,7 @@ DATABASES = {"default": env.db("TEST_DATABASE_URL", default="postgres://postgres
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 _redis_db = 1 + (int(_worker.removeprefix("gw") or 0) + env.int("TEST_REDIS_DB_OFFSET", default=0)) % 14
 REDIS_URL = env("TEST_REDIS_URL", default=f"redis://127.0.0.1:6379/{_redis_db}")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHES = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = True

@@ -377,3 +377,31 @@ def test_bad_credentials_are_an_erp_error_not_unavailable(tryton, settings):
     assert isinstance(excinfo.value, TrytonLoginError)
     assert not isinstance(excinfo.value, ErpUnavailable)
     assert gateway.health() is False
+
+
+def test_two_companies_created_at_the_same_moment_both_reach_tryton(tryton):
+    """Two workers delivering two approvals at once: Tryton numbers each new party from one sequence, and the
+    one that loses that race is refused ("The code on party must be unique") although its data is fine."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.numbers import lv_registration_number
+
+    gateways = [
+        TrytonGateway(url=tryton.url, database=tryton.database, user=tryton.user, password=tryton.password)
+        for _ in range(2)
+    ]
+
+    def create(args):
+        gateway, n = args
+        return gateway.create_company(company_data(lv_registration_number(900 + n), vat_number="", website=""))
+
+    def add_contact(args):
+        gateway, company = args
+        return gateway.upsert_contact(ErpContact(company_erp_id=company.erp_id, name=f"Anna {company.erp_id}"))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for pair in range(6):
+            companies = list(pool.map(create, [(gateways[0], 2 * pair), (gateways[1], 2 * pair + 1)]))
+            assert len({company.erp_id for company in companies}) == 2
+            contacts = list(pool.map(add_contact, zip(gateways, companies, strict=True)))
+            assert len({contact.erp_id for contact in contacts}) == 2

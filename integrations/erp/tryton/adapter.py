@@ -63,6 +63,7 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -78,7 +79,7 @@ from integrations.erp.gateway import (
 )
 from partner_area.identifiers import normalise_registration_number
 
-from .client import DEFAULT_TIMEOUT, TrytonClient, TrytonRPCError
+from .client import DEFAULT_TIMEOUT, TrytonClient, TrytonRPCError, TrytonUserError
 from .clients import TrytonClients
 from .invoices import TrytonInvoices
 from .values import (
@@ -121,6 +122,7 @@ COMPANY_FIELDS = [
     *MECHANISM_FIELDS,
 ]
 TAX_TYPES = frozenset({"eu_vat", *OTHER_VAT_TYPES.values()})  # the VAT types written here: all tax types in Tryton
+PARTY_CREATE_ATTEMPTS = 3  # a party refused by a race on Tryton's party sequence (see _create_party)
 RELATED_ROWS_PER_ID = 3  # change rows read per page id from a related model (identifiers, addresses, mechanisms)
 
 # Per server and database: ids that never change (countries, relation types).
@@ -270,7 +272,7 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
         ]
         if mechanisms:
             values["contact_mechanisms"] = [("create", mechanisms)]
-        (party_id,) = self.client.create("party.party", [values])
+        party_id = self._create_party(values, existing=lambda: self._company_ids_by_number(number))
         # Two deliveries racing past the search above would each create a party: keep the oldest one.
         ids = self._company_ids_by_number(number)
         if ids and ids[0] != party_id:
@@ -278,6 +280,23 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
             self.client.delete("party.party", [party_id])
             party_id = ids[0]
         return self._read_companies([party_id])[0]
+
+    def _create_party(self, values: dict[str, Any], *, existing) -> int:
+        """Create one party. Tryton numbers a new party from a sequence that two creations at the same moment can
+        both read (on SQLite, which has no native sequences): the loser is refused ("The code on party must be
+        unique") although its data is fine, so a refusal is tried again, after asking `existing()` whether the
+        party is there by now. A real refusal of the data is refused again and raised (the message is parked)."""
+        for attempt in range(PARTY_CREATE_ATTEMPTS):
+            try:
+                (party_id,) = self.client.create("party.party", [values])
+                return party_id
+            except TrytonUserError:
+                if attempt == PARTY_CREATE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+                if found := existing():
+                    return found[0] if isinstance(found, list) else found
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _address_values(self, data: ErpCompanyData) -> dict[str, Any]:
         return {
@@ -647,7 +666,7 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
             }
             if mechanisms:
                 values["contact_mechanisms"] = [("create", mechanisms)]
-            (person_id,) = self.client.create("party.party", [values])
+            person_id = self._create_party(values, existing=lambda: self._find_contact(company_id, contact))
         else:
             values = {}
             if self._existing_party(person_id)["name"] != contact.name.strip():

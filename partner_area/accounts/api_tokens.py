@@ -88,6 +88,13 @@ def api_tokens_delete_all(*, user: User) -> int:
     return deleted
 
 
+def api_tokens_expired_delete(*, older_than: timedelta) -> int:
+    """Delete tokens that expired more than `older_than` ago (their owners saw them as "Expired" meanwhile);
+    return how many there were. Beat runs it daily (accounts.api_tokens_expired_delete)."""
+    deleted, _by_model = ApiToken.objects.filter(expires_at__lte=timezone.now() - older_than).delete()
+    return deleted
+
+
 def api_token_authenticate(*, key: str) -> ApiToken | None:
     """The live token with this key (its user loaded), noting its use; None for an unknown or expired key."""
     token = ApiToken.objects.select_related("user").filter(digest=api_token_digest(key)).first()

@@ -181,13 +181,3 @@ def home(request):
         "video": PartnerHomeSettings.load(request_or_site=request),
     }
     return render(request, "organizations/home.html", context)
-
-
-def section_page(request, section: str):
-    """A section of the partner area; only members with its grant see it (404 for the others)."""
-
-    @partner_required(section=section)
-    def view(request):
-        return render(request, "organizations/section.html", {"section": Section(section)})
-
-    return view(request)

@@ -243,6 +243,7 @@ REST_FRAMEWORK = {
 # API tokens (partner_area/accounts/api_tokens.py): days until a new token expires; live tokens per person.
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
 API_TOKEN_MAX_PER_USER = env.int("API_TOKEN_MAX_PER_USER", default=10)
+API_TOKEN_EXPIRED_KEEP_DAYS = env.int("API_TOKEN_EXPIRED_KEEP_DAYS", default=30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Brello 360 Partner Portal API",
     "VERSION": "1.0.0",
@@ -429,6 +430,7 @@ CELERY_BEAT_SCHEDULE = {
     # Scheduled go-live and expiry of pages, announcements and other drafts (Wagtail's publish_scheduled).
     "publish-scheduled": {"task": "materials.publish_scheduled", "schedule": 60.0},
     "mail-send-due": {"task": "mail.send_due", "schedule": 60.0},
+    "api-tokens-expired": {"task": "accounts.api_tokens_expired_delete", "schedule": 24 * 3600.0},
 }
 
 # Partner area

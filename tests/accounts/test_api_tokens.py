@@ -263,3 +263,19 @@ def test_the_schema_documents_listing_and_revoking_tokens(client):
     assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
     assert "token" in schema["components"]["schemas"]["TokenIssuedOutput"]["properties"]
     assert "token" not in schema["components"]["schemas"]["TokenOutput"]["properties"]
+
+
+def test_beats_daily_job_forgets_tokens_a_month_after_they_expired(member, settings):
+    from partner_area.accounts.tasks import api_tokens_expired_delete_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["api-tokens-expired"]["task"] == api_tokens_expired_delete_task.name
+    for name in ("long expired", "just expired", "live"):
+        issue(member, name=name)
+    now = timezone.now()
+    ApiToken.objects.filter(name="long expired").update(expires_at=now - timedelta(days=31))
+    ApiToken.objects.filter(name="just expired").update(expires_at=now - timedelta(days=1))
+
+    assert api_tokens_expired_delete_task.delay().get() == 1
+    assert set(ApiToken.objects.values_list("name", flat=True)) == {"just expired", "live"}
+    page = logged_in(member).get(ACCOUNT).content.decode()
+    assert "just expired" in page and "long expired" not in page  # still listed as expired for a while

@@ -3,7 +3,8 @@ retried when Zendesk's Retry-After says, not on Celery's own backoff (the increm
 minute: retrying at +1 s and +4 s only spends the next minute's allowance)."""
 
 from celery import shared_task
-from celery.utils.time import get_exponential_backoff_interval
+
+from integrations import outbox as engine
 
 from .client import ZendeskRateLimited, ZendeskUnavailable, zendesk_is_configured
 from .inbound import ticket_sync
@@ -17,7 +18,7 @@ def _retry_later(task, error: ZendeskUnavailable):
     """Raise the task's retry: after Retry-After when rate limited, else after a capped, jittered backoff."""
     if isinstance(error, ZendeskRateLimited):
         return task.retry(exc=error, countdown=error.retry_after, max_retries=RATE_LIMITED_MAX_RETRIES)
-    countdown = get_exponential_backoff_interval(factor=1, retries=task.request.retries, maximum=300, full_jitter=True)
+    countdown = engine.jittered_backoff(task.request.retries, base=1, cap=300).total_seconds()
     return task.retry(exc=error, countdown=countdown)
 
 

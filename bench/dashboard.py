@@ -187,7 +187,7 @@ def subjects() -> dict[str, object]:
     from django.utils import timezone
 
     from partner_area.accounts.models import User
-    from partner_area.organizations.models import Company, Membership, Role
+    from partner_area.companies.models import Company, Membership, Role
 
     picks = {
         "root": Company.objects.get(registration_number=f"{BENCH_PREFIX}-0-1"),

@@ -147,7 +147,7 @@ def main() -> None:
     from integrations.erp.models import CompanyContact, SyncCursor
     from integrations.erp.tryton.adapter import TrytonGateway
     from partner_area.billing.models import Invoice
-    from partner_area.organizations.models import Company, CompanyStatus
+    from partner_area.companies.models import Company, CompanyStatus
     from tests.erp.tryton_server import TrytonServer, _copy_database, build_template
 
     server = TrytonServer(build_template(), Path(tempfile.mkdtemp(prefix="bench-tryton-")))

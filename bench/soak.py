@@ -129,7 +129,7 @@ def seed_tryton(server) -> dict[str, int]:
     """The demo parties, invoices and clients of `make erp`, plus six open invoices per active demo partner for
     the payments the partners report; returns registration number → party id."""
     from integrations.erp.tryton import demo
-    from partner_area.organizations.seed import COMPANIES
+    from partner_area.companies.seed import COMPANIES
 
     demo.seed(server)
     rows = server.client.search_read("party.identifier", [("type", "=", None)], ["code", "party"])
@@ -156,7 +156,7 @@ def seed_tryton(server) -> dict[str, int]:
 def link_demo_companies(parties: dict[str, int]) -> int:
     """Link the verified demo companies to their parties, as approval's delivery does, and pull once."""
     from integrations.erp import pull
-    from partner_area.organizations.models import VERIFIED_STATUSES, Company
+    from partner_area.companies.models import VERIFIED_STATUSES, Company
 
     linked = 0
     for company in Company.objects.filter(status__in=VERIFIED_STATUSES):
@@ -181,8 +181,8 @@ class Staff(threading.Thread):
 
         from partner_area.billing.models import PaymentNotice, PaymentNoticeStatus
         from partner_area.billing.services import payment_notice_confirm
-        from partner_area.organizations.models import Company, CompanyStatus
-        from partner_area.organizations.services import company_approve
+        from partner_area.companies.models import Company, CompanyStatus
+        from partner_area.companies.services import company_approve
 
         while not self.stop.wait(10):
             close_old_connections()
@@ -327,7 +327,7 @@ def outbox_counts() -> dict[str, dict[str, int]]:
 
     from integrations.erp.models import OutboxMessage
     from integrations.zendesk.models import ZendeskOutboxMessage
-    from partner_area.mail.models import OutgoingEmail
+    from partner_area.platform.mail.models import OutgoingEmail
 
     counts = {}
     for label, model in (("ERP", OutboxMessage), ("Zendesk", ZendeskOutboxMessage), ("e-mail", OutgoingEmail)):
@@ -341,7 +341,7 @@ def pending(counts: dict[str, dict[str, int]]) -> int:
 
 
 def tryton_duplicates(server) -> tuple[dict, dict]:
-    from partner_area.identifiers import normalise_registration_number as normalise
+    from partner_area.platform.identifiers import normalise_registration_number as normalise
 
     rows = server.client.search_read("party.identifier", [], ["code", "party", "type"])
     parties: dict[str, set] = {}
@@ -358,7 +358,7 @@ def tryton_duplicates(server) -> tuple[dict, dict]:
 
 def emails_compared(smtp) -> tuple[int, int, int, int]:
     """(failed for good, sent but not received, received more than sent, still queued)."""
-    from partner_area.mail.models import EmailStatus, OutgoingEmail
+    from partner_area.platform.mail.models import EmailStatus, OutgoingEmail
 
     sent = Counter(OutgoingEmail.objects.filter(status=EmailStatus.SENT).values_list("to", "subject").iterator())
     with smtp.lock:
@@ -374,7 +374,7 @@ def work_not_done() -> dict[str, int]:
     """Business outcomes nothing is still working on: approved companies with no ERP link, confirmed payments not
     recorded, support requests without a ticket (each with no pending outbox row left)."""
     from partner_area.billing.models import PaymentNotice, PaymentNoticeStatus
-    from partner_area.organizations.models import Company, CompanyStatus
+    from partner_area.companies.models import Company, CompanyStatus
     from partner_area.support.models import SupportComment, SupportRequest
 
     return {

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from partner_area.audit.services import audit_record
-
-from . import outbox as engine
+from partner_area.platform import outbox as engine
+from partner_area.platform.audit.services import audit_record
 
 ROWS = 50  # of each kind of delivery on the page; the counts above the tables cover all of them
 

@@ -5,7 +5,7 @@ from django.urls import include, path
 app_name = "partner"
 
 urlpatterns = [
-    path("", include("partner_area.organizations.urls")),
+    path("", include("partner_area.companies.urls")),
     path("", include("partner_area.performance.urls")),
     path("", include("partner_area.billing.urls")),
     path("", include("partner_area.materials.urls")),

@@ -6,7 +6,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Brello 360 Partner Portal"
 
     def ready(self):
-        from .metrics import connect_event_counters
+        from partner_area.platform.metrics import connect_event_counters
+
         from .requestid import connect_signals
 
         connect_event_counters()

@@ -1,8 +1,8 @@
 """GET /metrics for Prometheus: readable with the bearer token METRICS_TOKEN, or from METRICS_ALLOWED_NETWORKS.
 
 Outside those networks and without a token configured the endpoint does not exist (404); with one configured, a
-missing or wrong token answers 401. The client address is the one `portal.net.client_ip` reads for everything
-else (so TRUSTED_PROXY_COUNT applies, and gunicorn must not be reachable around the proxy)."""
+missing or wrong token answers 401. The client address is the one `partner_area.platform.net.client_ip` reads for
+everything else (so TRUSTED_PROXY_COUNT applies, and gunicorn must not be reachable around the proxy)."""
 
 import hmac
 import ipaddress
@@ -15,8 +15,8 @@ from django.http import HttpResponse, HttpResponseNotFound
 from django.views.decorators.cache import never_cache
 from prometheus_client import multiprocess
 
-from .metrics import scrape_collectors
-from .net import client_ip
+from partner_area.platform.metrics import scrape_collectors
+from partner_area.platform.net import client_ip
 
 
 @cache

@@ -11,8 +11,9 @@ from cms_pages.api import api_router
 from cms_pages.sitemaps import AllLocalesSitemap
 from integrations.erp.webhook import erp_webhook
 from integrations.zendesk.webhook import zendesk_webhook
+from partner_area.platform import health
 
-from . import health, metrics_endpoint, views
+from . import metrics_endpoint, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

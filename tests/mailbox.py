@@ -4,7 +4,7 @@ here, as beat would run it, before the mailbox is read."""
 
 from django.core import mail
 
-from partner_area.mail.services import emails_send_due
+from partner_area.platform.mail.services import emails_send_due
 
 
 def sent_mail() -> list:

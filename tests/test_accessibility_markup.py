@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.materials.helpers import make_announcement
 from tests.onboarding.helpers import make_company, make_member
 

@@ -1,12 +1,12 @@
 """One notion of the client's address (#14 F8): rate limits, django-axes' lockouts and the API's throttles all read
-portal.net.client_ip, so spoofed X-Forwarded-For values never buy an attacker fresh limits."""
+partner_area.platform.net.client_ip, so spoofed X-Forwarded-For values never buy an attacker fresh limits."""
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIRequestFactory
 
-from portal.net import axes_client_ip, client_ip
-from portal.throttles import ClientIpAnonThrottle
+from partner_area.platform.net import axes_client_ip, client_ip
+from partner_area.platform.throttles import ClientIpAnonThrottle
 
 pytestmark = pytest.mark.django_db
 

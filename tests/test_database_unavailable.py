@@ -26,8 +26,8 @@ def test_a_page_whose_database_connection_was_lost_answers_a_503_page_with_retry
 def test_an_api_request_whose_database_connection_was_lost_answers_json_503(monkeypatch):
     from rest_framework.test import APIClient
 
-    from partner_area.organizations import api
-    from partner_area.organizations.models import Role
+    from partner_area.companies import api
+    from partner_area.companies.models import Role
     from tests.onboarding.helpers import make_company, make_member
 
     admin_api = APIClient()

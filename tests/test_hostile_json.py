@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from integrations.erp import webhook as erp_webhook
 from integrations.zendesk import webhook as zendesk_webhook
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.factories import PASSWORD
 from tests.onboarding.helpers import make_company, make_member
 
@@ -89,7 +89,7 @@ def test_both_signed_webhooks_answer_400(client, settings, url, endpoint):
 
 
 def test_an_api_server_error_answers_json_and_a_page_error_answers_the_friendly_page(admin_api, rf, monkeypatch):
-    from partner_area.organizations import api
+    from partner_area.companies import api
     from portal.views import server_error
 
     def broken(self, request):

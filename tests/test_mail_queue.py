@@ -7,10 +7,10 @@ import socket
 import pytest
 from django.core import mail
 
-from partner_area.mail.models import EmailStatus, OutgoingEmail
-from partner_area.mail.services import emails_send_due
-from partner_area.organizations.models import Company, CompanyStatus, Role
-from partner_area.organizations.services import company_change_status
+from partner_area.companies.models import Company, CompanyStatus, Role
+from partner_area.companies.services import company_change_status
+from partner_area.platform.mail.models import EmailStatus, OutgoingEmail
+from partner_area.platform.mail.services import emails_send_due
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 from tests.onboarding.test_registration import URL as REGISTER_URL

@@ -9,9 +9,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from integrations.erp.models import OutboxMessage
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_entity
-from partner_area.mail.services import email_queue
-from partner_area.organizations.models import CompanyStatus
-from partner_area.organizations.services import company_approve
+from partner_area.companies.models import CompanyStatus
+from partner_area.companies.services import company_approve
+from partner_area.platform.mail.services import email_queue
 from portal.celery import app
 from tests.erp_engine.fake import STATE, FakeErp
 from tests.factories import StaffFactory, UserFactory

@@ -16,7 +16,7 @@ from django.utils import timezone
 from integrations.erp.models import CompanyContact
 from partner_area.billing.models import PaymentNotice
 from partner_area.billing.services import payment_notice_report
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from partner_area.support.models import Status, SupportAttachment, SupportRequest
 from partner_area.support.services import support_reply_add, support_request_create
 from tests.factories import StaffFactory

@@ -1,5 +1,5 @@
-"""The one upload check (partner_area.uploads) that materials, support attachments and remittance advices share:
-what is not yet covered by each caller's own tests."""
+"""The one upload check (partner_area.platform.uploads) that materials, support attachments and remittance
+advices share: what is not yet covered by each caller's own tests."""
 
 from unittest import mock
 
@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from partner_area import uploads
-from partner_area.uploads import CSV, JPEG, PDF, PNG, TEXT, check_upload
+from partner_area.platform import uploads
+from partner_area.platform.uploads import CSV, JPEG, PDF, PNG, TEXT, check_upload
 from tests.materials.helpers import pdf_bytes, png_bytes
 
 

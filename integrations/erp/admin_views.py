@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from integrations.staff_views import DeliveryRow, SyncStaffView, company_url
-from partner_area.audit.services import audit_record
 from partner_area.billing.models import Invoice
 from partner_area.billing.services import PAY_OPERATION
-from partner_area.organizations.models import Company
+from partner_area.companies.models import Company
+from partner_area.platform.audit.services import audit_record
+from partner_area.platform.ports.erp import erp_health, erp_is_configured
 
-from .gateway import erp_health, erp_is_configured
 from .models import RejectedRecord, SyncCheckRun, SyncConflict, SyncCursor, SyncEntity
 from .outbox import OUTBOX
 

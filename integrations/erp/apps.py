@@ -9,11 +9,11 @@ class ErpConfig(AppConfig):
 
     def ready(self):
         # The outbox handlers register themselves on import: load them in every process (web, worker, beat).
-        from portal import metrics
-        from portal.health import peer_check
+        from partner_area.platform import metrics
+        from partner_area.platform.health import peer_check
+        from partner_area.platform.ports.erp import erp_health
 
         from . import companies, invoices, pull  # noqa: F401
-        from .gateway import erp_health
         from .models import OutboxMessage, OutboxStatus, SyncCursor
 
         peer_check("erp", erp_health)

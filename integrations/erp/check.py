@@ -16,11 +16,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from partner_area.billing.models import Invoice
-from partner_area.identifiers import normalise_registration_number
-from partner_area.organizations.models import Company, CompanyStatus
+from partner_area.companies.models import Company, CompanyStatus
+from partner_area.platform.identifiers import normalise_registration_number
+from partner_area.platform.ports.erp import ChangePage, Cursor, ErpError, ErpGateway, get_erp_gateway
 
 from . import ownership
-from .gateway import ChangePage, Cursor, ErpError, ErpGateway, get_erp_gateway
 from .invoices import InvalidRecord, invoice_fields_from_erp, invoice_validate
 from .models import CompanyContact, OutboxMessage, OutboxStatus, SyncCheckRun, SyncCursor, SyncEntity
 

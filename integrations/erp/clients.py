@@ -8,11 +8,11 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from partner_area.organizations.selectors import companies_by_erp_id
+from partner_area.companies.selectors import companies_by_erp_id
 from partner_area.performance.models import Client, MonthlyTurnover
 from partner_area.performance.services import ClientRow, TurnoverRow, clients_import, turnover_import
+from partner_area.platform.ports.erp import ErpClient, ErpTurnover, get_erp_gateway
 
-from .gateway import ErpClient, ErpTurnover, get_erp_gateway
 from .invoices import InvalidRecord, _amount
 
 logger = logging.getLogger(__name__)

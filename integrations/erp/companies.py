@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from partner_area.identifiers import normalise_registration_number
-from partner_area.organizations.models import Company
-from partner_area.organizations.selectors import companies_by_erp_id
+from partner_area.companies.models import Company
+from partner_area.companies.selectors import companies_by_erp_id
+from partner_area.platform.identifiers import normalise_registration_number
+from partner_area.platform.ports.erp import ErpCompany, ErpCompanyData, ErpContact, ErpGateway, erp_is_configured
 
 from . import ownership
 from .clients import clients_apply_page
-from .gateway import ErpCompany, ErpCompanyData, ErpContact, ErpGateway, erp_is_configured
 from .invoices import invoices_apply_page
 from .models import CompanyContact, OutboxMessage, OutboxStatus, SyncConflict, SyncedValues, SyncEntity
 from .outbox import handler, outbox_enqueue, outbox_retry

@@ -7,9 +7,9 @@ from django.db import transaction
 
 from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine, PaymentNotice, PaymentNoticeStatus
 from partner_area.billing.services import payment_notice_mark_recorded, payment_notice_park_conflict
-from partner_area.organizations.selectors import companies_by_erp_id
+from partner_area.companies.selectors import companies_by_erp_id
+from partner_area.platform.ports.erp import ErpGateway, ErpInvoice
 
-from .gateway import ErpGateway, ErpInvoice
 from .models import OutboxMessage
 from .outbox import handler
 

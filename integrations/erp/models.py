@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.tenancy import TenantManager
+from partner_area.platform.tenancy import TenantManager
 
 
 class OutboxStatus(models.TextChoices):

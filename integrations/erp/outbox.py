@@ -1,4 +1,4 @@
-"""Portal → ERP: the transactional outbox, delivered by the shared engine (integrations/outbox.py) in order per
+"""Portal → ERP: the transactional outbox, delivered by the shared engine (partner_area/platform/outbox.py) in order per
 entity. Messages about different entities are independent: a failed one is left to its backoff and a sweep goes on
 with the next."""
 
@@ -9,9 +9,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from integrations import outbox as engine
+from partner_area.platform import outbox as engine
+from partner_area.platform.ports.erp import ErpError, ErpRejected, ErpUnavailable, get_erp_gateway
 
-from .gateway import ErpError, ErpRejected, ErpUnavailable, get_erp_gateway
 from .models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)

@@ -8,12 +8,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from partner_area.organizations.models import Company, CompanyStatus
-from partner_area.organizations.services import company_erp_check_record
+from partner_area.companies.models import Company, CompanyStatus
+from partner_area.companies.services import company_erp_check_record
+from partner_area.platform.ports.erp import ChangePage, Cursor, ErpCompany, ErpError, get_erp_gateway
 
 from .clients import clients_apply_page, turnover_apply_page
 from .companies import companies_apply_page, contacts_apply_page
-from .gateway import ChangePage, Cursor, ErpCompany, ErpError, get_erp_gateway
 from .invoices import invoices_apply_page
 from .models import SyncCursor, SyncEntity
 from .rejects import record_rejected

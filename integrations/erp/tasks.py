@@ -2,8 +2,9 @@
 
 from celery import shared_task
 
+from partner_area.platform.ports.erp import ErpError, erp_is_configured
+
 from .check import check_run
-from .gateway import ErpError, erp_is_configured
 from .outbox import outbox_deliver_due, outbox_resume_if_back
 from .pull import PULL_ORDER, applications_check, pull_entity
 

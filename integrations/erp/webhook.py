@@ -16,7 +16,7 @@ from integrations.signatures import (
     signed_request_verify,
     whole_unix_seconds,
 )
-from portal.jsonbody import json_body
+from partner_area.platform.jsonbody import json_body
 
 from .models import SyncEntity
 from .tasks import erp_pull

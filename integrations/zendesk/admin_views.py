@@ -4,8 +4,8 @@ ones (retry, retry all, discard)."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from integrations import outbox as engine
 from integrations.staff_views import DeliveryRow, SyncStaffView, company_url
+from partner_area.platform import outbox as engine
 
 from .client import rate_limit_wait, zendesk_answers, zendesk_is_configured
 from .models import ZendeskCursor

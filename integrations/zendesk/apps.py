@@ -8,8 +8,8 @@ class ZendeskConfig(AppConfig):
     verbose_name = _("Zendesk sync")
 
     def ready(self):
-        from portal import metrics
-        from portal.health import peer_check
+        from partner_area.platform import metrics
+        from partner_area.platform.health import peer_check
 
         from .client import zendesk_answers
         from .models import OutboxStatus, ZendeskCursor, ZendeskOutboxMessage

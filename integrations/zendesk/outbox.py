@@ -1,4 +1,4 @@
-"""Portal → Zendesk: the transactional outbox, delivered by the shared engine (integrations/outbox.py) in order
+"""Portal → Zendesk: the transactional outbox, delivered by the shared engine (partner_area/platform/outbox.py) in order
 per support request. A sweep shares one client and stops at the first failed attempt (Zendesk down or rate
 limiting): the rest waits its turn."""
 
@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from integrations import outbox as engine
+from partner_area.platform import outbox as engine
 
 from .client import (
     ZendeskError,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from zenpy.lib.api_objects import Comment, Organization, Ticket
 from zenpy.lib.api_objects import User as ZendeskUser
 
-from partner_area.organizations.models import Company
+from partner_area.companies.models import Company
 from partner_area.support.models import Status, SupportAttachment, SupportComment, SupportRequest
 
 from .client import ZendeskRejected, ZendeskUnavailable, zendesk_errors

@@ -4,7 +4,7 @@ minute: retrying at +1 s and +4 s only spends the next minute's allowance)."""
 
 from celery import shared_task
 
-from integrations import outbox as engine
+from partner_area.platform import outbox as engine
 
 from .client import ZendeskRateLimited, ZendeskUnavailable, zendesk_is_configured
 from .inbound import ticket_sync

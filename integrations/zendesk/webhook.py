@@ -19,7 +19,7 @@ from integrations.signatures import (
     iso_or_unix_seconds,
     signed_request_verify,
 )
-from portal.jsonbody import json_body
+from partner_area.platform.jsonbody import json_body
 
 from .tasks import zendesk_sync_ticket
 

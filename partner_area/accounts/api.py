@@ -12,8 +12,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partner_area.organizations.access import membership_for
-from partner_area.ratelimits import limit_posts, posted_username
+from partner_area.companies.access import membership_for
+from partner_area.platform.ratelimits import limit_posts, posted_username
 
 from .api_tokens import api_token_get, api_token_issue, api_token_list, api_token_revoke
 from .models import ApiToken

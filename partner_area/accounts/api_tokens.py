@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partner_area.audit.services import audit_record
+from partner_area.platform.audit.services import audit_record
 
 from .models import ApiToken, User
 

@@ -4,8 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.mail.services import email_queue
-from partner_area.organizations.models import CompanyStatus, Membership
+from partner_area.companies.models import CompanyStatus, Membership
+from partner_area.platform.mail.services import email_queue
 
 from .models import User
 

@@ -24,7 +24,7 @@ def _ensure_user(email: str, *, first_name: str, last_name: str, **flags) -> Use
 
 def ensure_partner_managers_group() -> Group:
     """The "Partner managers" group as its data migration creates it (a flushed test database has none)."""
-    migration = import_module("partner_area.organizations.migrations.0002_partner_managers_group")
+    migration = import_module("partner_area.companies.migrations.0002_partner_managers_group")
     if not Group.objects.filter(name=migration.GROUP_NAME).exists():
         migration.create_partner_managers_group(apps, SimpleNamespace(connection=connection))
     return Group.objects.get(name=migration.GROUP_NAME)

@@ -28,9 +28,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathFillImage
 
-from partner_area.audit.services import audit_record
-from partner_area.organizations.access import can_use_portal, membership_for
-from partner_area.ratelimits import limit_posts
+from partner_area.companies.access import can_use_portal, membership_for
+from partner_area.platform.audit.services import audit_record
+from partner_area.platform.ratelimits import limit_posts
 
 from .api_tokens import api_tokens_delete_all
 from .two_factor_forms import TwoFactorDisableForm, TwoFactorSetupForm, TwoFactorVerifyForm

@@ -9,8 +9,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partner_area.organizations.access import membership_for
-from partner_area.ratelimits import limit_posts
+from partner_area.companies.access import membership_for
+from partner_area.platform.ratelimits import limit_posts
 
 from .api_tokens import api_token_get, api_token_list, api_token_revoke
 from .forms import EmailAuthenticationForm, ProfileForm, QueuedPasswordResetForm

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from integrations.erp.gateway import erp_is_configured
-from partner_area.audit.models import AuditLogEntry
+from partner_area.platform.audit.models import AuditLogEntry
+from partner_area.platform.ports.erp import erp_is_configured
 
 from .models import PaymentNotice, PaymentNoticeStatus
 from .services import (

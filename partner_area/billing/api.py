@@ -15,11 +15,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partner_area.organizations.access import IsActivePartner
-from partner_area.organizations.models import Section
-from partner_area.ratelimits import limit_posts
-from portal.api import form_errors
-from portal.jsonbody import SafeJSONParser
+from partner_area.companies.access import IsActivePartner
+from partner_area.companies.models import Section
+from partner_area.platform.api import form_errors
+from partner_area.platform.jsonbody import SafeJSONParser
+from partner_area.platform.ratelimits import limit_posts
 
 from .forms import STATUS_CHOICES, InvoiceFilterForm
 from .models import Invoice, InvoiceLine, InvoiceStatus, PaymentNotice, PaymentNoticeStatus

@@ -7,7 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from partner_area.performance.exports import csv_response
-from partner_area.performance.formatting import csv_number
+from partner_area.platform.formatting import csv_number
 
 from .models import Invoice, InvoiceStatus
 

@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partner_area.companies.models import Membership, Section
 from partner_area.materials.home import HomeFigure, register_home_figure
-from partner_area.organizations.models import Membership, Section
-from partner_area.performance.formatting import money
+from partner_area.platform.formatting import money
 
 from .selectors import invoice_balances
 

@@ -5,8 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.materials.storage import material_storage
-from partner_area.tenancy import TenantManager
+from partner_area.platform.storage import material_storage
+from partner_area.platform.tenancy import TenantManager
 
 
 class InvoiceStatus(models.TextChoices):

@@ -9,7 +9,7 @@ from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from partner_area.organizations.models import Company
+from partner_area.companies.models import Company
 
 from .models import PENDING_NOTICE_STATUSES, ErpInvoiceState, Invoice, InvoiceStatus, PaymentNotice
 

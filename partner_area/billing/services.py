@@ -16,12 +16,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from integrations.erp.outbox import outbox_enqueue
-from partner_area.audit.services import audit_record
-from partner_area.materials.storage import private_file_response
-from partner_area.organizations.emails import send_portal_email
-from partner_area.organizations.models import Membership, Role
-from partner_area.performance.formatting import money
-from partner_area.uploads import JPEG, PDF, PNG, check_upload, safe_file_name
+from partner_area.companies.models import Membership, Role
+from partner_area.platform.audit.services import audit_record
+from partner_area.platform.formatting import money
+from partner_area.platform.mail.emails import send_portal_email
+from partner_area.platform.storage import private_file_response
+from partner_area.platform.uploads import JPEG, PDF, PNG, check_upload, safe_file_name
 
 from .models import (
     LIVE_NOTICE_STATUSES,

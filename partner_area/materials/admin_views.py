@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views import generic
 from wagtail.permissions import policy_registry
 
-from partner_area.audit.services import audit_record
+from partner_area.platform.audit.services import audit_record
 
 from . import selectors, services
 from .models import Announcement, Material

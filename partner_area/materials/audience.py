@@ -11,8 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 
-from partner_area.organizations.countries import COUNTRY_CHOICES
-from partner_area.organizations.models import Company, Role, Tier
+from partner_area.companies.models import Company, Role, Tier
+from partner_area.platform.countries import COUNTRY_CHOICES
 
 
 class ChoiceListField(models.CharField):

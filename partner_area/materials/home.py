@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.organizations.models import Membership, Section
+from partner_area.companies.models import Membership, Section
 
 from .selectors import materials_new_count
 

@@ -25,11 +25,11 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from partner_area.organizations.models import Company, CompanyStatus, Role
-from partner_area.tenancy import TenantManager
+from partner_area.companies.models import Company, CompanyStatus, Role
+from partner_area.platform.storage import material_storage
+from partner_area.platform.tenancy import TenantManager
 
 from .audience import Audience
-from .storage import material_storage
 from .validators import safe_file_name
 
 # Editors write these texts in English and may add a Latvian version in `<field>_lv` (see `LatvianVersionMixin`).

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from partner_area.organizations.models import Company, Tier
+from partner_area.companies.models import Company, Tier
 
 from .editors import editor_setup
 from .models import Announcement, Material, MaterialCategory, PartnerHomeSettings, Product

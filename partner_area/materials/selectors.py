@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from partner_area.organizations.models import Company, CompanyStatus, Membership, Role, Section
+from partner_area.companies.models import Company, CompanyStatus, Membership, Role, Section
 
 from .audience import audience_q
 from .models import (

@@ -14,7 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from partner_area.organizations.models import Membership
+from partner_area.companies.models import Membership
+from partner_area.platform.storage import private_file_response
 
 from .models import (
     Announcement,
@@ -27,7 +28,6 @@ from .models import (
     PartnerHomeSettings,
 )
 from .selectors import announcement_recipients, announcements_for, first_visit_new_since
-from .storage import private_file_response
 from .thumbnails import thumbnail_for
 from .validators import safe_file_name, validate_material_file
 

@@ -1,9 +1,9 @@
 """Upload checks for material files: any kind the library can show (documents, images, video, archives), by
-content, within the size limit (see partner_area.uploads); names are made safe."""
+content, within the size limit (see partner_area.platform.uploads); names are made safe."""
 
 from django.conf import settings
 
-from partner_area.uploads import (
+from partner_area.platform.uploads import (
     DOCX,
     GIF,
     JPEG,

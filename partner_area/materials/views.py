@@ -8,8 +8,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from partner_area.organizations.access import partner_required
-from partner_area.organizations.models import Section
+from partner_area.companies.access import partner_required
+from partner_area.companies.models import Section
 
 from . import selectors, services
 from .forms import MaterialFilterForm

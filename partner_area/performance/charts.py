@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from .formatting import compact, money
+from partner_area.platform.formatting import compact, money
+
 from .selectors import CurrencyFigures, TrendPoint
 
 WIDTH = 360

@@ -10,7 +10,8 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .formatting import csv_number
+from partner_area.platform.formatting import csv_number
+
 from .selectors import DashboardFigures, sub_partner_list
 
 

@@ -14,7 +14,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.tenancy import TenantManager
+from partner_area.platform.tenancy import TenantManager
 
 
 class Client(models.Model):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from partner_area.organizations.models import Company
+from partner_area.companies.models import Company
 
 from .models import PartnerMonthlyRollup, PartnerRollupSpan, PartnerTreePath
 from .periods import Period, add_months

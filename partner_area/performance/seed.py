@@ -10,9 +10,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from integrations.erp.gateway import erp_is_configured
 from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine
-from partner_area.organizations.models import Company
+from partner_area.companies.models import Company
+from partner_area.platform.ports.erp import erp_is_configured
 
 from .models import Client
 from .periods import add_months

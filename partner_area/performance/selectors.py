@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 from django.db.models.functions import RowNumber
 
 from partner_area.billing.selectors import CurrencyBalance, invoice_balances
-from partner_area.organizations.models import Company
+from partner_area.companies.models import Company
 
 from .models import Client, MonthlyTurnover, PartnerMonthlyRollup
 from .network import (  # noqa: F401 - the sub-partner table is part of what the dashboard reads

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from partner_area.organizations.models import Company
+from partner_area.companies.models import Company
 
 from .models import Client, MonthlyTurnover, PartnerTreePath
 from .rollups import rollup_refresh

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from partner_area.organizations.models import Company
+from partner_area.companies.models import Company
 
 from .models import PartnerTreePath
 from .rollups import rollup_refresh

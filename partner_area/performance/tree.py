@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.organizations.models import Company
+from partner_area.companies.models import Company
 
 from .models import PartnerTreePath
 from .rollups import rollup_refresh

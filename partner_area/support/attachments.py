@@ -1,4 +1,4 @@
-"""Files attached to support requests: limits, type checks by content (see partner_area.uploads), and storing
+"""Files attached to support requests: limits, type checks by content (see partner_area.platform.uploads), and storing
 them privately."""
 
 from pathlib import PurePath
@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from partner_area.uploads import (
+from partner_area.platform.uploads import (
     CSV,
     DOCX,
     GIF,

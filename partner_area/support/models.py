@@ -2,8 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.materials.storage import private_storage
-from partner_area.tenancy import TenantManager
+from partner_area.platform.storage import private_storage
+from partner_area.platform.tenancy import TenantManager
 
 
 class Category(models.TextChoices):

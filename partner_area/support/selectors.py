@@ -1,7 +1,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from partner_area.organizations.models import Membership
+from partner_area.companies.models import Membership
 
 from .models import OPEN_STATUSES, SupportAttachment, SupportComment, SupportRequest
 

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from integrations.zendesk.outbox import Operation, zendesk_enqueue
-from partner_area.audit.services import audit_record
-from partner_area.organizations.models import Membership
+from partner_area.companies.models import Membership
+from partner_area.platform.audit.services import audit_record
 
 from .attachments import attachments_store, checked_attachments
 from .models import OPEN_STATUSES, Category, Priority, Source, Status, SupportComment, SupportRequest

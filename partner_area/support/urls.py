@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-# Included by partner_area/organizations/urls.py under support/; names live in the "partner" namespace.
+# Included by partner_area/companies/urls.py under support/; names live in the "partner" namespace.
 urlpatterns = [
     path("", views.support_list, name="support"),
     path("new/", views.support_new, name="support_new"),

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap
 
 from integrations.zendesk.client import ZendeskError
-from partner_area.materials.storage import private_file_response
-from partner_area.organizations.access import partner_required
-from partner_area.organizations.models import Section
-from partner_area.ratelimits import limit_posts
+from partner_area.companies.access import partner_required
+from partner_area.companies.models import Section
+from partner_area.platform.ratelimits import limit_posts
+from partner_area.platform.storage import private_file_response
 
 from .attachments import support_attachment_store
 from .forms import QuickContactForm, ReplyForm, StatusFilterForm, SupportRequestForm, add_service_error

@@ -24,9 +24,9 @@ INSTALLED_APPS = [
     "portal",
     "cms_pages",
     "partner_area.accounts",
-    "partner_area.organizations",
-    "partner_area.audit",
-    "partner_area.mail",
+    "partner_area.companies",
+    "partner_area.platform.audit",
+    "partner_area.platform.mail",
     "partner_area.billing",
     "partner_area.performance",
     "partner_area.materials",
@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "partner_area.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "partner_area.organizations.middleware.PartnerAccessMiddleware",
+    "partner_area.companies.middleware.PartnerAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -113,7 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.context_processors.csp_nonce",
-                "partner_area.organizations.context_processors.partner_navigation",
+                "partner_area.companies.context_processors.partner_navigation",
             ],
         },
     },
@@ -223,17 +223,17 @@ REST_FRAMEWORK = {
         "partner_area.accounts.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "EXCEPTION_HANDLER": "partner_area.platform.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "portal.jsonbody.SafeJSONParser",  # 400, not 500, for JSON nested too deeply
+        "partner_area.platform.jsonbody.SafeJSONParser",  # 400, not 500, for JSON nested too deeply
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Every API request counts (reads too): per user, or per IP before logging in. Answers 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "portal.throttles.ClientIpUserThrottle",
-        "portal.throttles.ClientIpAnonThrottle",
+        "partner_area.platform.throttles.ClientIpUserThrottle",
+        "partner_area.platform.throttles.ClientIpAnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_THROTTLE_USER", default="3600/hour"),
@@ -249,21 +249,21 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Wagtail's admin API and the headless CMS API are not part of the documented contract.
-    "PREPROCESSING_HOOKS": ["portal.api.only_portal_api_paths"],
+    "PREPROCESSING_HOOKS": ["partner_area.platform.api.only_portal_api_paths"],
     # The error answers every operation can give (400 with field details, 401/403, 404, 429), documented; an empty
     # optional query parameter counts as absent.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "portal.api.document_error_answers",
-        "portal.api.blank_query_values_count_as_absent",
+        "partner_area.platform.api.document_error_answers",
+        "partner_area.platform.api.blank_query_values_count_as_absent",
     ],
     # A PATCH body is documented as it is validated (PATCH /members/{id} needs "role").
     "COMPONENT_SPLIT_PATCH": False,
     # Several models have a "status": name each enum after what it describes.
     "ENUM_NAME_OVERRIDES": {
-        "CompanyStatusEnum": "partner_area.organizations.models.CompanyStatus",
+        "CompanyStatusEnum": "partner_area.companies.models.CompanyStatus",
         "InvoiceStatusEnum": "partner_area.billing.models.InvoiceStatus",
-        "RoleEnum": "partner_area.organizations.models.Role",
+        "RoleEnum": "partner_area.companies.models.Role",
     },
 }
 
@@ -356,7 +356,8 @@ if LOG_FORMAT not in LOGGING["formatters"]:
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Prometheus metrics at /metrics (portal/metrics_endpoint.py): readable with `Authorization: Bearer
-# <METRICS_TOKEN>` or from METRICS_ALLOWED_NETWORKS (CIDRs; the client address as portal/net.py reads it).
+# <METRICS_TOKEN>` or from METRICS_ALLOWED_NETWORKS (CIDRs; the client address as partner_area/platform/net.py
+# reads it).
 # Without a token, from elsewhere, it answers 404.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
@@ -383,7 +384,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Integrations: the ERP adapter (a dotted path to an ErpGateway implementation) and the sync engine.
-ERP_BACKEND = env("ERP_BACKEND", default="integrations.erp.gateway.NoErpGateway")
+ERP_BACKEND = env("ERP_BACKEND", default="partner_area.platform.ports.erp.NoErpGateway")
 ERP_TRYTON_URL = env("ERP_TRYTON_URL", default="http://127.0.0.1:8800")
 ERP_TRYTON_DATABASE = env("ERP_TRYTON_DATABASE", default="erp")
 ERP_TRYTON_USER = env("ERP_TRYTON_USER", default="admin")
@@ -456,9 +457,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 OTP_TOTP_ISSUER = "Brello 360"
 
-# Client addresses for rate limits, lockouts and the audit log (see portal/net.py).
+# Client addresses for rate limits, lockouts and the audit log (see partner_area/platform/net.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # One notion of the client's address, read at request time from TRUSTED_PROXY_COUNT: rate limits, axes' lockouts
-# and the API's throttles (portal/throttles.py) all call portal.net.client_ip (rate limits through ratelimit_client_ip).
-RATELIMIT_IP_META_KEY = "portal.net.ratelimit_client_ip"
-AXES_CLIENT_IP_CALLABLE = "portal.net.axes_client_ip"
+# and the API's throttles (partner_area/platform/throttles.py) all call partner_area.platform.net.client_ip
+# (rate limits through ratelimit_client_ip).
+RATELIMIT_IP_META_KEY = "partner_area.platform.net.ratelimit_client_ip"
+AXES_CLIENT_IP_CALLABLE = "partner_area.platform.net.axes_client_ip"

@@ -13,8 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from partner_area.accounts.models import ApiToken
-from partner_area.audit.models import AuditLogEntry
-from partner_area.organizations.models import CompanyStatus, Role
+from partner_area.companies.models import CompanyStatus, Role
+from partner_area.platform.audit.models import AuditLogEntry
 from tests.accounts.test_two_factor import code_for
 from tests.factories import PASSWORD
 from tests.mailbox import sent_mail

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partner_area.audit.models import AuditLogEntry
-from partner_area.organizations.models import Company, Membership
+from partner_area.companies.models import Company, Membership
+from partner_area.platform.audit.models import AuditLogEntry
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 from tests.numbers import lv_registration_number
 

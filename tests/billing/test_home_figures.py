@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from partner_area.billing.models import ErpInvoiceState
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.onboarding.helpers import make_company, make_member
 
 from .factories import InvoiceFactory

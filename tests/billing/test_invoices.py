@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from partner_area.billing.models import ErpInvoiceState, InvoiceStatus
 from partner_area.billing.selectors import InvoiceFilters, invoice_list
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.onboarding.helpers import make_member
 from tests.organizations.factories import CompanyFactory
 

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from partner_area.billing.forms import PaymentNoticeForm
 from partner_area.billing.models import PaymentNotice
 from partner_area.billing.services import payment_notice_report
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.onboarding.helpers import make_member
 from tests.organizations.factories import CompanyFactory
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from partner_area.billing.models import PaymentNotice, PaymentNoticeStatus
 from partner_area.billing.services import payment_notice_confirm, payment_notice_report
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.erp_engine.fake import STATE, FakeErp
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_member
@@ -20,7 +20,7 @@ from .factories import InvoiceFactory
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-NO_ERP = "integrations.erp.gateway.NoErpGateway"
+NO_ERP = "partner_area.platform.ports.erp.NoErpGateway"
 FAKE_ERP = "tests.erp_engine.fake.FakeErpGateway"
 
 WAITING = "A payment you reported is waiting for confirmation by our finance team."

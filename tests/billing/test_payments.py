@@ -14,11 +14,11 @@ from django.utils import timezone
 from integrations.erp.models import OutboxMessage
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.tasks import erp_deliver_outbox
-from partner_area import uploads
-from partner_area.audit.models import AuditLogEntry
 from partner_area.billing.models import PaymentNotice, PaymentNoticeStatus
 from partner_area.billing.services import payment_notice_confirm
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
+from partner_area.platform import uploads
+from partner_area.platform.audit.models import AuditLogEntry
 from tests.erp_engine.fake import STATE, FakeErp
 from tests.factories import StaffFactory, UserFactory
 from tests.materials.helpers import pdf_bytes, png_bytes
@@ -411,7 +411,7 @@ def test_the_staff_queue_stays_within_its_query_budget(client, admin, company, d
 def test_a_payment_the_erp_refuses_is_parked_in_the_staff_sync_view_and_can_be_retried(
     client, admin, invoice, fake_erp, monkeypatch
 ):
-    from integrations.erp.gateway import ErpRejected
+    from partner_area.platform.ports.erp import ErpRejected
     from tests.erp_engine.fake import FakeErpGateway
 
     erp_copy(fake_erp, invoice)

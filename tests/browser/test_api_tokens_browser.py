@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from partner_area.accounts.api_tokens import api_token_authenticate, api_token_issue
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.onboarding.helpers import make_company, make_member
 
 from .conftest import log_in, screenshot

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from cms_pages.seed import public_site_seed
 from partner_area.accounts.seed import DEMO_PASSWORD
 from partner_area.billing.models import Invoice
+from partner_area.companies.models import Membership
+from partner_area.companies.seed import partners_seed
 from partner_area.materials.seed import materials_seed
-from partner_area.organizations.models import Membership
-from partner_area.organizations.seed import partners_seed
 from partner_area.performance.seed import performance_seed
 from partner_area.support.models import SupportComment
 from partner_area.support.services import support_request_create

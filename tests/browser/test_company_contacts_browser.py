@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from cms_pages.seed import public_site_seed
 from integrations.erp.models import CompanyContact
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.factories import PASSWORD
 from tests.onboarding.helpers import make_company, make_member
 

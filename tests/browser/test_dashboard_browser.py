@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from partner_area.billing.models import ErpInvoiceState, Invoice
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from partner_area.performance.periods import add_months
 from tests.onboarding.helpers import make_member
 from tests.performance.helpers import client_with_turnover, partner

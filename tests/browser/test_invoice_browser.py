@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine
 from partner_area.billing.services import payment_notice_report
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.onboarding.helpers import make_company, make_member
 
 from .conftest import log_in, screenshot

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from cms_pages.seed import public_site_seed
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.factories import PASSWORD
 from tests.materials.helpers import make_announcement, make_category, make_material, make_product, pdf_bytes
 from tests.onboarding.helpers import make_company, make_member

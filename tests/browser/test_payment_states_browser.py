@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from partner_area.billing.models import ErpInvoiceState, Invoice, PaymentNotice, PaymentNoticeStatus
 from partner_area.billing.services import payment_notice_report
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.factories import PASSWORD, StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def test_without_an_erp_a_confirmed_payment_is_told_truthfully_to_staff_and_partner(site, phone, browser, settings):
-    settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
+    settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
     company = make_company(legal_name="No ERP Payer SIA")
     today = timezone.localdate()
     invoice = Invoice.unscoped.create(

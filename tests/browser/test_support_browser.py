@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from cms_pages.seed import public_site_seed
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from partner_area.support.models import SupportAttachment, SupportComment, SupportRequest
 from partner_area.support.services import support_request_create
 from tests.factories import PASSWORD

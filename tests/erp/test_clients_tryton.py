@@ -11,7 +11,7 @@ from django.urls import reverse
 from integrations.erp.models import RejectedRecord
 from integrations.erp.pull import pull_all, pull_entity
 from integrations.erp.tryton.adapter import TrytonGateway
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from partner_area.performance.models import Client, MonthlyTurnover
 from partner_area.performance.periods import Period, add_months
 from partner_area.performance.selectors import turnover_figures

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.tryton import demo
 from partner_area.billing.models import Invoice, InvoiceStatus
-from partner_area.organizations.models import Company
+from partner_area.companies.models import Company
 
 pytestmark = pytest.mark.django_db
 

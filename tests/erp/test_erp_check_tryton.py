@@ -14,8 +14,8 @@ from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_all
 from partner_area.billing.models import Invoice
 from partner_area.billing.services import payment_notice_confirm, payment_notice_report
-from partner_area.organizations.models import Company, CompanyStatus, Role
-from partner_area.organizations.services import company_approve, company_update_contact_details
+from partner_area.companies.models import Company, CompanyStatus, Role
+from partner_area.companies.services import company_approve, company_update_contact_details
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 

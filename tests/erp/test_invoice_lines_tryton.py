@@ -10,8 +10,8 @@ from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_all, pull_entity
 from integrations.erp.tryton.client import TrytonClient
 from partner_area.billing.models import Invoice
-from partner_area.organizations.models import Company, CompanyStatus, Role
-from partner_area.organizations.services import company_approve
+from partner_area.companies.models import Company, CompanyStatus, Role
+from partner_area.companies.services import company_approve
 from tests.billing.test_invoices import text
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member

@@ -5,8 +5,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from integrations.erp.tasks import erp_deliver_outbox
-from partner_area.organizations.models import CompanyStatus
-from partner_area.organizations.services import company_approve
+from partner_area.companies.models import CompanyStatus
+from partner_area.companies.services import company_approve
 from tests.factories import StaffFactory
 from tests.numbers import lv_registration_number
 from tests.onboarding.helpers import make_company

@@ -6,14 +6,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from integrations.erp.gateway import get_erp_gateway
 from integrations.erp.models import OutboxMessage
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_entity
 from integrations.erp.tasks import erp_deliver_outbox
 from partner_area.billing.models import Invoice, PaymentNotice
 from partner_area.billing.services import payment_notice_confirm, payment_notice_report
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
+from partner_area.platform.ports.erp import get_erp_gateway
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 

@@ -14,8 +14,8 @@ from integrations.erp.models import SyncCursor
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.tryton.adapter import TrytonGateway
 from partner_area.billing.models import Invoice
-from partner_area.organizations.models import Company, CompanyStatus
-from partner_area.organizations.services import company_approve
+from partner_area.companies.models import Company, CompanyStatus
+from partner_area.companies.services import company_approve
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company
 
@@ -96,7 +96,7 @@ def test_the_command_fails_clearly_when_tryton_is_down_and_the_next_run_catches_
 
 
 def test_without_an_erp_the_command_exits_1_with_a_message_or_0_with_if_configured():
-    env = {**os.environ, "ERP_BACKEND": "integrations.erp.gateway.NoErpGateway"}
+    env = {**os.environ, "ERP_BACKEND": "partner_area.platform.ports.erp.NoErpGateway"}
     env.pop("DJANGO_SETTINGS_MODULE", None)  # the embedded default, as `make run` has it
     command = [sys.executable, "manage.py", "erp_pull"]
     failed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)

@@ -19,6 +19,6 @@ def test_readyz_reports_tryton_down_without_making_the_portal_unready(client, tr
 
 
 def test_without_an_erp_configured_readyz_says_so(client, settings):
-    settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
+    settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
     cache.delete("readyz-peers")
     assert client.get("/readyz").json()["peers"]["erp"] == "not configured"

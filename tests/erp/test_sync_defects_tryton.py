@@ -10,8 +10,8 @@ from integrations.erp.models import CompanyContact, OutboxMessage
 from integrations.erp.pull import pull_all
 from integrations.erp.tasks import erp_deliver_outbox
 from partner_area.billing.models import Invoice
-from partner_area.organizations.models import Company, CompanyStatus, Role
-from partner_area.organizations.services import company_approve, company_reject, company_update_contact_details
+from partner_area.companies.models import Company, CompanyStatus, Role
+from partner_area.companies.services import company_approve, company_reject, company_update_contact_details
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 from tests.onboarding.test_registration import URL as REGISTER_URL
@@ -124,7 +124,7 @@ def test_a_number_tryton_keeps_with_spaces_and_dashes_is_found_and_approval_make
 
 
 def test_a_number_tryton_keeps_with_dots_is_found_too(tryton):
-    from integrations.erp.gateway import get_erp_gateway
+    from partner_area.platform.ports.erp import get_erp_gateway
 
     party = tryton.create_party("Dotted SIA", registration_number=f"{N4[:5]}.{N4[5:]}")
     found = get_erp_gateway().find_company(f" {N4[:3]}-{N4[3:]} ")
@@ -152,7 +152,7 @@ def test_approval_links_the_applicant_and_brings_the_erps_invoices_and_contacts(
     party = tryton.create_party("Accounting Name SIA", registration_number=N6, city="Cēsis", phone="+371 60000000")
     tryton.create_invoice(party, [("Licence", 2, "50.00")])
     pull_all()  # the invoice was pulled before the company was linked: only the backfill can bring it
-    from integrations.erp.gateway import ErpContact, get_erp_gateway
+    from partner_area.platform.ports.erp import ErpContact, get_erp_gateway
 
     get_erp_gateway().upsert_contact(ErpContact(company_erp_id=str(party), name="Anna Bērziņa", email="anna@p.lv"))
     company = register(client, N6, legal_name="Applied Name SIA")

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from integrations.erp.models import OutboxMessage, OutboxStatus
 from integrations.erp.tasks import erp_deliver_outbox
-from partner_area.audit.models import AuditLogEntry
-from partner_area.organizations.models import CompanyStatus, Role
-from partner_area.organizations.services import company_approve, company_update_contact_details
+from partner_area.companies.models import CompanyStatus, Role
+from partner_area.companies.services import company_approve, company_update_contact_details
+from partner_area.platform.audit.models import AuditLogEntry
 from tests.factories import StaffFactory
 from tests.numbers import lv_registration_number
 from tests.onboarding.helpers import make_company, make_member

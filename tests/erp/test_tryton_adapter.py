@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from integrations.erp.gateway import (
+from integrations.erp.tryton.adapter import TrytonGateway
+from integrations.erp.tryton.client import TrytonLoginError, TrytonUserError
+from partner_area.platform.ports.erp import (
     ChangePage,
     Cursor,
     ErpCompanyData,
@@ -16,8 +18,6 @@ from integrations.erp.gateway import (
     ErpUnavailable,
     get_erp_gateway,
 )
-from integrations.erp.tryton.adapter import TrytonGateway
-from integrations.erp.tryton.client import TrytonLoginError, TrytonUserError
 
 pytestmark = pytest.mark.erp
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from integrations.erp.gateway import ErpError, ErpUnavailable
 from integrations.erp.tryton.client import (
     TrytonClient,
     TrytonConcurrencyError,
@@ -19,6 +18,7 @@ from integrations.erp.tryton.client import (
     dumps,
     loads,
 )
+from partner_area.platform.ports.erp import ErpError, ErpUnavailable
 
 pytestmark = pytest.mark.erp
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from integrations.erp.gateway import Cursor, NoErpGateway
 from integrations.erp.models import RejectedRecord, SyncCursor
 from integrations.erp.pull import pull_all, pull_entity
 from partner_area.performance.models import Client, MonthlyTurnover
 from partner_area.performance.periods import Period
 from partner_area.performance.selectors import turnover_figures
+from partner_area.platform.ports.erp import Cursor, NoErpGateway
 from tests.onboarding.helpers import make_company
 
 from .fake import STATE, FakeErp

@@ -8,16 +8,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from integrations.erp.gateway import ErpError
 from integrations.erp.models import CompanyContact, OutboxMessage, RejectedRecord, SyncConflict, SyncCursor
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_all, pull_entity
 from integrations.erp.tasks import erp_deliver_outbox
 from integrations.erp.webhook import signature_for
-from partner_area.audit.models import AuditLogEntry
 from partner_area.billing.models import Invoice
-from partner_area.organizations.models import Company, CompanyStatus, Role
-from partner_area.organizations.services import company_approve, company_update_contact_details
+from partner_area.companies.models import Company, CompanyStatus, Role
+from partner_area.companies.services import company_approve, company_update_contact_details
+from partner_area.platform.audit.models import AuditLogEntry
+from partner_area.platform.ports.erp import ErpError
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 
@@ -229,7 +229,7 @@ def test_contacts_changed_in_the_erp_reach_the_portal(erp):
     company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
     outbox_deliver_due()
     company.refresh_from_db()
-    from integrations.erp.gateway import ErpContact
+    from partner_area.platform.ports.erp import ErpContact
 
     erp.contacts["C1"] = ErpContact(company_erp_id=company.erp_id, name="Ieva", email="ieva@p.lv", erp_id="C1",
                                     changed_at=erp.tick())  # fmt: skip
@@ -288,7 +288,7 @@ def test_webhook_names_a_bad_entity(client, settings):
 
 
 def test_without_an_erp_nothing_is_queued_on_approval(settings):
-    settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
+    settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
     approve(make_company(status=CompanyStatus.PENDING_REVIEW))
     assert OutboxMessage.objects.count() == 0
 
@@ -305,7 +305,7 @@ def test_staff_compare_a_known_company_with_the_erp_record_before_approving(erp,
 
 
 def test_data_the_erp_refuses_is_parked_at_once_instead_of_retried(erp, monkeypatch):
-    from integrations.erp.gateway import ErpRejected
+    from partner_area.platform.ports.erp import ErpRejected
     from tests.erp_engine.fake import FakeErpGateway
 
     def refuse(self, data):

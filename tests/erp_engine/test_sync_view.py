@@ -18,7 +18,7 @@ def text(response) -> str:
 
 
 def test_without_an_erp_the_sync_page_says_so_and_how_to_configure_one(client, settings):
-    settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
+    settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
     client.force_login(StaffFactory())
     page = text(client.get(URL))
     assert "No ERP is configured" in page
@@ -37,7 +37,7 @@ def test_with_an_erp_the_sync_page_does_not_ask_to_configure_one(client, setting
 
 
 def test_the_latvian_sync_page_renders(client, settings):
-    settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
+    settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
     staff = StaffFactory()
     client.force_login(staff)
     from wagtail.users.models import UserProfile

@@ -9,8 +9,8 @@ from celery.contrib.testing.worker import start_worker
 from integrations.erp.models import OutboxMessage
 from integrations.erp.tasks import erp_deliver_outbox, erp_pull
 from partner_area.billing.models import Invoice
-from partner_area.organizations.models import CompanyStatus
-from partner_area.organizations.services import company_approve
+from partner_area.companies.models import CompanyStatus
+from partner_area.companies.services import company_approve
 from portal.celery import app
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company

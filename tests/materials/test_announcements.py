@@ -5,11 +5,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from partner_area.companies.models import Role, Tier
 from partner_area.materials.editors import editor_setup
 from partner_area.materials.models import Announcement, AnnouncementRead
 from partner_area.materials.selectors import announcement_preview_context, announcements_for
 from partner_area.materials.tasks import publish_scheduled
-from partner_area.organizations.models import Role, Tier
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 

@@ -4,8 +4,8 @@ the recipients query (e-mail) must agree on every cell."""
 
 import pytest
 
+from partner_area.companies.models import Role, Tier
 from partner_area.materials.selectors import announcement_recipients, announcements_for, materials_for
-from partner_area.organizations.models import Role, Tier
 from tests.onboarding.helpers import make_company, make_member
 
 from .helpers import make_announcement, make_material, make_product

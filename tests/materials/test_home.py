@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from partner_area.companies.models import Role
 from partner_area.materials.models import PartnerHomeSettings
-from partner_area.organizations.models import Role
 from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db

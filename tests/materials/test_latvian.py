@@ -8,9 +8,9 @@ from django.core import mail
 from django.utils import translation
 from wagtail.test.utils.form_data import rich_text
 
+from partner_area.companies.models import Role
 from partner_area.materials.models import Announcement, PartnerHomeSettings
 from partner_area.materials.tasks import announcement_distribute
-from partner_area.organizations.models import Role
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from partner_area import uploads
+from partner_area.companies.models import Role
 from partner_area.materials.models import Material, MaterialDownload, MaterialsVisit
 from partner_area.materials.selectors import materials_for, materials_grouped
 from partner_area.materials.validators import safe_file_name, validate_material_file
-from partner_area.organizations.models import Role
+from partner_area.platform import uploads
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 

@@ -17,8 +17,8 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from partner_area.companies.models import Role
 from partner_area.materials.models import MaterialDownload
-from partner_area.organizations.models import Role
 from tests.onboarding.helpers import make_company, make_member
 
 from .helpers import make_material, pdf_upload

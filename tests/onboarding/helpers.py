@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from partner_area.organizations.models import Company, CompanyStatus, Membership, Role
+from partner_area.companies.models import Company, CompanyStatus, Membership, Role
 from tests.factories import UserFactory
 
 _counter = iter(range(10_000_000))

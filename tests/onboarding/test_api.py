@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.factories import PASSWORD
 from tests.mailbox import sent_mail
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import override_settings
 
-from partner_area.organizations.models import CompanyStatus, Role
-from partner_area.organizations.services import company_block
+from partner_area.companies.models import CompanyStatus, Role
+from partner_area.companies.services import company_block
 from tests.factories import PASSWORD, StaffFactory
 from tests.mailbox import sent_mail
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from partner_area.organizations.models import CompanyStatus, Membership
+from partner_area.companies.models import CompanyStatus, Membership
 from tests.mailbox import sent_mail
 
 from .test_registration import URL, application

@@ -8,11 +8,11 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import translation
 
-from integrations.erp.gateway import ErpCompany
-from partner_area.audit.models import AuditLogEntry
-from partner_area.organizations.forms import RegistrationForm
-from partner_area.organizations.models import Company, CompanyStatus, Membership, Role
-from partner_area.organizations.services import DuplicateCompanyError, company_register
+from partner_area.companies.forms import RegistrationForm
+from partner_area.companies.models import Company, CompanyStatus, Membership, Role
+from partner_area.companies.services import DuplicateCompanyError, company_register
+from partner_area.platform.audit.models import AuditLogEntry
+from partner_area.platform.ports.erp import ErpCompany
 from tests.mailbox import sent_mail
 
 from .helpers import make_company
@@ -204,7 +204,7 @@ def test_company_known_to_the_erp_waits_for_manual_verification(client):
 
 
 def test_company_unknown_to_the_erp_waits_for_review():
-    from integrations.erp.gateway import get_erp_gateway
+    from partner_area.platform.ports.erp import get_erp_gateway
 
     assert get_erp_gateway().find_company("40003123453") is None
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import override_settings
 
-from partner_area.organizations.models import Company
+from partner_area.companies.models import Company
 from tests.numbers import lv_registration_number
 
 from .test_registration import URL, application

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from partner_area.organizations.models import Company, CompanyStatus, Membership
+from partner_area.companies.models import Company, CompanyStatus, Membership
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
 import pytest
 
-from partner_area.audit.models import AppendOnlyError, AuditLogEntry
-from partner_area.audit.services import audit_record
-from partner_area.organizations.models import Invitation, Membership
-from partner_area.tenancy import UnscopedQueryError
+from partner_area.companies.models import Invitation, Membership
+from partner_area.platform.audit.models import AppendOnlyError, AuditLogEntry
+from partner_area.platform.audit.services import audit_record
+from partner_area.platform.tenancy import UnscopedQueryError
 
 from .helpers import make_company, make_member
 
@@ -46,7 +46,7 @@ def test_audit_log_is_append_only(rf, settings):
 
 
 def test_without_trusted_proxies_the_forwarded_header_is_ignored(rf, settings):
-    from portal.net import client_ip
+    from partner_area.platform.net import client_ip
 
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="198.51.100.66", REMOTE_ADDR="192.0.2.1")) == "192.0.2.1"

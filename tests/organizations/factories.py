@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from partner_area.organizations.models import Company, CompanyStatus, Invitation, Membership, Role
+from partner_area.companies.models import Company, CompanyStatus, Invitation, Membership, Role
 from tests.factories import UserFactory
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from integrations.erp.models import CompanyContact, OutboxMessage
-from partner_area.audit.models import AuditLogEntry
-from partner_area.organizations.models import Membership, Role
+from partner_area.companies.models import Membership, Role
+from partner_area.platform.audit.models import AuditLogEntry
 from tests.erp_engine.fake import STATE, FakeErp
 from tests.onboarding.helpers import make_company, make_member
 
@@ -116,7 +116,7 @@ def test_another_companys_contact_answers_404(admin):
 
 
 def test_without_an_erp_a_contact_is_saved_and_nothing_is_queued(admin, company, settings):
-    settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
+    settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
     unlinked = make_member(make_company(), role=Role.ADMIN)
     response = client_for(unlinked).post(NEW_URL, {"name": "Ilze", "email": "", "phone": ""}, follow=True)
     assert response.redirect_chain == [(COMPANY_URL, 302)]
@@ -146,7 +146,7 @@ def test_saving_a_contact_unchanged_does_not_claim_an_update_of_brellos_records(
 
 
 def test_the_latvian_message_without_an_erp_does_not_mention_brellos_records(settings):
-    settings.ERP_BACKEND = "integrations.erp.gateway.NoErpGateway"
+    settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
     unlinked = make_member(make_company(), role=Role.ADMIN)
     response = client_for(unlinked).post(
         "/lv/partner/company/contacts/new/", {"name": "Ilze", "email": "", "phone": ""}, follow=True

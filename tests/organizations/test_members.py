@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partner_area.accounts.models import User
-from partner_area.audit.models import AuditLogEntry
-from partner_area.organizations import members as services
-from partner_area.organizations.models import Invitation, Membership, Role
+from partner_area.companies import members as services
+from partner_area.companies.models import Invitation, Membership, Role
+from partner_area.platform.audit.models import AuditLogEntry
 from tests.mailbox import sent_mail
 from tests.organizations.factories import CompanyFactory, InvitationFactory, MembershipFactory
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import Client, RequestFactory
 
-from partner_area.organizations.context_processors import partner_navigation
-from partner_area.organizations.models import Role
+from partner_area.companies.context_processors import partner_navigation
+from partner_area.companies.models import Role
 from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db

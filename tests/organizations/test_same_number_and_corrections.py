@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from integrations.erp.models import OutboxMessage
-from partner_area.audit.models import AuditLogEntry
-from partner_area.organizations.models import Company, CompanyStatus
-from partner_area.organizations.services import company_reject
+from partner_area.companies.models import Company, CompanyStatus
+from partner_area.companies.services import company_reject
+from partner_area.platform.audit.models import AuditLogEntry
 from tests.factories import StaffFactory
 from tests.onboarding.test_registration import URL, application
 from tests.organizations.factories_staff import partner_manager

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import translation
 
-from partner_area.organizations.models import Role, Section
+from partner_area.companies.models import Role, Section
 from tests.billing.factories import InvoiceFactory
 from tests.onboarding.helpers import make_company, make_member
 

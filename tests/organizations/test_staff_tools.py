@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partner_area.audit.models import AuditLogEntry
-from partner_area.audit.services import audit_record
-from partner_area.organizations.models import Company, CompanyStatus, CompanyStatusChange, StaffNote, Tier
+from partner_area.companies.models import Company, CompanyStatus, CompanyStatusChange, StaffNote, Tier
+from partner_area.platform.audit.models import AuditLogEntry
+from partner_area.platform.audit.services import audit_record
 from tests.mailbox import sent_mail
 from tests.organizations.factories import CompanyFactory, MembershipFactory
 from tests.organizations.factories_staff import application, editor, partner_manager

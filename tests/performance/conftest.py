@@ -1,6 +1,6 @@
 import pytest
 
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.onboarding.helpers import make_member
 
 from .test_tree_arithmetic import tree  # noqa: F401 - the hand-checked tree, shared by the page tests

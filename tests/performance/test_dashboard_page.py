@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from tests.billing.factories import InvoiceFactory
 from tests.onboarding.helpers import make_member
 

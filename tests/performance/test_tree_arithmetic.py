@@ -152,7 +152,7 @@ def test_reimporting_a_month_replaces_it_instead_of_adding(tree):
 
 
 def test_a_deleted_partner_no_longer_counts_for_its_uplines(tree):
-    from partner_area.organizations.models import Company
+    from partner_area.companies.models import Company
 
     Company.objects.filter(pk=tree["leaf"].pk).delete()
     top = by_currency(tree["top"])

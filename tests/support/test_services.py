@@ -11,8 +11,8 @@ from django.db import IntegrityError
 from django.http import Http404
 
 from integrations.zendesk.models import Operation, ZendeskOutboxMessage
-from partner_area.audit.models import AuditLogEntry
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
+from partner_area.platform.audit.models import AuditLogEntry
 from partner_area.support.attachments import validate_attachments
 from partner_area.support.models import Source, Status, SupportAttachment, SupportComment, SupportRequest
 from partner_area.support.selectors import (

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from partner_area import uploads
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
+from partner_area.platform import uploads
 from partner_area.support.models import Source, Status, SupportAttachment, SupportComment, SupportRequest
 from partner_area.support.services import support_reply_add, support_request_create
 from tests.materials.helpers import pdf_bytes, png_bytes

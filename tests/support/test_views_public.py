@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from partner_area.support.models import Source, Status, SupportRequest
 from tests.onboarding.helpers import make_company, make_member
 

@@ -8,7 +8,7 @@ import pytest
 
 from integrations.zendesk.models import ZendeskCursor
 from integrations.zendesk.pull import zendesk_pull
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from partner_area.support.models import Status, SupportRequest
 from partner_area.support.selectors import support_conversation
 from partner_area.support.services import support_request_create

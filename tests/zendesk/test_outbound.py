@@ -12,8 +12,8 @@ from integrations.zendesk.models import OutboxStatus, ZendeskOutboxMessage
 from integrations.zendesk.outbox import outbox_deliver_due
 from integrations.zendesk.pull import zendesk_pull
 from integrations.zendesk.tasks import zendesk_deliver_outbox
-from partner_area.audit.models import AuditLogEntry
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
+from partner_area.platform.audit.models import AuditLogEntry
 from partner_area.support.models import Status, SupportComment, SupportRequest
 from partner_area.support.services import (
     support_public_request_create,

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from integrations.zendesk.models import ZendeskCursor
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from partner_area.support.models import Status
 from partner_area.support.services import support_request_create
 from tests.onboarding.helpers import make_company, make_member

@@ -14,7 +14,7 @@ from integrations.zendesk.inbound import ticket_sync
 from integrations.zendesk.models import OutboxStatus, ZendeskOutboxMessage
 from integrations.zendesk.outbox import outbox_deliver_due
 from integrations.zendesk.pull import zendesk_pull
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from partner_area.support.models import Status
 from partner_area.support.services import support_request_create
 from tests.onboarding.helpers import make_company, make_member

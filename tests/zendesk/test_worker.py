@@ -7,7 +7,7 @@ from celery.contrib.testing.worker import start_worker
 
 from integrations.zendesk.models import ZendeskCursor
 from integrations.zendesk.tasks import zendesk_pull_tickets
-from partner_area.organizations.models import Role
+from partner_area.companies.models import Role
 from partner_area.support.models import Status, SupportRequest
 from partner_area.support.services import support_request_create
 from portal.celery import app

@@ -69,7 +69,8 @@ from typing import Any
 
 from django.conf import settings
 
-from integrations.erp.gateway import (
+from partner_area.platform.identifiers import normalise_registration_number
+from partner_area.platform.ports.erp import (
     ChangePage,
     Cursor,
     ErpCompany,
@@ -77,7 +78,6 @@ from integrations.erp.gateway import (
     ErpContact,
     ErpError,
 )
-from partner_area.identifiers import normalise_registration_number
 
 from .client import DEFAULT_TIMEOUT, TrytonClient, TrytonRPCError, TrytonUserError
 from .clients import TrytonClients

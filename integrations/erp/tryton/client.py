@@ -33,7 +33,7 @@ import zlib
 from decimal import Decimal
 from typing import Any
 
-from integrations.erp.gateway import ErpError, ErpRejected, ErpUnavailable
+from partner_area.platform.ports.erp import ErpError, ErpRejected, ErpUnavailable
 
 logger = logging.getLogger(__name__)
 

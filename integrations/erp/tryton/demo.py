@@ -41,9 +41,9 @@ def _valid_vat(vat: str) -> bool:
 
 def seed(server) -> list[str]:
     """Parties, contacts and invoices for the demo companies; returns lines to print."""
-    from integrations.erp.gateway import ErpCompanyData, ErpContact
     from integrations.erp.tryton.adapter import TrytonGateway
-    from partner_area.organizations.seed import COMPANIES
+    from partner_area.companies.seed import COMPANIES
+    from partner_area.platform.ports.erp import ErpCompanyData, ErpContact
 
     gateway = TrytonGateway(url=server.url, database=server.database, user=server.user, password=server.password)
     today = dt.date.today()

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from integrations.erp.gateway import (
+from partner_area.platform.ports.erp import (
     ChangePage,
     Cursor,
     ErpError,

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from integrations.erp.gateway import (
+from partner_area.platform.identifiers import normalise_registration_number
+from partner_area.platform.ports.erp import (
     ErpError,
 )
-from partner_area.identifiers import normalise_registration_number
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import modelcluster.fields
 import modelsearch.index
 import partner_area.materials.audience
 import partner_area.materials.models
-import partner_area.materials.storage
+import partner_area.platform.storage
 import wagtail.fields
 import wagtail.models.media
 import wagtail.models.preview
@@ -66,12 +66,12 @@ class Migration(migrations.Migration):
                 ('admins_only', models.BooleanField(default=False, help_text='Only the organisation admins of the chosen companies.', verbose_name='org admins only')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('description', models.TextField(blank=True, max_length=2000, verbose_name='description')),
-                ('file', models.FileField(max_length=255, storage=partner_area.materials.storage.material_storage, upload_to=partner_area.materials.models.material_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=255, storage=partner_area.platform.storage.material_storage, upload_to=partner_area.materials.models.material_upload_to, verbose_name='file')),
                 ('file_name', models.CharField(blank=True, editable=False, max_length=100, verbose_name='file name')),
                 ('file_kind', models.CharField(blank=True, editable=False, max_length=16, verbose_name='file type')),
                 ('content_type', models.CharField(blank=True, editable=False, max_length=120, verbose_name='content type')),
                 ('file_size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='size')),
-                ('thumbnail', models.FileField(blank=True, editable=False, storage=partner_area.materials.storage.material_storage, upload_to='material-thumbnails/', verbose_name='thumbnail')),
+                ('thumbnail', models.FileField(blank=True, editable=False, storage=partner_area.platform.storage.material_storage, upload_to='material-thumbnails/', verbose_name='thumbnail')),
                 ('language', models.CharField(choices=[('en', 'English'), ('lv', 'Latvian'), ('lt', 'Lithuanian'), ('et', 'Estonian'), ('ru', 'Russian'), ('multi', 'Several languages')], default='en', max_length=8, verbose_name='language')),
                 ('version', models.CharField(blank=True, max_length=40, verbose_name='version')),
                 ('version_date', models.DateField(default=django.utils.timezone.localdate, verbose_name='version date')),

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from partner_area.performance import formatting
+from partner_area.platform import formatting
 
 register = template.Library()
 

@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms_pages.seed import public_site_seed
 from partner_area.accounts.seed import staff_seed
+from partner_area.companies.seed import partners_seed
 from partner_area.materials.seed import materials_seed
-from partner_area.organizations.seed import partners_seed
 from partner_area.performance.seed import performance_seed
 
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from integrations.erp.check import erp_check
-from integrations.erp.gateway import ErpError, erp_is_configured
+from partner_area.platform.ports.erp import ErpError, erp_is_configured
 
 
 class Command(BaseCommand):

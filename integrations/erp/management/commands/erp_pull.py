@@ -3,9 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from integrations.erp.gateway import ErpError, erp_is_configured
 from integrations.erp.models import RejectedRecord
 from integrations.erp.pull import PULL_ORDER, applications_check, pull_entity
+from partner_area.platform.ports.erp import ErpError, erp_is_configured
 
 
 class Command(BaseCommand):

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from partner_area.audit.models import AuditLogEntry, action_label
+from partner_area.platform.audit.models import AuditLogEntry, action_label
+from partner_area.platform.countries import COUNTRY_CHOICES
 
-from .countries import COUNTRY_CHOICES
 from .models import Company, CompanyStatus, Tier
 from .selectors import APPLICATION_STATUSES
 

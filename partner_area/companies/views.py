@@ -7,7 +7,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partner_area.ratelimits import count_against, limit_posts, over_limit
+from partner_area.platform.ratelimits import count_against, limit_posts, over_limit
 
 from .access import can_use_portal, membership_for, partner_required
 from .forms import RegistrationForm, ResendConfirmationForm, duplicate_company_message

@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
-    name = "partner_area.audit"
+    name = "partner_area.platform.audit"
     label = "audit"
     verbose_name = _("Audit log")

@@ -1,6 +1,6 @@
 from django.db import models
 
-from portal.net import client_ip
+from partner_area.platform.net import client_ip
 
 from .models import AuditLogEntry
 

@@ -155,7 +155,7 @@ class ErpGateway(Protocol):
 
     def find_company(self, registration_number: str) -> ErpCompany | None:
         """The ERP's company with this registration number however the ERP writes it (compared under
-        partner_area.identifiers.normalise_registration_number), or None."""
+        partner_area.platform.identifiers.normalise_registration_number), or None."""
 
     def create_company(self, data: ErpCompanyData) -> ErpCompany:
         """Create the company and return it with its ERP id. Must not create a second company with the

@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partner_area.ratelimits import invitation_limits
+from partner_area.platform.ratelimits import invitation_limits
 
 from . import members
 from .access import IsActivePartner

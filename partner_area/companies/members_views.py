@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partner_area.ratelimits import invitation_limits, limit_posts
+from partner_area.platform.ratelimits import invitation_limits, limit_posts
 
 from . import members as services
 from .access import partner_required

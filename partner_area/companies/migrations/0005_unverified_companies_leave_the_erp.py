@@ -10,7 +10,7 @@ UNVERIFIED = ("pending_review", "pending_verification", "rejected")
 SEPARATORS = frozenset("-.\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 
 
-def normalise(value: str) -> str:  # partner_area.identifiers.normalise_registration_number, frozen here
+def normalise(value: str) -> str:  # partner_area.platform.identifiers.normalise_registration_number, frozen here
     import unicodedata
 
     text = unicodedata.normalize("NFKC", value or "")

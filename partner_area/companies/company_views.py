@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from integrations.erp.companies import company_reaches_erp
-from partner_area.ratelimits import limit_posts
+from partner_area.platform.ratelimits import limit_posts
 
 from .access import partner_required
 from .contacts import contact_get, contact_list, contact_save

@@ -7,7 +7,7 @@ from django.conf import settings
 from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
 
-from portal.jsonbody import json_body
+from partner_area.platform.jsonbody import json_body
 
 
 def _rate(setting_name: str):

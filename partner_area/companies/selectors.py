@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
-from partner_area.identifiers import normalise_registration_number
+from partner_area.platform.identifiers import normalise_registration_number
 
 from .models import Company, CompanyStatus, Membership, Role
 

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from integrations.erp.companies import company_push_create
-from integrations.erp.gateway import erp_is_configured
 from partner_area.accounts.seed import DEMO_PASSWORD
+from partner_area.platform.ports.erp import erp_is_configured
 
 from .models import Company, CompanyStatus, CompanyStatusChange, Membership, Role, Tier
 

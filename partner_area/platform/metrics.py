@@ -217,10 +217,10 @@ def connect_event_counters() -> None:
     from celery.signals import task_failure, task_retry
     from django.contrib.auth.signals import user_login_failed
 
-    task_failure.connect(_task_failed, weak=False, dispatch_uid="portal.metrics.task_failure")
-    task_retry.connect(_task_retried, weak=False, dispatch_uid="portal.metrics.task_retry")
-    user_login_failed.connect(_login_failed, weak=False, dispatch_uid="portal.metrics.login_failed")
-    user_locked_out.connect(_locked_out, weak=False, dispatch_uid="portal.metrics.locked_out")
+    task_failure.connect(_task_failed, weak=False, dispatch_uid="partner_area.platform.metrics.task_failure")
+    task_retry.connect(_task_retried, weak=False, dispatch_uid="partner_area.platform.metrics.task_retry")
+    user_login_failed.connect(_login_failed, weak=False, dispatch_uid="partner_area.platform.metrics.login_failed")
+    user_locked_out.connect(_locked_out, weak=False, dispatch_uid="partner_area.platform.metrics.locked_out")
 
 
 def _task_failed(sender=None, **kwargs) -> None:

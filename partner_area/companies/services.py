@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integrations.erp.companies import company_push_create, company_push_update, company_reaches_erp, company_redeliver
-from integrations.erp.gateway import ErpError, erp_is_configured, get_erp_gateway
-from partner_area.audit.services import audit_record
-from partner_area.identifiers import normalise_registration_number
+from partner_area.platform.audit.services import audit_record
+from partner_area.platform.identifiers import normalise_registration_number
+from partner_area.platform.mail.emails import send_portal_email
+from partner_area.platform.ports.erp import ErpError, erp_is_configured, get_erp_gateway
 
-from .emails import send_portal_email
 from .models import (
     Company,
     CompanyStatus,

@@ -1,5 +1,5 @@
-"""The API's throttles, counting per client address as portal/net.py reads it (one notion of "client IP" for
-rate limits, lockouts, the API and the audit log)."""
+"""The API's throttles, counting per client address as partner_area/platform/net.py reads it (one notion of "client
+IP" for rate limits, lockouts, the API and the audit log)."""
 
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 

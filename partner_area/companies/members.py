@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.audit.services import audit_record
+from partner_area.platform.audit.services import audit_record
+from partner_area.platform.mail.emails import send_portal_email
 
-from .emails import send_portal_email
 from .models import Invitation, InvitationStatus, Membership, Role, Section
 
 User = get_user_model()

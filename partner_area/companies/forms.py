@@ -5,15 +5,15 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.identifiers import normalise_registration_number
-
-from .countries import (
+from partner_area.platform.countries import (
     COUNTRY_CHOICES,
     GENERIC_REGISTRATION,
     REGISTRATION_FORMATS,
     registration_number_error,
     vat_number_error,
 )
+from partner_area.platform.identifiers import normalise_registration_number
+
 from .models import Company
 
 User = get_user_model()

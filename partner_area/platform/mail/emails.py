@@ -2,7 +2,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from partner_area.mail.services import email_queue
+from partner_area.platform.mail.services import email_queue
 
 
 def send_portal_email(*, to, template: str, context: dict) -> None:

@@ -24,10 +24,10 @@ from wagtail.admin.ui.tables import (
 )
 from wagtail.admin.views import generic
 
-from partner_area.audit.models import AuditLogEntry
-from partner_area.identifiers import normalise_registration_number
+from partner_area.platform.audit.models import AuditLogEntry
+from partner_area.platform.countries import vat_number_error
+from partner_area.platform.identifiers import normalise_registration_number
 
-from .countries import vat_number_error
 from .models import Company, CompanyStatus, Membership, StaffNote
 from .selectors import (
     APPLICATION_STATUSES,

@@ -20,7 +20,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry
 
-from partner_area.audit.models import AuditLogEntry
+from partner_area.platform.audit.models import AuditLogEntry
 
 from .admin_filters import ApplicationFilterSet, AuditLogFilterSet, CompanyFilterSet
 from .admin_views import (

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from integrations.erp.companies import company_contact_save, company_reaches_erp
 from integrations.erp.models import CompanyContact
-from partner_area.audit.services import audit_record
+from partner_area.platform.audit.services import audit_record
 
 from .models import Membership
 

@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from partner_area.identifiers import normalise_registration_number
-from partner_area.tenancy import TenantManager
-
-from .countries import COUNTRY_CHOICES
+from partner_area.platform.countries import COUNTRY_CHOICES
+from partner_area.platform.identifiers import normalise_registration_number
+from partner_area.platform.tenancy import TenantManager
 
 
 class Section(models.TextChoices):

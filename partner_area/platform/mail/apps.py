@@ -3,13 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MailConfig(AppConfig):
-    name = "partner_area.mail"
+    name = "partner_area.platform.mail"
     label = "mail"
     verbose_name = _("Outgoing e-mail")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import metrics
+        from partner_area.platform import metrics
 
         from .models import EmailStatus, OutgoingEmail
 

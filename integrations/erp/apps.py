@@ -11,10 +11,13 @@ class ErpConfig(AppConfig):
         # The outbox handlers register themselves on import: load them in every process (web, worker, beat).
         from partner_area.platform import metrics
         from partner_area.platform.health import peer_check
-        from partner_area.platform.ports.erp import erp_health
+        from partner_area.platform.ports.erp import erp_health, erp_outbox_connect
 
         from . import companies, invoices, pull  # noqa: F401
         from .models import OutboxMessage, OutboxStatus, SyncCursor
+        from .outbox import outbox_enqueue
+
+        erp_outbox_connect(outbox_enqueue)
 
         peer_check("erp", erp_health)
         metrics.outbox_source(

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from integrations.erp.outbox import outbox_enqueue
 from partner_area.companies.models import Membership, Role
 from partner_area.platform.audit.services import audit_record
 from partner_area.platform.formatting import money
 from partner_area.platform.mail.emails import send_portal_email
+from partner_area.platform.ports.erp import erp_send_later
 from partner_area.platform.storage import private_file_response
 from partner_area.platform.uploads import JPEG, PDF, PNG, check_upload, safe_file_name
 
@@ -190,7 +190,7 @@ def payment_notice_confirm(*, notice: PaymentNotice, by, request=None) -> Paymen
     notice.decided_by, notice.decided_at = by, timezone.now()
     notice.save(update_fields=["status", "decided_by", "decided_at"])
     # Keyed by invoice so that payments on one invoice reach the ERP in the order they were confirmed.
-    outbox_enqueue(
+    erp_send_later(
         operation=PAY_OPERATION, entity_type="invoice", entity_id=notice.invoice_id, payload={"notice": notice.pk}
     )
     audit_record(

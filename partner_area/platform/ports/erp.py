@@ -300,3 +300,22 @@ def erp_health() -> bool | None:
 def erp_is_configured() -> bool:
     """Whether ERP_BACKEND names a real ERP rather than the default NoErpGateway."""
     return _gateway_class(settings.ERP_BACKEND) is not NoErpGateway
+
+
+# Changes bound for the ERP. Features write them here, in their own transaction; the ERP integration
+# (integrations/erp, the edge) stores them in its outbox and delivers them. It plugs itself in from
+# ErpConfig.ready(), so features never import it.
+_outbox_writer = None
+
+
+def erp_outbox_connect(writer) -> None:
+    """Called once by the ERP integration: writer(operation=, entity_type=, entity_id=, payload=)."""
+    global _outbox_writer
+    _outbox_writer = writer
+
+
+def erp_send_later(*, operation: str, entity_type: str, entity_id, payload: dict | None = None):
+    """Queue a change for the ERP in the caller's transaction (delivered after commit, retried until it lands)."""
+    if _outbox_writer is None:
+        raise RuntimeError("The ERP integration (integrations.erp) is not installed: nothing can reach the ERP.")
+    return _outbox_writer(operation=operation, entity_type=entity_type, entity_id=entity_id, payload=payload)

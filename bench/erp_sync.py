@@ -144,10 +144,10 @@ def main() -> None:
     import tempfile
 
     from integrations.erp import pull
-    from integrations.erp.models import CompanyContact, SyncCursor
+    from integrations.erp.models import SyncCursor
     from integrations.erp.tryton.adapter import TrytonGateway
     from partner_area.billing.models import Invoice
-    from partner_area.companies.models import Company, CompanyStatus
+    from partner_area.companies.models import Company, CompanyContact, CompanyStatus
     from tests.erp.tryton_server import TrytonServer, _copy_database, build_template
 
     server = TrytonServer(build_template(), Path(tempfile.mkdtemp(prefix="bench-tryton-")))

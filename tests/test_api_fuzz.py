@@ -25,7 +25,8 @@ from rest_framework.test import APIClient
 
 from partner_area.billing.models import ErpInvoiceState
 from partner_area.billing.services import payment_notice_report
-from partner_area.companies.models import Role, Section
+from partner_area.companies.models import Role
+from partner_area.platform.sections import Section
 from tests.billing.factories import InvoiceFactory, InvoiceLineFactory
 from tests.factories import PASSWORD
 from tests.onboarding.helpers import make_company, make_member

@@ -13,10 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations.erp.models import CompanyContact
 from partner_area.billing.models import PaymentNotice
 from partner_area.billing.services import payment_notice_report
-from partner_area.companies.models import Role
+from partner_area.companies.models import CompanyContact, Role
 from partner_area.support.models import Status, SupportAttachment, SupportRequest
 from partner_area.support.services import support_reply_add, support_request_create
 from tests.factories import StaffFactory

@@ -12,10 +12,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
-from integrations.erp.models import CompanyContact
 from partner_area.accounts.api_tokens import api_token_issue
 from partner_area.billing.models import ErpInvoiceState, Invoice
-from partner_area.companies.models import Invitation, Role
+from partner_area.companies.models import CompanyContact, Invitation, Role
 from partner_area.support.models import SupportAttachment, SupportRequest
 from tests.factories import UserFactory
 

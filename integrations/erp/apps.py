@@ -15,9 +15,9 @@ class ErpConfig(AppConfig):
 
         from . import companies, invoices, pull  # noqa: F401
         from .models import OutboxMessage, OutboxStatus, SyncCursor
-        from .outbox import outbox_enqueue
+        from .outbox import outbox_enqueue, outbox_redeliver
 
-        erp_outbox_connect(outbox_enqueue)
+        erp_outbox_connect(writer=outbox_enqueue, redeliver=outbox_redeliver)
 
         peer_check("erp", erp_health)
         metrics.outbox_source(

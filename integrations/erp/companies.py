@@ -7,16 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from partner_area.companies.models import Company
+from partner_area.companies.models import Company, CompanyContact
 from partner_area.companies.selectors import companies_by_erp_id
 from partner_area.platform.identifiers import normalise_registration_number
-from partner_area.platform.ports.erp import ErpCompany, ErpCompanyData, ErpContact, ErpGateway, erp_is_configured
+from partner_area.platform.ports.erp import ErpCompany, ErpCompanyData, ErpContact, ErpGateway, erp_company_send_later
 
 from . import ownership
 from .clients import clients_apply_page
 from .invoices import invoices_apply_page
-from .models import CompanyContact, OutboxMessage, OutboxStatus, SyncConflict, SyncedValues, SyncEntity
-from .outbox import handler, outbox_enqueue, outbox_retry
+from .models import OutboxMessage, SyncConflict, SyncedValues, SyncEntity
+from .outbox import handler
 from .rejects import record_rejected
 
 logger = logging.getLogger(__name__)
@@ -40,55 +40,6 @@ def company_erp_data(company: Company) -> ErpCompanyData:
 # both sides last agreed on (SyncedValues). Whatever the ERP changed since the last pull is never written back with
 # a stale value, and the ERP's own fields are never written by the portal at all. Messages about a company and its
 # contact persons share the company's ordering key, so a contact waits for its company's creation.
-
-
-def company_push_create(*, company: Company) -> None:
-    """Queue linking an approved company to the ERP's record of its number, or creating it there (call inside the
-    approval's transaction)."""
-    outbox_enqueue(operation="company.create", entity_type="company", entity_id=company.pk)
-
-
-def company_push_update(*, company: Company) -> None:
-    """Queue the portal-owned fields of a company for the ERP (call inside the change's transaction)."""
-    outbox_enqueue(operation="company.update", entity_type="company", entity_id=company.pk)
-
-
-def contact_push(*, contact: CompanyContact) -> None:
-    outbox_enqueue(
-        operation="contact.upsert", entity_type="company", entity_id=contact.company_id, payload={"contact": contact.pk}
-    )
-
-
-def company_redeliver(*, company: Company) -> int:
-    """Give the company's deliveries the ERP refused (parked) another round, after staff corrected its data; the
-    ones still waiting use the corrected data anyway, as a delivery reads the company when it runs."""
-    parked = OutboxMessage.objects.filter(entity_type="company", entity_id=str(company.pk), status=OutboxStatus.FAILED)
-    messages = list(parked)
-    for message in messages:
-        outbox_retry(message=message)
-    return len(messages)
-
-
-def company_reaches_erp(company: Company) -> bool:
-    """Whether a portal change to the company (its contact details or contact persons) is queued for the ERP: the
-    company is in an ERP, or an ERP is configured (without one there is nobody to deliver it to). Pages promise an
-    update of Brello's records only then."""
-    return bool(company.erp_id) or erp_is_configured()
-
-
-@transaction.atomic
-def company_contact_save(*, company: Company, contact: CompanyContact | None = None, **fields) -> CompanyContact:
-    """Create or change a person of a company in the portal; the ERP learns it through the outbox."""
-    contact = contact or CompanyContact(company=company)
-    if contact.company_id != company.pk:
-        raise ValueError("The contact belongs to another company.")
-    for field, value in fields.items():
-        setattr(contact, field, value)
-    contact.full_clean()
-    contact.save()
-    if company_reaches_erp(company):
-        contact_push(contact=contact)
-    return contact
 
 
 def _portal_changes(obj, fields: dict[str, str], known: dict) -> dict[str, str]:
@@ -126,7 +77,7 @@ def _company_link(company: Company, record: ErpCompany, gateway: ErpGateway) -> 
     base.values = {name: getattr(record, name) or "" for name in ownership.COMPANY_FIELDS}
     base.save()
     if _portal_changes(company, ownership.COMPANY_FIELDS, base.values):
-        company_push_update(company=company)
+        erp_company_send_later(company=company)
     _company_backfill(company, gateway)
 
 

@@ -2,8 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.platform.tenancy import TenantManager
-
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -156,30 +154,3 @@ class SyncedValues(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity}:{self.object_id}"
-
-
-class CompanyContact(models.Model):
-    """A person of a partner company as the ERP knows them (not necessarily a portal user)."""
-
-    company = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
-    erp_id = models.CharField(_("ERP id"), max_length=64, blank=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    unscoped = models.Manager()
-    objects = TenantManager()
-
-    class Meta:
-        verbose_name = _("company contact")
-        verbose_name_plural = _("company contacts")
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["erp_id"], condition=~models.Q(erp_id=""), name="company_contact_erp_id_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name

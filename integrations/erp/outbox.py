@@ -83,3 +83,12 @@ def outbox_retry(*, message: OutboxMessage) -> None:
     """Staff: give a failed message another round of attempts."""
     engine.retry(OUTBOX, message)
     engine.nudge_on_commit(OUTBOX)
+
+
+def outbox_redeliver(*, entity_type: str, entity_id) -> int:
+    """Another round for the parked deliveries about one entity (the port's erp_redeliver)."""
+    parked = OutboxMessage.objects.filter(entity_type=entity_type, entity_id=str(entity_id), status=OutboxStatus.FAILED)
+    messages = list(parked)
+    for message in messages:
+        outbox_retry(message=message)
+    return len(messages)

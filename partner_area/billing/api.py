@@ -16,10 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partner_area.companies.access import IsActivePartner
-from partner_area.companies.models import Section
 from partner_area.platform.api import form_errors
 from partner_area.platform.jsonbody import SafeJSONParser
 from partner_area.platform.ratelimits import limit_posts
+from partner_area.platform.sections import Section
 
 from .forms import STATUS_CHOICES, InvoiceFilterForm
 from .models import Invoice, InvoiceLine, InvoiceStatus, PaymentNotice, PaymentNoticeStatus

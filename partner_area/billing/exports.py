@@ -3,24 +3,19 @@ from datetime import date
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils import formats
 from django.utils.translation import gettext as _
 
-from partner_area.performance.exports import csv_response
+from partner_area.platform.csvfiles import csv_date, csv_response
 from partner_area.platform.formatting import csv_number
 
 from .models import Invoice, InvoiceStatus
-
-
-def _date(value: date | None) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 def invoice_rows(invoices: QuerySet[Invoice], *, today: date) -> Iterable[list]:
     yield [_("Number"), _("Issued"), _("Due"), _("Status"), _("Currency"), _("Total"), _("Paid"), _("Balance")]
     for invoice in invoices.iterator(chunk_size=2000):
         yield [
-            invoice.number, _date(invoice.invoice_date), _date(invoice.due_date),
+            invoice.number, csv_date(invoice.invoice_date), csv_date(invoice.due_date),
             InvoiceStatus(invoice.status_on(today)).label, invoice.currency, csv_number(invoice.total),
             csv_number(invoice.total - invoice.balance), csv_number(invoice.balance),
         ]  # fmt: skip

@@ -7,8 +7,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.performance.forms import DateInput
 from partner_area.platform.formatting import money, number
+from partner_area.platform.forms import DateInput
 
 from .models import Invoice, InvoiceStatus
 from .selectors import DEFAULT_SORT, OPEN, SORTS, InvoiceFilters

@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partner_area.companies.models import Membership, Section
-from partner_area.materials.home import HomeFigure, register_home_figure
+from partner_area.companies.models import Membership
 from partner_area.platform.formatting import money
+from partner_area.platform.sections import HomeFigure, Section, register_home_figure
 
 from .selectors import invoice_balances
 

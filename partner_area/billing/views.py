@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from partner_area.companies.access import partner_required
-from partner_area.companies.models import Section
 from partner_area.platform.ports.erp import erp_is_configured
 from partner_area.platform.ratelimits import limit_posts
+from partner_area.platform.sections import Section
 
 from .exports import invoices_csv_response
 from .forms import InvoiceFilterForm, PaymentNoticeForm

@@ -7,7 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from rest_framework import permissions
 
-from .models import CompanyStatus, Membership, Section
+from partner_area.platform.sections import Section
+
+from .models import CompanyStatus, Membership
 
 _CACHE_ATTR = "_partner_membership"
 

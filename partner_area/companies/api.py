@@ -1,4 +1,4 @@
-"""JSON twins of the partner pages: /api/v1/me, /api/v1/company (members and invitations: api_members.py;
+"""JSON twins of the partner pages: /api/v1/me, /api/v1/company (members and invitations: partner_area/members/api.py;
 API tokens: partner_area/accounts/api.py)."""
 
 from drf_spectacular.utils import extend_schema

@@ -1,15 +1,15 @@
 """The company's contact persons as the portal shows them: every member reads the list, org admins add and
-change people. Every query goes through the acting member's company; the ERP learns changes via the outbox."""
+change people. Every query goes through the acting member's company; the ERP learns changes through the port
+(partner_area/platform/ports/erp.py), in the same transaction."""
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
-from integrations.erp.companies import company_contact_save, company_reaches_erp
-from integrations.erp.models import CompanyContact
 from partner_area.platform.audit.services import audit_record
+from partner_area.platform.ports.erp import company_reaches_erp, erp_contact_send_later
 
-from .models import Membership
+from .models import Company, CompanyContact, Membership
 
 CONTACT_FIELDS = ("name", "email", "phone")
 
@@ -30,6 +30,21 @@ def contact_get(*, membership: Membership, contact_id: int) -> CompanyContact:
 
 
 # Services
+
+
+@transaction.atomic
+def company_contact_save(*, company: Company, contact: CompanyContact | None = None, **fields) -> CompanyContact:
+    """Create or change a person of a company in the portal; the ERP learns it through the outbox."""
+    contact = contact or CompanyContact(company=company)
+    if contact.company_id != company.pk:
+        raise ValueError("The contact belongs to another company.")
+    for field, value in fields.items():
+        setattr(contact, field, value)
+    contact.full_clean()
+    contact.save()
+    if company_reaches_erp(company):
+        erp_contact_send_later(contact=contact)
+    return contact
 
 
 @transaction.atomic

@@ -11,16 +11,8 @@ from django.utils.translation import pgettext_lazy
 
 from partner_area.platform.countries import COUNTRY_CHOICES
 from partner_area.platform.identifiers import normalise_registration_number
+from partner_area.platform.sections import Section
 from partner_area.platform.tenancy import TenantManager
-
-
-class Section(models.TextChoices):
-    """Parts of the partner area an org admin can grant to a user."""
-
-    DASHBOARD = "dashboard", _("Dashboard")
-    INVOICES = "invoices", _("Invoices")
-    SUPPORT = "support", _("Support")
-    MATERIALS = "materials", _("Materials")
 
 
 class Role(models.TextChoices):
@@ -134,12 +126,8 @@ class Company(models.Model):
 
 
 class SectionGrants(models.Model):
-    """The four section grants, shared by memberships and invitations."""
-
-    can_dashboard = models.BooleanField(_("Dashboard"), default=False)
-    can_invoices = models.BooleanField(_("Invoices"), default=False)
-    can_support = models.BooleanField(_("Support"), default=False)
-    can_materials = models.BooleanField(_("Materials"), default=False)
+    """One grant per section of the registry (partner_area/platform/sections.py), `can_<section>`, shared by
+    memberships and invitations. The fields are added below from the registry, so the list lives in one place."""
 
     class Meta:
         abstract = True
@@ -154,6 +142,10 @@ class SectionGrants(models.Model):
     def set_sections(self, sections) -> None:
         for section in Section.values:
             setattr(self, f"can_{section}", section in sections)
+
+
+for _section in Section:
+    SectionGrants.add_to_class(f"can_{_section.value}", models.BooleanField(_section.label, default=False))
 
 
 class Membership(SectionGrants):
@@ -290,3 +282,32 @@ class StaffNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class CompanyContact(models.Model):
+    """A person of a partner company, as the company's org admins and the ERP know them (not necessarily a portal
+    user). Org admins edit them on the company page; the ERP sync keeps them in step with the ERP's."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    erp_id = models.CharField(_("ERP id"), max_length=64, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    unscoped = models.Manager()
+    objects = TenantManager()
+
+    class Meta:
+        db_table = "erp_companycontact"  # where the ERP integration first kept it; the table stays
+        verbose_name = _("company contact")
+        verbose_name_plural = _("company contacts")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["erp_id"], condition=~models.Q(erp_id=""), name="company_contact_erp_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,9 +4,7 @@ an org admin and a user, plus pending, rejected and blocked applications. Idempo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from integrations.erp.companies import company_push_create
-from partner_area.accounts.seed import DEMO_PASSWORD
-from partner_area.platform.ports.erp import erp_is_configured
+from partner_area.platform.ports.erp import erp_company_send_later, erp_is_configured
 
 from .models import Company, CompanyStatus, CompanyStatusChange, Membership, Role, Tier
 
@@ -29,19 +27,20 @@ COMPANIES = [
 ACTIVE_USER_SECTIONS = ["dashboard", "materials"]
 
 
-def _person(email: str, first_name: str, last_name: str) -> User:
+def _person(email: str, first_name: str, last_name: str, password: str) -> User:
     user, created = User.objects.get_or_create(
         email=email,
         defaults={"first_name": first_name, "last_name": last_name, "email_confirmed_at": timezone.now()},
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.set_password(password)
         user.save()
     return user
 
 
-def partners_seed() -> list[tuple[str, str, str]]:
-    """Create the demo companies and people; return (role, e-mail, password) rows for the printout."""
+def partners_seed(*, password: str) -> list[tuple[str, str, str]]:
+    """Create the demo companies and people, all with this password; return (role, e-mail, password) rows for the
+    printout."""
     companies: dict[str, Company] = {}
     logins = []
     for key, name, number, city, status, tier, upline, reason in COMPANIES:
@@ -60,19 +59,19 @@ def partners_seed() -> list[tuple[str, str, str]]:
         if company.approved_at and not company.erp_id and erp_is_configured():
             # Approved companies are linked to the ERP's party of their number as staff approval links them (the
             # pull only touches linked companies); `make erp` holds a party for each demo company.
-            company_push_create(company=company)
+            erp_company_send_later(company=company, create=True)
         companies[key] = company
-        admin = _person(f"admin@{key}.example.lv", "Anna", name.split()[0])
+        admin = _person(f"admin@{key}.example.lv", "Anna", name.split()[0], password)
         Membership.unscoped.get_or_create(user=admin, defaults={"company": company, "role": Role.ADMIN})
         label = "Org admin" if status == CompanyStatus.ACTIVE else f"Applicant ({status.label.lower()})"
-        logins.append((f"{label}, {name}", admin.email, DEMO_PASSWORD))
+        logins.append((f"{label}, {name}", admin.email, password))
         if status == CompanyStatus.ACTIVE:
-            user = _person(f"user@{key}.example.lv", "Jānis", name.split()[0])
+            user = _person(f"user@{key}.example.lv", "Jānis", name.split()[0], password)
             membership, created = Membership.unscoped.get_or_create(
                 user=user, defaults={"company": company, "role": Role.USER}
             )
             if created:
                 membership.set_sections(ACTIVE_USER_SECTIONS)
                 membership.save()
-            logins.append((f"User (dashboard, materials), {name}", user.email, DEMO_PASSWORD))
+            logins.append((f"User (dashboard, materials), {name}", user.email, password))
     return logins

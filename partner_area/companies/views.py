@@ -1,183 +1,103 @@
-from django.conf import settings
+"""The company's own profile: legal data as the ERP keeps it, and the contact details and contact persons the
+org admin keeps current. Every member reads it; only org admins change it."""
+
+from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from partner_area.platform.ratelimits import count_against, limit_posts, over_limit
+from partner_area.platform.forms import clean_phone
+from partner_area.platform.ports.erp import company_reaches_erp
+from partner_area.platform.ratelimits import limit_posts
 
-from .access import can_use_portal, membership_for, partner_required
-from .forms import RegistrationForm, ResendConfirmationForm, duplicate_company_message
-from .models import Section
-from .services import (
-    DuplicateCompanyError,
-    EmailConfirmation,
-    company_register,
-    email_confirm,
-    email_confirmation_send,
-    existing_account_notify,
-)
+from .access import partner_required
+from .contacts import contact_get, contact_list, contact_save
+from .models import Company
+from .services import company_update_contact_details
 
 
-def _base_url(request) -> str:
-    return f"{request.scheme}://{request.get_host()}/{get_language()}"
+class ContactDetailsForm(forms.Form):
+    phone = forms.CharField(label=gettext_lazy("Company phone"), max_length=32)
+    email = forms.EmailField(label=gettext_lazy("Company e-mail"), max_length=254)
+    website = forms.URLField(label=gettext_lazy("Website"), required=False, max_length=200, assume_scheme="https")
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
 
 
-REGISTRATION_RATE_GROUP = "partner_area.registration.successful"
+class ContactPersonForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254, required=False)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=32, required=False)
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
 
 
-@require_http_methods(["GET", "POST"])
-@limit_posts("RATELIMIT_REGISTRATION_ATTEMPTS", "ip")
-def register(request):
-    """The public application form: company data and the first person, who becomes its org admin.
-
-    Two limits: a loose one on every POST (stops bots) and a tight one on successful registrations only, so
-    people who mistype a field a few times are not locked out along with their office colleagues."""
-    if request.user.is_authenticated:
-        return redirect("partner:home")
-    form = RegistrationForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if over_limit(request, "RATELIMIT_REGISTRATION", group=REGISTRATION_RATE_GROUP):
-            form.add_error(None, _too_many_registrations_message(request))
-            status = 429
-        elif form.existing_account is not None:
-            # Looks exactly like a registration; the owner of the address is told they have an account already.
-            count_against(request, "RATELIMIT_REGISTRATION", group=REGISTRATION_RATE_GROUP)
-            existing_account_notify(user=form.existing_account, base_url=_base_url(request))
-            request.session["registered_email"] = form.cleaned_data["email"]
-            return redirect("partner:register_done")
-        else:
-            try:
-                membership = company_register(
-                    company=form.company_data(),
-                    person={**form.person_data(), "preferred_language": get_language()},
-                    password=form.cleaned_data["password1"],
-                    terms_version=settings.PARTNER_TERMS_VERSION,
-                )
-            except DuplicateCompanyError:
-                form.add_error("registration_number", duplicate_company_message())
-            else:
-                count_against(request, "RATELIMIT_REGISTRATION", group=REGISTRATION_RATE_GROUP)
-                email_confirmation_send(user=membership.user, base_url=_base_url(request))
-                request.session["registered_email"] = membership.user.email
-                return redirect("partner:register_done")
-    return render(
-        request,
-        "organizations/register.html",
-        {"form": form, "terms_version": settings.PARTNER_TERMS_VERSION},
-        status=status,
-    )
-
-
-def _too_many_registrations_message(request) -> str:
-    minutes = max(1, -(-getattr(request, "ratelimit_retry_after", 3600) // 60))
-    return ngettext(
-        "Several companies have just been registered from your network. Please try again in about %(minutes)d minute.",
-        "Several companies have just been registered from your network. Please try again in about %(minutes)d minutes.",
-        minutes,
-    ) % {"minutes": minutes}
-
-
-# The partner terms: a public page editors publish with this slug; until they do, the partner programme page.
-TERMS_PAGE_SLUGS = ("partner-terms", "partner-programme")
-
-
-def partner_terms(request):
-    """Send the reader to the partner terms in their language (linked from the registration form)."""
-    from wagtail.models import Page
-
-    for slug in TERMS_PAGE_SLUGS:
-        page = Page.objects.live().public().filter(slug=slug, locale__language_code="en").first()
-        if page is not None:
-            return redirect(page.localized.get_url(request))
-    raise Http404("No partner terms page")
-
-
-def register_done(request):
-    return render(request, "organizations/register_done.html", {"email": request.session.get("registered_email")})
-
-
-def confirm_email(request, token: str):
-    """Confirm the address once. The link never logs anyone in (it travels by e-mail and can be forwarded
-    or reopened): the person logs in with the password they chose, and lands on their application's status."""
-    outcome = email_confirm(token=token)
-    if outcome is None:
-        messages.error(request, _("This confirmation link is invalid or has expired. Ask for a new one below."))
-        return redirect("partner:resend_confirmation")
-    if request.user.is_authenticated:
-        messages.success(request, _("Thank you — your e-mail address is confirmed."))
-        return redirect("partner:home")
-    if outcome is EmailConfirmation.CONFIRMED:
-        messages.success(
-            request, _("Thank you — your e-mail address is confirmed. Log in with the password you chose.")
-        )
-    else:
-        messages.info(request, _("Your e-mail address is already confirmed — log in with your password."))
-    return redirect("partner:login")
-
-
-@require_http_methods(["GET", "POST"])
-@limit_posts("RATELIMIT_FORMS", "ip", "post:email")
-def resend_confirmation(request):
-    from django.contrib.auth import get_user_model
-
-    form = ResendConfirmationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = (
-            get_user_model()
-            .objects.filter(email__iexact=form.cleaned_data["email"], email_confirmed_at__isnull=True)
-            .first()
-        )
-        if user is not None:
-            email_confirmation_send(user=user, base_url=_base_url(request))
-        # The same answer whether or not the address is known: nothing to learn here.
-        messages.success(request, _("If that address is waiting for confirmation, a new link is on its way."))
-        return redirect("partner:resend_confirmation")
-    return render(request, "organizations/resend_confirmation.html", {"form": form})
-
-
-@login_required
-def status(request):
-    """Where people whose company is not (yet) active land: under review, being verified, rejected."""
-    membership = membership_for(request)
-    if membership is None:
-        raise Http404("Not a partner")
-    if can_use_portal(membership):
-        return redirect("partner:home")
-    return render(request, "organizations/status.html", {"membership": membership, "company": membership.company})
-
-
-SECTION_DESCRIPTIONS = {
-    Section.DASHBOARD: gettext_lazy("Direct and indirect turnover across your partner network."),
-    Section.INVOICES: gettext_lazy("Your invoices, what is paid and what is still to pay."),
-    Section.SUPPORT: gettext_lazy("Ask Brello for help and follow the conversation."),
-    Section.MATERIALS: gettext_lazy("Brochures, price lists and training by product."),
-}
-
-
+@require_http_methods(["GET", "HEAD", "POST"])
 @partner_required()
-def home(request):
-    """The personalised home: greeting, targeted announcements, figures (loaded with htmx), featured video."""
-    from partner_area.materials.home import figure_sections_for
-    from partner_area.materials.models import PartnerHomeSettings
-    from partner_area.materials.selectors import announcement_unread_count, announcements_for
-
+@limit_posts("RATELIMIT_FORMS", "ip", "user")
+def company_profile(request):
+    """Every member sees the company's details and contact persons; org admins change the contact details."""
     membership = request.membership
-    tiles = [
-        {"section": section, "url": f"partner:{section.value}", "description": SECTION_DESCRIPTIONS[section]}
-        for section in Section
-        if membership.has_section(section)
-    ]
+    if request.method == "POST" and not membership.is_admin:
+        raise Http404("Only org admins change the company")
+    company = Company.objects.select_related("parent").get(pk=membership.company_id)
+    form = None
+    if membership.is_admin:
+        initial = {"phone": company.phone, "email": company.email, "website": company.website}
+        form = ContactDetailsForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            company_update_contact_details(membership=membership, request=request, **form.cleaned_data)
+            messages.success(request, _("The company's contact details are saved."))
+            return redirect("partner:company")
     context = {
-        "membership": membership,
-        "tiles": tiles,
-        "announcements": announcements_for(membership=membership)[:5],
-        "unread_count": announcement_unread_count(membership=membership),
-        "show_figures": bool(figure_sections_for(membership)),
-        "video": PartnerHomeSettings.load(request_or_site=request),
+        "company": company,
+        "form": form,
+        "contacts": contact_list(membership=membership),
+        "can_edit": membership.is_admin,
+        "reaches_erp": company_reaches_erp(company),
     }
-    return render(request, "organizations/home.html", context)
+    return render(request, "organizations/company.html", context)
+
+
+def _contact_form_page(request, *, contact=None):
+    form = ContactPersonForm(
+        request.POST if request.method == "POST" else None,
+        initial={field: getattr(contact, field) for field in ("name", "email", "phone")} if contact else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, queued = contact_save(
+                membership=request.membership, contact=contact, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if queued:
+                messages.success(request, _("%(name)s is saved. Brello's records are updated too.") % {"name": saved})
+            else:
+                messages.success(request, _("%(name)s is saved.") % {"name": saved})
+            return redirect("partner:company")
+    context = {"form": form, "contact": contact, "reaches_erp": company_reaches_erp(request.membership.company)}
+    return render(request, "organizations/company_contact_form.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@partner_required(admin=True)
+@limit_posts("RATELIMIT_FORMS", "ip", "user")
+def company_contact_new(request):
+    """Add a contact person of the company."""
+    return _contact_form_page(request)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@partner_required(admin=True)
+@limit_posts("RATELIMIT_FORMS", "ip", "user")
+def company_contact_edit(request, contact_id: int):
+    """Change a contact person of the company."""
+    return _contact_form_page(request, contact=contact_get(membership=request.membership, contact_id=contact_id))

@@ -11,6 +11,7 @@ class MaterialsConfig(AppConfig):
         from wagtail.permission_policies.collections import CollectionPermissionPolicy
         from wagtail.permissions import register_permission_policy
 
+        from . import home  # noqa: F401  registers the new-materials figure on the partner home
         from .models import Material
 
         # Editors get add/change/delete on materials per collection (Settings → Groups), like documents.

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from partner_area.companies.models import Company, CompanyStatus, Membership, Role, Section
+from partner_area.companies.models import Company, CompanyStatus, Membership, Role
+from partner_area.platform.sections import Section
 
 from .audience import audience_q
 from .models import (
@@ -188,3 +189,10 @@ def materials_new_count(*, membership: Membership) -> int:
     """Materials added since the member last opened the library."""
     since = materials_last_visit(membership=membership)
     return materials_for(membership=membership).filter(created_at__gt=since).count()
+
+
+def partner_home_settings(*, request):
+    """The partner home's editable settings (the featured video) for the request's site."""
+    from .models import PartnerHomeSettings
+
+    return PartnerHomeSettings.load(request_or_site=request)

@@ -11,5 +11,4 @@ urlpatterns = [
     path("materials/", views.materials, name="materials"),
     path("materials/<int:material_id>/download/", views.material_download, name="material_download"),
     path("materials/<int:material_id>/thumbnail/", views.material_thumbnail, name="material_thumbnail"),
-    path("home/figures/", views.home_figures_block, name="home_figures"),
 ]

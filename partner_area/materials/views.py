@@ -1,4 +1,4 @@
-"""Partner pages: announcements, the materials library, downloads, and the home's figures block."""
+"""Partner pages: announcements, the materials library and downloads."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -9,11 +9,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partner_area.companies.access import partner_required
-from partner_area.companies.models import Section
+from partner_area.platform.sections import Section
 
 from . import selectors, services
 from .forms import MaterialFilterForm
-from .home import figure_sections_for, home_figures
 
 
 @require_GET
@@ -108,12 +107,3 @@ def material_thumbnail(request, material_id: int):
     response = HttpResponse(data, content_type="image/webp")
     response["Cache-Control"] = "private, max-age=3600"
     return response
-
-
-@require_GET
-@partner_required()
-def home_figures_block(request):
-    """The home's quick figures, loaded with htmx: only sections the member may open (404 if none)."""
-    if not figure_sections_for(request.membership):
-        raise Http404("No figures for this member")
-    return render(request, "materials/home/figures.html", {"blocks": home_figures(membership=request.membership)})

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partner_area.companies.access import IsActivePartner
-from partner_area.companies.models import Section
 from partner_area.platform.api import form_errors
+from partner_area.platform.sections import Section
 
 from .forms import PeriodForm
 from .periods import Period, PeriodChoice

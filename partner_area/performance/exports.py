@@ -1,48 +1,14 @@
-"""CSV exports. Numbers use the reader's decimal separator and no grouping, with the currency in its own column,
-so a spreadsheet reads them as numbers; in Latvian the columns are separated by semicolons, as Excel expects
-where the comma is the decimal separator."""
+"""The dashboard as a CSV download (the CSV rules: partner_area/platform/csvfiles.py)."""
 
-import csv
 from collections.abc import Iterable
 
 from django.http import HttpResponse
-from django.utils import formats
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from partner_area.platform.csvfiles import csv_date, csv_response
 from partner_area.platform.formatting import csv_number
 
 from .selectors import DashboardFigures, sub_partner_list
-
-
-def csv_delimiter() -> str:
-    return "," if (get_language() or "en").startswith("en") else ";"
-
-
-def csv_response(*, filename: str, rows: Iterable[Iterable]) -> HttpResponse:
-    """A CSV download with a byte-order mark, so spreadsheet programs detect UTF-8 (ā, š, ž…)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=csv_delimiter())
-    for row in rows:
-        writer.writerow(["" if cell is None else _safe(cell) for cell in row])
-    return response
-
-
-def _safe(cell) -> str:
-    """Text from the ERP must not become a formula in a spreadsheet (CSV injection)."""
-    text = str(cell)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    return text.lstrip("-").replace(",", "").replace(".", "").isdigit()
-
-
-def _date(value) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
-
 
 PART_LABELS = {
     "direct": lambda: _("Direct"),
@@ -58,9 +24,9 @@ def dashboard_rows(figures: DashboardFigures, *, sort: str) -> Iterable[list]:
     """The dashboard's figures as CSV blocks: turnover, clients, top clients, sub-partners, invoices."""
     period = figures.period
     yield [_("Dashboard"), figures.company.legal_name]
-    yield [_("Period"), _date(period.start), _date(period.end)]
-    yield [_("Previous period"), _date(period.previous.start), _date(period.previous.end)]
-    yield [_("Same period a year earlier"), _date(period.year_earlier.start), _date(period.year_earlier.end)]
+    yield [_("Period"), csv_date(period.start), csv_date(period.end)]
+    yield [_("Previous period"), csv_date(period.previous.start), csv_date(period.previous.end)]
+    yield [_("Same period a year earlier"), csv_date(period.year_earlier.start), csv_date(period.year_earlier.end)]
     yield []
     yield [
         _("Turnover"), _("Currency"), _("This period"), _("Previous period"), _("Change, %"),

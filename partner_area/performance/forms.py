@@ -3,17 +3,12 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partner_area.platform.forms import DateInput
+
 from .periods import DEFAULT_PERIOD, MAX_MONTHS, Period, PeriodChoice, months_between, period_resolve
 from .selectors import DEFAULT_SUB_PARTNER_SORT, SUB_PARTNER_SORTS
 
 SORT_CHOICES = [(key, key) for key in SUB_PARTNER_SORTS] + [(f"-{key}", f"-{key}") for key in SUB_PARTNER_SORTS]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class PeriodForm(forms.Form):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from partner_area.companies.access import partner_required
-from partner_area.companies.models import Section
+from partner_area.platform.sections import Section
 
 from .charts import share_chart, trend_chart
 from .exports import dashboard_csv_response

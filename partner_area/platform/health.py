@@ -27,7 +27,7 @@ def _check_cache() -> None:
 
 
 def _check_broker() -> None:
-    from portal.celery import app
+    from celery import current_app as app  # the project's app (portal/celery.py), set when Django starts
 
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)

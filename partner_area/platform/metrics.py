@@ -196,7 +196,7 @@ class EventCollector:
 
 @cache
 def _celery_app():
-    from portal.celery import app
+    from celery import current_app as app  # the project's app (portal/celery.py), set when Django starts
 
     app.loader.import_default_modules()  # a web process has not imported every app's tasks module yet
     return app

@@ -4,7 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from partner_area.companies.forms import HoneypotMixin, deliverable_email_error
+from partner_area.platform.forms import HoneypotMixin, deliverable_email_error
 
 from . import attachments as attachment_rules
 from .models import Status, SupportComment, SupportRequest

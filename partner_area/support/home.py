@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from partner_area.companies.models import Membership, Section
-from partner_area.materials.home import HomeFigure, register_home_figure
+from partner_area.companies.models import Membership
+from partner_area.platform.sections import HomeFigure, Section, register_home_figure
 
 from .selectors import support_open_count
 

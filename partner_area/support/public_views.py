@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partner_area.companies.access import can_use_portal, membership_for
-from partner_area.companies.models import Section
 from partner_area.platform.ratelimits import limit_posts
+from partner_area.platform.sections import Section
 
 from .forms import PublicContactForm, add_service_error
 from .http import full_redirect

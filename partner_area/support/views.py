@@ -13,8 +13,8 @@ from django_htmx.http import reswap
 
 from integrations.zendesk.client import ZendeskError
 from partner_area.companies.access import partner_required
-from partner_area.companies.models import Section
 from partner_area.platform.ratelimits import limit_posts
+from partner_area.platform.sections import Section
 from partner_area.platform.storage import private_file_response
 
 from .attachments import support_attachment_store

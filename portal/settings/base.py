@@ -113,7 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.context_processors.csp_nonce",
-                "partner_area.companies.context_processors.partner_navigation",
+                "partner_area.home.context_processors.partner_navigation",
             ],
         },
     },

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from cms_pages.seed import public_site_seed
 from partner_area.accounts.seed import DEMO_PASSWORD
 from partner_area.billing.models import Invoice
+from partner_area.billing.seed import billing_seed
 from partner_area.companies.models import Membership
 from partner_area.companies.seed import partners_seed
 from partner_area.materials.seed import materials_seed
@@ -29,9 +30,10 @@ PUBLIC_PAGES = [("home", "/{lang}/"), ("contact", "/{lang}/contact/"), ("login",
 def demo(transactional_db, live_server, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
     public_site_seed()
-    partners_seed()
+    partners_seed(password=DEMO_PASSWORD)
     materials_seed()
     performance_seed()
+    billing_seed()
     membership = Membership.unscoped.select_related("company").get(user__email=ADMIN_EMAIL)
     support_request = support_request_create(
         membership=membership, subject="Invoice PDF is empty", description="The PDF of invoice 2026-114 is blank."

@@ -5,8 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cms_pages.seed import public_site_seed
-from integrations.erp.models import CompanyContact
-from partner_area.companies.models import Role
+from partner_area.companies.models import CompanyContact, Role
 from tests.factories import PASSWORD
 from tests.onboarding.helpers import make_company, make_member
 

@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from integrations.erp.check import erp_check
-from integrations.erp.companies import company_contact_save
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_all
 from partner_area.billing.models import Invoice
 from partner_area.billing.services import payment_notice_confirm, payment_notice_report
+from partner_area.companies.contacts import company_contact_save
 from partner_area.companies.models import Company, CompanyStatus, Role
 from partner_area.companies.services import company_approve, company_update_contact_details
 from tests.factories import StaffFactory

@@ -5,12 +5,12 @@ had not verified, and pages that failed while Tryton was down."""
 import pytest
 from django.urls import reverse
 
-from integrations.erp.companies import company_contact_save
-from integrations.erp.models import CompanyContact, OutboxMessage
+from integrations.erp.models import OutboxMessage
 from integrations.erp.pull import pull_all
 from integrations.erp.tasks import erp_deliver_outbox
 from partner_area.billing.models import Invoice
-from partner_area.companies.models import Company, CompanyStatus, Role
+from partner_area.companies.contacts import company_contact_save
+from partner_area.companies.models import Company, CompanyContact, CompanyStatus, Role
 from partner_area.companies.services import company_approve, company_reject, company_update_contact_details
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member

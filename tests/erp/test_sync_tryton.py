@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from integrations.erp.companies import company_contact_save
-from integrations.erp.models import CompanyContact, OutboxMessage, SyncConflict
+from integrations.erp.models import OutboxMessage, SyncConflict
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_all, pull_entity
 from integrations.erp.tasks import erp_deliver_outbox
 from partner_area.billing.models import Invoice
-from partner_area.companies.models import Company, CompanyStatus, Role
+from partner_area.companies.contacts import company_contact_save
+from partner_area.companies.models import Company, CompanyContact, CompanyStatus, Role
 from partner_area.companies.services import company_approve, company_update_contact_details
 from tests.factories import StaffFactory
 from tests.numbers import lv_registration_number

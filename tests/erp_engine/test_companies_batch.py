@@ -8,9 +8,9 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from integrations.erp.companies import companies_apply_page, contacts_apply_page
-from integrations.erp.models import CompanyContact, OutboxMessage, RejectedRecord, SyncConflict, SyncedValues
+from integrations.erp.models import OutboxMessage, RejectedRecord, SyncConflict, SyncedValues
 from integrations.erp.pull import pull_entity
-from partner_area.companies.models import Company, CompanyStatus
+from partner_area.companies.models import Company, CompanyContact, CompanyStatus
 from partner_area.platform.ports.erp import ErpCompany, ErpContact
 from tests.onboarding.helpers import make_company
 

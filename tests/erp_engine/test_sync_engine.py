@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from integrations.erp.models import CompanyContact, OutboxMessage, RejectedRecord, SyncConflict, SyncCursor
+from integrations.erp.models import OutboxMessage, RejectedRecord, SyncConflict, SyncCursor
 from integrations.erp.outbox import outbox_deliver_due
 from integrations.erp.pull import pull_all, pull_entity
 from integrations.erp.tasks import erp_deliver_outbox
 from integrations.erp.webhook import signature_for
 from partner_area.billing.models import Invoice
-from partner_area.companies.models import Company, CompanyStatus, Role
+from partner_area.companies.models import Company, CompanyContact, CompanyStatus, Role
 from partner_area.companies.services import company_approve, company_update_contact_details
 from partner_area.platform.audit.models import AuditLogEntry
 from partner_area.platform.ports.erp import ErpError
@@ -109,10 +109,10 @@ def test_after_repeated_failures_a_delivery_is_parked_for_staff_and_can_be_retri
 
 def test_changes_to_one_company_are_delivered_in_order(erp):
     company = make_company()
-    from integrations.erp.companies import company_push_create, company_push_update
+    from partner_area.platform.ports.erp import erp_company_send_later
 
-    company_push_create(company=company)
-    company_push_update(company=company)
+    erp_company_send_later(company=company, create=True)
+    erp_company_send_later(company=company)
     first, second = OutboxMessage.objects.order_by("id")
     OutboxMessage.objects.filter(pk=first.pk).update(next_attempt_at=timezone.now() + timedelta(hours=1))
     outbox_deliver_due()

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import translation
 
-from partner_area.companies.forms import RegistrationForm
 from partner_area.companies.models import Company, CompanyStatus, Membership, Role
-from partner_area.companies.services import DuplicateCompanyError, company_register
+from partner_area.onboarding.forms import RegistrationForm
+from partner_area.onboarding.services import DuplicateCompanyError, company_register
 from partner_area.platform.audit.models import AuditLogEntry
 from partner_area.platform.ports.erp import ErpCompany
 from tests.mailbox import sent_mail

@@ -4,8 +4,8 @@ change is logged and queued for the ERP."""
 import pytest
 from django.test import Client
 
-from integrations.erp.models import CompanyContact, OutboxMessage
-from partner_area.companies.models import Membership, Role
+from integrations.erp.models import OutboxMessage
+from partner_area.companies.models import CompanyContact, Membership, Role
 from partner_area.platform.audit.models import AuditLogEntry
 from tests.erp_engine.fake import STATE, FakeErp
 from tests.onboarding.helpers import make_company, make_member

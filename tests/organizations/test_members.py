@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partner_area.accounts.models import User
-from partner_area.companies import members as services
 from partner_area.companies.models import Invitation, Membership, Role
+from partner_area.members import services
 from partner_area.platform.audit.models import AuditLogEntry
 from tests.mailbox import sent_mail
 from tests.organizations.factories import CompanyFactory, InvitationFactory, MembershipFactory

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import Client, RequestFactory
 
-from partner_area.companies.context_processors import partner_navigation
 from partner_area.companies.models import Role
+from partner_area.home.context_processors import partner_navigation
 from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db

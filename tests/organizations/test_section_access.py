@@ -6,7 +6,8 @@ import re
 import pytest
 from django.utils import translation
 
-from partner_area.companies.models import Role, Section
+from partner_area.companies.models import Role
+from partner_area.platform.sections import Section
 from tests.billing.factories import InvoiceFactory
 from tests.onboarding.helpers import make_company, make_member
 

@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from partner_area.companies.models import Role, Section
-from partner_area.materials.home import home_figures
+from partner_area.companies.models import Role
 from partner_area.platform.audit.models import AuditLogEntry
+from partner_area.platform.sections import Section, home_figures
 from partner_area.support.models import Status, SupportRequest
 from partner_area.support.selectors import support_requests_for
 from partner_area.support.services import support_request_create

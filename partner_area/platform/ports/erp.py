@@ -306,12 +306,14 @@ def erp_is_configured() -> bool:
 # (integrations/erp, the edge) stores them in its outbox and delivers them. It plugs itself in from
 # ErpConfig.ready(), so features never import it.
 _outbox_writer = None
+_outbox_redeliver = None
 
 
-def erp_outbox_connect(writer) -> None:
-    """Called once by the ERP integration: writer(operation=, entity_type=, entity_id=, payload=)."""
-    global _outbox_writer
-    _outbox_writer = writer
+def erp_outbox_connect(*, writer, redeliver) -> None:
+    """Called once by the ERP integration: writer(operation=, entity_type=, entity_id=, payload=) stores a change,
+    redeliver(entity_type=, entity_id=) -> int gives the changes the ERP refused (parked) another round."""
+    global _outbox_writer, _outbox_redeliver
+    _outbox_writer, _outbox_redeliver = writer, redeliver
 
 
 def erp_send_later(*, operation: str, entity_type: str, entity_id, payload: dict | None = None):
@@ -319,3 +321,38 @@ def erp_send_later(*, operation: str, entity_type: str, entity_id, payload: dict
     if _outbox_writer is None:
         raise RuntimeError("The ERP integration (integrations.erp) is not installed: nothing can reach the ERP.")
     return _outbox_writer(operation=operation, entity_type=entity_type, entity_id=entity_id, payload=payload)
+
+
+def erp_redeliver(*, entity_type: str, entity_id) -> int:
+    """Give the deliveries about this entity that the ERP refused (parked) another round, e.g. after staff corrected
+    the data; the ones still waiting read the corrected data when they run anyway. Returns how many."""
+    if _outbox_redeliver is None:
+        raise RuntimeError("The ERP integration (integrations.erp) is not installed: nothing can reach the ERP.")
+    return _outbox_redeliver(entity_type=entity_type, entity_id=entity_id)
+
+
+# The changes the portal sends. A change goes as a diff of the fields the portal owns (the integration computes it
+# when it delivers); messages about a company and its contact persons share the company's ordering key, so a
+# contact waits for its company's creation.
+
+
+def company_reaches_erp(company) -> bool:
+    """Whether a portal change to the company (its contact details or contact persons) is queued for the ERP: the
+    company is in an ERP, or an ERP is configured (without one there is nobody to deliver it to). Pages promise an
+    update of Brello's records only then."""
+    return bool(company.erp_id) or erp_is_configured()
+
+
+def erp_company_send_later(*, company, create: bool = False) -> None:
+    """Queue the company for the ERP in the caller's transaction: `create` links an approved company to the ERP's
+    record of its number, or creates it there; otherwise its portal-owned fields are sent."""
+    erp_send_later(
+        operation="company.create" if create else "company.update", entity_type="company", entity_id=company.pk
+    )
+
+
+def erp_contact_send_later(*, contact) -> None:
+    """Queue a contact person of a company for the ERP (after its company's pending changes)."""
+    erp_send_later(
+        operation="contact.upsert", entity_type="company", entity_id=contact.company_id, payload={"contact": contact.pk}
+    )

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cms_pages.seed import public_site_seed
-from partner_area.accounts.seed import staff_seed
+from partner_area.accounts.seed import DEMO_PASSWORD, staff_seed
+from partner_area.billing.seed import billing_seed
 from partner_area.companies.seed import partners_seed
 from partner_area.materials.seed import materials_seed
 from partner_area.performance.seed import performance_seed
@@ -18,9 +19,10 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo creates known passwords; run it only in development (or pass --force).")
         public_site_seed()
-        logins = staff_seed() + partners_seed()
+        logins = staff_seed() + partners_seed(password=DEMO_PASSWORD)
         materials_seed()
-        performance_seed()  # clients, turnover and invoices for the demo tree, unless an ERP provides them
+        performance_seed()  # clients and turnover for the demo tree, unless an ERP provides them
+        billing_seed()  # invoices, likewise
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write("")
         self.stdout.write("  Public site:  http://127.0.0.1:8000/en/  (Latvian: http://127.0.0.1:8000/lv/)")

@@ -1,22 +1,24 @@
-"""Org admin: a company's members and invitations. Selectors read, services write; every query goes
-through the acting admin's company (`Model.objects.for_company`), so another company's ids are not found."""
+"""Org admin: writes to a company's members and invitations (reads: selectors.py); every query goes through
+the acting admin's company (`Model.objects.for_company`), so another company's ids are not found."""
 
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from partner_area.companies.models import Invitation, InvitationStatus, Membership, Role
 from partner_area.platform.audit.services import audit_record
 from partner_area.platform.mail.emails import send_portal_email
+from partner_area.platform.sections import Section
 
-from .models import Invitation, InvitationStatus, Membership, Role, Section
+from .selectors import pending_invitation_q
 
 User = get_user_model()
 
@@ -30,51 +32,6 @@ LAST_ADMIN_MESSAGE = _(
 )
 # A user with no sections could open nothing but their home and account pages.
 NO_SECTIONS_MESSAGE = _("Choose at least one section this person may open.")
-
-
-# Selectors
-
-
-def member_list(*, membership: Membership) -> QuerySet[Membership]:
-    """The company's members: active first, administrators before users, then by e-mail."""
-    return (
-        Membership.objects.for_company(membership.company)
-        .select_related("user")
-        .order_by("-is_active", "role", "user__email")
-    )
-
-
-def _pending_q() -> Q:
-    return Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-
-def invitation_list(*, membership: Membership) -> QuerySet[Invitation]:
-    """Open invitations (pending, then expired ones that can be sent again); accepted and revoked ones are gone."""
-    return (
-        Invitation.objects.for_company(membership.company)
-        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
-        .annotate(is_pending=Case(When(_pending_q(), then=Value(0)), default=Value(1), output_field=IntegerField()))
-        .order_by("is_pending", "-created_at")
-    )
-
-
-def member_get(*, membership: Membership, member_id: int) -> Membership:
-    """One member of the acting admin's company; 404 for missing and foreign ids alike."""
-    member = Membership.objects.for_company(membership.company).select_related("user").filter(pk=member_id).first()
-    if member is None:
-        raise Http404("No such member")
-    return member
-
-
-def invitation_get(*, membership: Membership, invitation_id: int) -> Invitation:
-    """One invitation of the acting admin's company; 404 for missing and foreign ids alike."""
-    invitation = Invitation.objects.for_company(membership.company).filter(pk=invitation_id).first()
-    if invitation is None:
-        raise Http404("No such invitation")
-    return invitation
-
-
-# Services
 
 
 def _grants(obj) -> list[str]:
@@ -131,7 +88,7 @@ def invitation_create(*, membership: Membership, email: str, role: str, sections
             raise ValidationError({"email": _already_a_member_message(email=email, member=colleague)})
         # Whether the address has an account with another company is not told here (it would let any org admin
         # find out who works where): the invitation goes out, and its link tells the invitee, who owns the address.
-        pending = Invitation.objects.for_company(company).filter(_pending_q(), email__iexact=email)
+        pending = Invitation.objects.for_company(company).filter(pending_invitation_q(), email__iexact=email)
         if pending.exists():
             raise ValidationError(
                 {"email": _("This address already has a pending invitation. Send it again from the list below.")}

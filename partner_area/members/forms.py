@@ -4,9 +4,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .forms import HoneypotMixin, NewPasswordMixin, clean_phone, deliverable_email_error
-from .members import NO_SECTIONS_MESSAGE
-from .models import Role, Section
+from partner_area.companies.models import Role
+from partner_area.platform.forms import HoneypotMixin, NewPasswordMixin, clean_phone, deliverable_email_error
+from partner_area.platform.sections import Section
+
+from .services import NO_SECTIONS_MESSAGE
 
 User = get_user_model()
 

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from partner_area.companies.access import partner_required
+from partner_area.companies.models import Invitation, InvitationStatus
 from partner_area.platform.ratelimits import invitation_limits, limit_posts
+from partner_area.platform.sections import Section
 
-from . import members as services
-from .access import partner_required
-from .member_forms import InvitationAcceptForm, InviteForm, MemberForm
-from .models import Invitation, InvitationStatus, Section
+from . import selectors, services
+from .forms import InvitationAcceptForm, InviteForm, MemberForm
 
 
 def _flash_error(request, error: ValidationError) -> None:
@@ -28,11 +29,11 @@ def _members_page(request, invite_form: InviteForm, status: int = 200):
     membership = request.membership
     members = [
         {"member": member, "sections": _section_labels(member), "is_you": member.pk == membership.pk}
-        for member in services.member_list(membership=membership)
+        for member in selectors.member_list(membership=membership)
     ]
     invitations = [
         {"invitation": invitation, "sections": _section_labels(invitation)}
-        for invitation in services.invitation_list(membership=membership)
+        for invitation in selectors.invitation_list(membership=membership)
     ]
     context = {
         "membership": membership,
@@ -81,7 +82,7 @@ def member_invite(request):
 def member_edit(request, member_id: int):
     """Change a member's role and the sections they can open."""
     membership = request.membership
-    member = services.member_get(membership=membership, member_id=member_id)
+    member = selectors.member_get(membership=membership, member_id=member_id)
     form = MemberForm.for_member(member, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +119,7 @@ def _members_action(request, *, action, success: str, **target):
 @partner_required(admin=True)
 @require_POST
 def member_deactivate(request, member_id: int):
-    member = services.member_get(membership=request.membership, member_id=member_id)
+    member = selectors.member_get(membership=request.membership, member_id=member_id)
     success = _("%(name)s can no longer use the portal.") % {"name": member.user}
     return _members_action(request, action=services.member_deactivate, success=success, member=member)
 
@@ -126,7 +127,7 @@ def member_deactivate(request, member_id: int):
 @partner_required(admin=True)
 @require_POST
 def member_reactivate(request, member_id: int):
-    member = services.member_get(membership=request.membership, member_id=member_id)
+    member = selectors.member_get(membership=request.membership, member_id=member_id)
     success = _("%(name)s can use the portal again.") % {"name": member.user}
     return _members_action(request, action=services.member_reactivate, success=success, member=member)
 
@@ -135,7 +136,7 @@ def member_reactivate(request, member_id: int):
 @require_POST
 @invitation_limits
 def invitation_resend(request, invitation_id: int):
-    invitation = services.invitation_get(membership=request.membership, invitation_id=invitation_id)
+    invitation = selectors.invitation_get(membership=request.membership, invitation_id=invitation_id)
     success = _("A new invitation link was sent to %(email)s.") % {"email": invitation.email}
     return _members_action(request, action=services.invitation_resend, success=success, invitation=invitation)
 
@@ -143,7 +144,7 @@ def invitation_resend(request, invitation_id: int):
 @partner_required(admin=True)
 @require_POST
 def invitation_revoke(request, invitation_id: int):
-    invitation = services.invitation_get(membership=request.membership, invitation_id=invitation_id)
+    invitation = selectors.invitation_get(membership=request.membership, invitation_id=invitation_id)
     success = _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
     return _members_action(request, action=services.invitation_revoke, success=success, invitation=invitation)
 

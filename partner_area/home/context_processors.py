@@ -2,15 +2,8 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info, gettext_lazy
 
-from .access import can_use_portal, membership_for
-from .models import Section
-
-SECTION_URLS = {
-    Section.DASHBOARD: "partner:dashboard",
-    Section.INVOICES: "partner:invoices",
-    Section.SUPPORT: "partner:support",
-    Section.MATERIALS: "partner:materials",
-}
+from partner_area.companies.access import can_use_portal, membership_for
+from partner_area.platform.sections import SECTIONS, sections_for
 
 
 def _mark_current(items: list[dict], *, path: str) -> None:
@@ -60,9 +53,8 @@ def partner_navigation(request) -> dict:
         {"url": reverse("partner:home"), "label": gettext_lazy("Home"), "key": "home"},
         {"url": reverse("partner:announcements"), "label": gettext_lazy("News"), "key": "announcements"},
     ]
-    for section, url_name in SECTION_URLS.items():
-        if membership.has_section(section):
-            items.append({"url": reverse(url_name), "label": section.label, "key": section.value})
+    for section in sections_for(membership):
+        items.append({"url": reverse(SECTIONS[section].url_name), "label": section.label, "key": section.value})
     if membership.is_admin:
         items.append({"url": reverse("partner:members"), "label": gettext_lazy("Members"), "key": "members"})
     # Read-only for users.

@@ -8,11 +8,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partner_area.companies.access import IsActivePartner
+from partner_area.companies.models import Invitation, Membership, Role
 from partner_area.platform.ratelimits import invitation_limits
+from partner_area.platform.sections import Section
 
-from . import members
-from .access import IsActivePartner
-from .models import Invitation, Membership, Role, Section
+from . import selectors, services
 
 
 class MemberOutput(serializers.ModelSerializer):
@@ -65,29 +66,29 @@ class AdminOnly(APIView):
 class MemberListView(AdminOnly):
     @extend_schema(responses=MemberOutput(many=True))
     def get(self, request):
-        return Response(MemberOutput(members.member_list(membership=request.membership), many=True).data)
+        return Response(MemberOutput(selectors.member_list(membership=request.membership), many=True).data)
 
 
 class MemberDetailView(AdminOnly):
     @extend_schema(responses=MemberOutput)
     def get(self, request, member_id: int):
-        member = members.member_get(membership=request.membership, member_id=member_id)
+        member = selectors.member_get(membership=request.membership, member_id=member_id)
         return Response(MemberOutput(member).data)
 
     @extend_schema(request=MemberUpdateInput, responses=MemberOutput)
     def patch(self, request, member_id: int):
-        member = members.member_get(membership=request.membership, member_id=member_id)
+        member = selectors.member_get(membership=request.membership, member_id=member_id)
         data = MemberUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         member = _service(
-            lambda: members.member_update(
+            lambda: services.member_update(
                 membership=request.membership, member=member, role=values["role"], sections=values["sections"],
                 request=request,
             )
         )  # fmt: skip
         if "is_active" in values and values["is_active"] != member.is_active:
-            change = members.member_reactivate if values["is_active"] else members.member_deactivate
+            change = services.member_reactivate if values["is_active"] else services.member_deactivate
             member = _service(lambda: change(membership=request.membership, member=member, request=request))
         return Response(MemberOutput(member).data)
 
@@ -96,13 +97,13 @@ class MemberDetailView(AdminOnly):
 class InvitationListView(AdminOnly):
     @extend_schema(responses=InvitationOutput(many=True))
     def get(self, request):
-        return Response(InvitationOutput(members.invitation_list(membership=request.membership), many=True).data)
+        return Response(InvitationOutput(selectors.invitation_list(membership=request.membership), many=True).data)
 
     @extend_schema(request=InvitationInput, responses={201: InvitationOutput})
     def post(self, request):
         data = InvitationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation = _service(lambda: members.invitation_create(membership=request.membership, request=request,
+        invitation = _service(lambda: services.invitation_create(membership=request.membership, request=request,
                                                                   **data.validated_data))  # fmt: skip
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -110,8 +111,8 @@ class InvitationListView(AdminOnly):
 class InvitationDetailView(AdminOnly):
     @extend_schema(responses={204: None})
     def delete(self, request, invitation_id: int):
-        invitation = members.invitation_get(membership=request.membership, invitation_id=invitation_id)
+        invitation = selectors.invitation_get(membership=request.membership, invitation_id=invitation_id)
         _service(
-            lambda: members.invitation_revoke(membership=request.membership, invitation=invitation, request=request)
+            lambda: services.invitation_revoke(membership=request.membership, invitation=invitation, request=request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,9 +10,13 @@ class ZendeskConfig(AppConfig):
     def ready(self):
         from partner_area.platform import metrics
         from partner_area.platform.health import peer_check
+        from partner_area.platform.ports.zendesk import zendesk_outbox_connect
 
         from .client import zendesk_answers
         from .models import OutboxStatus, ZendeskCursor, ZendeskOutboxMessage
+        from .outbox import zendesk_enqueue
+
+        zendesk_outbox_connect(zendesk_enqueue)
 
         peer_check("zendesk", zendesk_answers)
         metrics.outbox_source(

@@ -12,34 +12,19 @@ from django.core.cache import cache
 from zenpy import Zenpy
 from zenpy.lib.exception import APIException, ZenpyException
 
+# The failures are the port's (support code catches them without importing this adapter); raised from here.
+from partner_area.platform.ports.zendesk import (
+    ZendeskError,
+    ZendeskRateLimited,
+    ZendeskRejected,
+    ZendeskUnavailable,
+    zendesk_is_configured,
+)
+
 DEFAULT_RETRY_AFTER = 60
 # Until when Zendesk asked the whole account to wait (a 429 applies to every call, not only to the one answered):
 # every task, delivery and download checks it before calling, so the account stays quiet until then.
 RATE_LIMITED_UNTIL_KEY = "zendesk:rate-limited-until"
-
-
-class ZendeskError(Exception):
-    """Zendesk could not do what was asked."""
-
-
-class ZendeskUnavailable(ZendeskError):
-    """Down, slow or failing (5xx, network): worth another try later."""
-
-
-class ZendeskRateLimited(ZendeskUnavailable):
-    """429: try again after the number of seconds Zendesk asked for."""
-
-    def __init__(self, retry_after: int):
-        super().__init__(f"Zendesk answered 429 (rate limited): retry after {retry_after} s")
-        self.retry_after = retry_after
-
-
-class ZendeskRejected(ZendeskError):
-    """Zendesk refused the request itself (4xx): another try would fail the same way."""
-
-
-def zendesk_is_configured() -> bool:
-    return bool(settings.ZENDESK_SUBDOMAIN and settings.ZENDESK_EMAIL and settings.ZENDESK_API_TOKEN)
 
 
 def retry_after_seconds(value: str | None) -> int:

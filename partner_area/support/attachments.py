@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from partner_area.platform.ports.zendesk import get_zendesk_gateway
 from partner_area.platform.uploads import (
     CSV,
     DOCX,
@@ -125,12 +126,12 @@ def attachments_store(
 
 def support_attachment_store(*, attachment: SupportAttachment) -> None:
     """Make sure the file is on private storage: an agent's file is fetched from Zendesk the first time and kept;
-    its type is trusted only if its content is an allowed one. Raises integrations.zendesk.client.ZendeskError
-    when Zendesk cannot deliver it now."""
+    its type is trusted only if its content is an allowed one. Raises ZendeskError (the port's) when Zendesk cannot
+    deliver it now."""
     if not attachment.file:
-        from integrations.zendesk.inbound import attachment_fetch
-
-        content = attachment_fetch(zendesk_attachment_id=attachment.zendesk_attachment_id, max_bytes=max_bytes())
+        content = get_zendesk_gateway().attachment_content(
+            zendesk_attachment_id=attachment.zendesk_attachment_id, max_bytes=max_bytes()
+        )
         upload = SimpleUploadedFile(_display_name(attachment.filename), content)
         checked, _error = _check_one(upload)
         kind = checked.kind if checked else None

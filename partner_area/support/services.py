@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from integrations.zendesk.outbox import Operation, zendesk_enqueue
 from partner_area.companies.models import Membership
 from partner_area.platform.audit.services import audit_record
+from partner_area.platform.ports.zendesk import ZendeskOperation, zendesk_send_later
 
 from .attachments import attachments_store, checked_attachments
 from .models import OPEN_STATUSES, Category, Priority, Source, Status, SupportComment, SupportRequest
@@ -66,7 +66,7 @@ def support_request_create(
             "attachments": len(files),
         },
     )
-    zendesk_enqueue(support_request=support_request, operation=Operation.TICKET_CREATE)
+    zendesk_send_later(support_request=support_request, operation=ZendeskOperation.TICKET_CREATE)
     return support_request
 
 
@@ -117,7 +117,7 @@ def support_public_request_create(
         target=support_request,
         details={"email": support_request.contact_email, "company": company_name},
     )
-    zendesk_enqueue(support_request=support_request, operation=Operation.TICKET_CREATE)
+    zendesk_send_later(support_request=support_request, operation=ZendeskOperation.TICKET_CREATE)
     return support_request
 
 
@@ -154,9 +154,9 @@ def support_reply_add(
         target=support_request,
         details={"comment": comment.pk, "attachments": len(files)},
     )
-    zendesk_enqueue(
+    zendesk_send_later(
         support_request=support_request,
-        operation=Operation.COMMENT_CREATE,
+        operation=ZendeskOperation.COMMENT_CREATE,
         payload={"comment": comment.pk, "reopen": reopen},
     )
     return comment
@@ -197,7 +197,7 @@ def _set_status(support_request, status, *, membership, action, request) -> Supp
         details={"from": previous, "to": status},
     )
     zendesk_status = "solved" if status == Status.SOLVED else "open"
-    zendesk_enqueue(
-        support_request=support_request, operation=Operation.TICKET_STATUS, payload={"status": zendesk_status}
+    zendesk_send_later(
+        support_request=support_request, operation=ZendeskOperation.TICKET_STATUS, payload={"status": zendesk_status}
     )
     return support_request

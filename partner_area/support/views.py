@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap
 
-from integrations.zendesk.client import ZendeskError
 from partner_area.companies.access import partner_required
+from partner_area.platform.ports.zendesk import ZendeskError
 from partner_area.platform.ratelimits import limit_posts
 from partner_area.platform.sections import Section
 from partner_area.platform.storage import private_file_response

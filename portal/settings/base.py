@@ -410,6 +410,8 @@ ERP_WEBHOOK_MAX_AGE_SECONDS = 300
 ZENDESK_SUBDOMAIN = env("ZENDESK_SUBDOMAIN", default="")
 ZENDESK_EMAIL = env("ZENDESK_EMAIL", default="")
 ZENDESK_API_TOKEN = env("ZENDESK_API_TOKEN", default="")
+# The adapter of the Zendesk port (a dotted path to a ZendeskGateway implementation), used once configured.
+ZENDESK_BACKEND = env("ZENDESK_BACKEND", default="integrations.zendesk.gateway.ZenpyGateway")
 ZENDESK_WEBHOOK_SECRET = env("ZENDESK_WEBHOOK_SECRET", default="")
 ZENDESK_WEBHOOK_MAX_AGE_SECONDS = 300
 ZENDESK_TIMEOUT = env.float("ZENDESK_TIMEOUT", default=20.0)

@@ -20,6 +20,7 @@ worker: install
 test: install-dev services chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 --dist loadgroup --ignore=tests/test_api_fuzz.py
 	# schemathesis reports each operation as a subtest, and pytest-xdist drops failing subtests: run it on its own.

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.platform.storage import material_storage
+from partner_area.platform.storage import private_file_storage
 from partner_area.platform.tenancy import TenantManager
 
 
@@ -154,7 +154,7 @@ class PaymentNotice(models.Model):
     reference = models.CharField(_("bank reference"), max_length=64)
     reference_key = models.CharField(max_length=64, editable=False, help_text="The reference, normalised.")
     remittance = models.FileField(
-        _("remittance advice"), upload_to=remittance_upload_to, storage=material_storage, max_length=255, blank=True
+        _("remittance advice"), upload_to=remittance_upload_to, storage=private_file_storage, max_length=255, blank=True
     )
     remittance_name = models.CharField(_("file name"), max_length=100, blank=True)
     remittance_type = models.CharField(_("content type"), max_length=64, blank=True)

@@ -26,7 +26,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from partner_area.companies.models import Company, CompanyStatus, Role
-from partner_area.platform.storage import material_storage
+from partner_area.platform.storage import private_file_storage
 from partner_area.platform.tenancy import TenantManager
 
 from .audience import Audience
@@ -269,13 +269,13 @@ class Material(Audience, ClusterableModel):
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=2000, blank=True)
-    file = models.FileField(_("file"), upload_to=material_upload_to, storage=material_storage, max_length=255)
+    file = models.FileField(_("file"), upload_to=material_upload_to, storage=private_file_storage, max_length=255)
     file_name = models.CharField(_("file name"), max_length=100, editable=False, blank=True)
     file_kind = models.CharField(_("file type"), max_length=16, editable=False, blank=True)
     content_type = models.CharField(_("content type"), max_length=120, editable=False, blank=True)
     file_size = models.PositiveBigIntegerField(_("size"), editable=False, default=0)
     thumbnail = models.FileField(
-        _("thumbnail"), upload_to="material-thumbnails/", storage=material_storage, blank=True, editable=False
+        _("thumbnail"), upload_to="material-thumbnails/", storage=private_file_storage, blank=True, editable=False
     )
     products = ParentalManyToManyField(Product, verbose_name=_("products"), blank=True, related_name="materials")
     category = models.ForeignKey(

@@ -1,12 +1,15 @@
-"""Where material files live. With an S3 bucket configured they go to the default storage (a private
-bucket: every URL is presigned and short-lived). Without one they go to a folder outside MEDIA_ROOT, so
-that no static /media/ URL can serve them: the only way out is the authorising download view."""
+"""Where private files live (materials, support attachments, remittance advices): the STORAGES alias "private".
+With an S3 bucket configured it is the bucket (private: every URL is presigned and short-lived); without one a
+folder outside MEDIA_ROOT, so that no static /media/ URL can serve them: the only way out is an authorising view."""
 
+import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage, storages
-from django.utils.deconstruct import deconstructible
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 
 def private_media_root() -> Path:
@@ -19,50 +22,53 @@ def private_media_root() -> Path:
 
 
 def uses_s3() -> bool:
-    return hasattr(storages["default"], "bucket_name")
+    return hasattr(storages[PRIVATE], "bucket_name")
 
 
-@deconstructible
-class PrivateFileStorage(Storage):
-    """Picks its backend at call time, so tests that switch STORAGES to S3 are honoured."""
+# The STORAGES alias of private files (materials, support attachments, remittance advices): settings/base.py
+# points it at the S3 bucket when one is configured (every URL presigned and short-lived), else at
+# LocalPrivateStorage.
+PRIVATE = "private"
 
-    def backend(self) -> Storage:
-        if uses_s3():
-            return storages["default"]
-        return FileSystemStorage(location=private_root_str(), base_url=None)
 
-    def _open(self, name, mode="rb"):
-        return self.backend().open(name, mode)
+class LocalPrivateStorage(FileSystemStorage):
+    """Private files on local disk, outside MEDIA_ROOT (so no static /media/ URL serves them); the folder is read
+    from the settings when used, so tests that point PRIVATE_MEDIA_ROOT elsewhere are honoured."""
 
-    def _save(self, name, content):
-        return self.backend().save(name, content)
+    def __init__(self, **kwargs):
+        kwargs.setdefault("base_url", None)
+        super().__init__(**kwargs)
 
-    def get_available_name(self, name, max_length=None):
-        return self.backend().get_available_name(name, max_length=max_length)
+    @property
+    def base_location(self):
+        return self._value_or_setting(self._location, private_root_str())
 
-    def delete(self, name):
-        return self.backend().delete(name)
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
 
-    def exists(self, name):
-        return self.backend().exists(name)
-
-    def size(self, name):
-        return self.backend().size(name)
-
-    def listdir(self, path):
-        return self.backend().listdir(path)
-
-    def path(self, name):
-        return self.backend().path(name)
-
-    def url(self, name, **kwargs):
-        """A presigned URL on S3; locally the editors' file view in the admin (partners never see either:
-        their downloads go through the authorising view)."""
-        if uses_s3():
-            return self.backend().url(name, **kwargs)
+    def url(self, name):
+        """The editors' file view in the admin (partners never see it: their downloads go through the authorising
+        views)."""
         from django.urls import reverse
 
         return reverse("materials_admin_file", args=[name])
+
+
+class _PrivateStorage(LazyObject):
+    """storages["private"], looked up when first used and again after STORAGES changes (tests switch to S3)."""
+
+    def _setup(self):
+        self._wrapped = storages[PRIVATE]
+
+
+private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_reset(*, setting, **kwargs) -> None:
+    if setting in ("STORAGES", "PRIVATE_MEDIA_ROOT", "MEDIA_ROOT"):
+        private_storage._wrapped = empty
 
 
 def private_file_response(*, file, filename: str, content_type: str):
@@ -89,8 +95,6 @@ def private_root_str() -> str:
     return str(private_media_root())
 
 
-private_storage = PrivateFileStorage()
-
-
-def material_storage() -> PrivateFileStorage:
+def private_file_storage():
+    """The storage of every private file field (named in migrations)."""
     return private_storage

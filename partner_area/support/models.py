@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.platform.storage import private_storage
+from partner_area.platform.storage import private_file_storage
 from partner_area.platform.tenancy import TenantManager
 
 
@@ -170,7 +170,7 @@ class SupportAttachment(models.Model):
         blank=True,
     )
     file = models.FileField(
-        _("file"), upload_to=attachment_upload_to, storage=private_storage, max_length=255, blank=True
+        _("file"), upload_to=attachment_upload_to, storage=private_file_storage, max_length=255, blank=True
     )
     filename = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)

@@ -188,6 +188,12 @@ else:
     DEFAULT_FILE_STORAGE_BACKEND = "django.core.files.storage.FileSystemStorage"
 STORAGES = {
     "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
+    # Private files (partner_area/platform/storage.py): the bucket, else a folder outside MEDIA_ROOT.
+    "private": {
+        "BACKEND": DEFAULT_FILE_STORAGE_BACKEND
+        if AWS_STORAGE_BUCKET_NAME
+        else "partner_area.platform.storage.LocalPrivateStorage"
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

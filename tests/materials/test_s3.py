@@ -88,6 +88,7 @@ def s3(settings, moto_endpoint, monkeypatch):
     settings.AWS_S3_FILE_OVERWRITE = False
     settings.STORAGES = {
         "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+        "private": {"BACKEND": "storages.backends.s3.S3Storage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     yield client

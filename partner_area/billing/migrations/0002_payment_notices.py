@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('paid_on', models.DateField(verbose_name='payment date')),
                 ('reference', models.CharField(max_length=64, verbose_name='bank reference')),
                 ('reference_key', models.CharField(editable=False, help_text='The reference, normalised.', max_length=64)),
-                ('remittance', models.FileField(blank=True, max_length=255, storage=partner_area.platform.storage.material_storage, upload_to=partner_area.billing.models.remittance_upload_to, verbose_name='remittance advice')),
+                ('remittance', models.FileField(blank=True, max_length=255, storage=partner_area.platform.storage.private_file_storage, upload_to=partner_area.billing.models.remittance_upload_to, verbose_name='remittance advice')),
                 ('remittance_name', models.CharField(blank=True, max_length=100, verbose_name='file name')),
                 ('remittance_type', models.CharField(blank=True, max_length=64, verbose_name='content type')),
                 ('status', models.CharField(choices=[('reported', 'Reported'), ('confirmed', 'Confirmed, waiting for the ERP'), ('recorded', 'Recorded in the ERP'), ('conflict', 'Conflict'), ('rejected', 'Rejected')], default='reported', max_length=12, verbose_name='status')),

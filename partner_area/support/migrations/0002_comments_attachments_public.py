@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
             name='SupportAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(blank=True, max_length=255, storage=partner_area.platform.storage.PrivateFileStorage(), upload_to=partner_area.support.models.attachment_upload_to, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=255, storage=partner_area.platform.storage.private_file_storage, upload_to=partner_area.support.models.attachment_upload_to, verbose_name='file')),
                 ('filename', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
                 ('size', models.PositiveIntegerField(verbose_name='size')),

@@ -10,9 +10,11 @@ class ZendeskConfig(AppConfig):
     def ready(self):
         from partner_area.platform import metrics
         from partner_area.platform.health import peer_check
+        from partner_area.platform.outbox import OutboxStatus
 
+        from . import push  # noqa: F401  registers the outbox handlers (@handler(outbox="zendesk", ...))
         from .client import zendesk_answers
-        from .models import OutboxStatus, ZendeskCursor, ZendeskOutboxMessage
+        from .models import ZendeskCursor, ZendeskOutboxMessage
 
         peer_check("zendesk", zendesk_answers)
         metrics.outbox_source(

@@ -17,6 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from partner_area.platform import outbox as engine
 from partner_area.platform.audit.services import audit_record
+from partner_area.platform.outbox import OutboxStatus
 
 ROWS = 50  # of each kind of delivery on the page; the counts above the tables cover all of them
 
@@ -42,13 +43,13 @@ def outbox_overview(
     number of queries whatever the number of messages (`describe` loads what the rows name in bulk, or uses what
     `select_related` brought along)."""
     model = outbox.model
-    counts = model.objects.filter(status__in=[engine.PENDING, engine.FAILED]).aggregate(
-        pending=Count("id", filter=Q(status=engine.PENDING)),
-        waiting_for_peer=Count("id", filter=Q(status=engine.PENDING, waiting_for_peer=True)),
-        failed_count=Count("id", filter=Q(status=engine.FAILED)),
+    counts = model.objects.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED]).aggregate(
+        pending=Count("id", filter=Q(status=OutboxStatus.PENDING)),
+        waiting_for_peer=Count("id", filter=Q(status=OutboxStatus.PENDING, waiting_for_peer=True)),
+        failed_count=Count("id", filter=Q(status=OutboxStatus.FAILED)),
     )
-    tried = model.objects.filter(status=engine.PENDING).filter(Q(attempts__gt=0) | Q(waiting_for_peer=True))
-    failed = model.objects.filter(status=engine.FAILED).order_by("-id")
+    tried = model.objects.filter(status=OutboxStatus.PENDING).filter(Q(attempts__gt=0) | Q(waiting_for_peer=True))
+    failed = model.objects.filter(status=OutboxStatus.FAILED).order_by("-id")
     if select_related:
         tried, failed = tried.select_related(*select_related), failed.select_related(*select_related)
     tried_rows, failed_rows = list(tried.order_by("next_attempt_at", "id")[:ROWS]), list(failed[:ROWS])
@@ -149,7 +150,7 @@ class SyncStaffView(WagtailAdminTemplateMixin, TemplateView):
     def _failed(self, message_id: str) -> Model:
         if not message_id.isdigit():
             raise Http404("No such delivery")
-        return get_object_or_404(self.outbox.model, pk=message_id, status=engine.FAILED)
+        return get_object_or_404(self.outbox.model, pk=message_id, status=OutboxStatus.FAILED)
 
     def _audit(self, action: str, *, target: Model | None = None, **details) -> None:
         audit_record(request=self.request, action=f"{self.audit_prefix}.{action}", target=target, details=details)

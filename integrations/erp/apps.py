@@ -8,13 +8,16 @@ class ErpConfig(AppConfig):
     verbose_name = _("ERP sync")
 
     def ready(self):
-        # The outbox handlers register themselves on import: load them in every process (web, worker, beat).
         from partner_area.platform import metrics
         from partner_area.platform.health import peer_check
+        from partner_area.platform.outbox import OutboxStatus
         from partner_area.platform.ports.erp import erp_health, erp_outbox_connect
 
+        # The outbox handlers (@handler(outbox="erp", ...)) register on import: companies.py (company.create,
+        # company.update, contact.upsert) and invoices.py (invoice.pay). Loaded here, so every process (web,
+        # worker, beat) has them and no feature has to import an integration for it.
         from . import companies, invoices, pull  # noqa: F401
-        from .models import OutboxMessage, OutboxStatus, SyncCursor
+        from .models import OutboxMessage, SyncCursor
         from .outbox import outbox_enqueue, outbox_redeliver
 
         erp_outbox_connect(writer=outbox_enqueue, redeliver=outbox_redeliver)

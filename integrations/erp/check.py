@@ -18,11 +18,12 @@ from django.utils import timezone
 from partner_area.billing.models import Invoice
 from partner_area.companies.models import Company, CompanyContact, CompanyStatus
 from partner_area.platform.identifiers import normalise_registration_number
+from partner_area.platform.outbox import OutboxStatus
 from partner_area.platform.ports.erp import ChangePage, Cursor, ErpError, ErpGateway, get_erp_gateway
 
 from . import ownership
 from .invoices import InvalidRecord, invoice_fields_from_erp, invoice_validate
-from .models import OutboxMessage, OutboxStatus, SyncCheckRun, SyncCursor, SyncEntity
+from .models import OutboxMessage, SyncCheckRun, SyncCursor, SyncEntity
 
 PAGE = 500
 

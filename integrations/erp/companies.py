@@ -10,13 +10,14 @@ from django.utils import timezone
 from partner_area.companies.models import Company, CompanyContact
 from partner_area.companies.selectors import companies_by_erp_id
 from partner_area.platform.identifiers import normalise_registration_number
+from partner_area.platform.outbox import handler
 from partner_area.platform.ports.erp import ErpCompany, ErpCompanyData, ErpContact, ErpGateway, erp_company_send_later
 
 from . import ownership
 from .clients import clients_apply_page
 from .invoices import invoices_apply_page
 from .models import OutboxMessage, SyncConflict, SyncedValues, SyncEntity
-from .outbox import handler
+from .outbox import KEY
 from .rejects import record_rejected
 
 logger = logging.getLogger(__name__)
@@ -105,12 +106,12 @@ def _company_ensure_linked(company: Company, gateway: ErpGateway) -> Company:
     return company
 
 
-@handler("company.create")
+@handler(outbox=KEY, operation="company.create")
 def _deliver_company_create(message: OutboxMessage, gateway: ErpGateway) -> None:
     _company_ensure_linked(Company.objects.select_for_update().get(pk=message.entity_id), gateway)
 
 
-@handler("company.update")
+@handler(outbox=KEY, operation="company.update")
 def _deliver_company_update(message: OutboxMessage, gateway: ErpGateway) -> None:
     company = _company_ensure_linked(Company.objects.select_for_update().get(pk=message.entity_id), gateway)
     base = _base(SyncEntity.COMPANIES, company.pk)
@@ -122,7 +123,7 @@ def _deliver_company_update(message: OutboxMessage, gateway: ErpGateway) -> None
     base.save()
 
 
-@handler("contact.upsert")
+@handler(outbox=KEY, operation="contact.upsert")
 def _deliver_contact(message: OutboxMessage, gateway: ErpGateway) -> None:
     contact_id = message.payload.get("contact", message.entity_id)  # rows written before contacts were ordered
     contact = CompanyContact.unscoped.select_related("company").filter(pk=contact_id).first()

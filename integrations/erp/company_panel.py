@@ -3,7 +3,9 @@ the way to correct the data and deliver again."""
 
 from django.template.loader import render_to_string
 
-from .models import OutboxMessage, OutboxStatus
+from partner_area.platform.outbox import OutboxStatus
+
+from .models import OutboxMessage
 
 
 def company_erp_panel(*, company, request) -> str:

@@ -8,10 +8,11 @@ from django.db import transaction
 from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine, PaymentNotice, PaymentNoticeStatus
 from partner_area.billing.services import payment_notice_mark_recorded, payment_notice_park_conflict
 from partner_area.companies.selectors import companies_by_erp_id
+from partner_area.platform.outbox import handler
 from partner_area.platform.ports.erp import ErpGateway, ErpInvoice
 
 from .models import OutboxMessage
-from .outbox import handler
+from .outbox import KEY
 
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_LINE_FIGURE = Decimal("9999999999.9999")  # quantity and unit price: 14 digits, 4 of them decimals
@@ -173,7 +174,7 @@ def invoice_fields_from_erp() -> list[str]:
 # Outbound: payments ---------------------------------------------------------------------------------
 
 
-@handler("invoice.pay")
+@handler(outbox=KEY, operation="invoice.pay")
 def _deliver_payment(message: OutboxMessage, gateway: ErpGateway) -> None:
     """Record a confirmed payment notice in the ERP, once: the bank reference is the idempotency key, so a
     delivery that ran twice, or timed out after the ERP applied it, finds the payment and records nothing. When

@@ -3,8 +3,6 @@ entity. Messages about different entities are independent: a failed one is left 
 with the next."""
 
 import logging
-import random
-from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -12,32 +10,17 @@ from django.utils import timezone
 from partner_area.platform import outbox as engine
 from partner_area.platform.ports.erp import ErpError, ErpRejected, ErpUnavailable, get_erp_gateway
 
-from .models import OutboxMessage, OutboxStatus
+from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-HANDLERS = {}
-
-
-def handler(operation: str):
-    def register(function):
-        HANDLERS[operation] = function
-        return function
-
-    return register
-
-
-def backoff(attempts: int) -> timedelta:
-    """Exponential backoff with jitter, capped, never under the base."""
-    base, cap = settings.ERP_OUTBOX_BACKOFF_SECONDS, settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS
-    return timedelta(seconds=random.uniform(base, min(cap, base * 2**attempts)))  # noqa: S311 - jitter, not crypto
-
+KEY = "erp"  # handlers: @engine.handler(outbox=KEY, operation=...), imported in ErpConfig.ready()
 
 OUTBOX = engine.Outbox(
+    key=KEY,
     name="ERP",
     model=OutboxMessage,
     ordering_fields=("entity_type", "entity_id"),
-    handlers=lambda: HANDLERS,
     error=ErpError,
     rejected=ErpRejected,
     unavailable=ErpUnavailable,
@@ -45,7 +28,6 @@ OUTBOX = engine.Outbox(
     client=lambda: get_erp_gateway(),
     task="integrations.erp.tasks.erp_deliver_outbox",
     logger=logger,
-    backoff=lambda attempts: backoff(attempts),
 )
 
 
@@ -61,12 +43,6 @@ def outbox_enqueue(*, operation: str, entity_type: str, entity_id, payload: dict
     )
     engine.nudge_on_commit(OUTBOX)
     return message
-
-
-def deliver_message(message_id: int) -> str:
-    """Deliver one message if it is due and nothing older about the same entity waits; returns its status."""
-    status = engine.deliver(OUTBOX, message_id)
-    return OutboxStatus.PENDING if status == engine.RETRYING else status
 
 
 def outbox_deliver_due(limit: int = 200) -> int:
@@ -87,7 +63,9 @@ def outbox_retry(*, message: OutboxMessage) -> None:
 
 def outbox_redeliver(*, entity_type: str, entity_id) -> int:
     """Another round for the parked deliveries about one entity (the port's erp_redeliver)."""
-    parked = OutboxMessage.objects.filter(entity_type=entity_type, entity_id=str(entity_id), status=OutboxStatus.FAILED)
+    parked = OutboxMessage.objects.filter(
+        entity_type=entity_type, entity_id=str(entity_id), status=engine.OutboxStatus.FAILED
+    )
     messages = list(parked)
     for message in messages:
         outbox_retry(message=message)

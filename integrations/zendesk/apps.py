@@ -10,10 +10,12 @@ class ZendeskConfig(AppConfig):
     def ready(self):
         from partner_area.platform import metrics
         from partner_area.platform.health import peer_check
+        from partner_area.platform.outbox import OutboxStatus
         from partner_area.platform.ports.zendesk import zendesk_outbox_connect
 
+        from . import push  # noqa: F401  registers the outbox handlers (@handler(outbox="zendesk", ...))
         from .client import zendesk_answers
-        from .models import OutboxStatus, ZendeskCursor, ZendeskOutboxMessage
+        from .models import ZendeskCursor, ZendeskOutboxMessage
         from .outbox import zendesk_enqueue
 
         zendesk_outbox_connect(zendesk_enqueue)

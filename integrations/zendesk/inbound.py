@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from partner_area.platform.outbox import OutboxStatus
 from partner_area.support.models import Status, SupportAttachment, SupportComment, SupportRequest
 
 from .client import ZendeskRejected, zendesk_client, zendesk_errors, zendesk_session
-from .models import OutboxStatus, ZendeskOutboxMessage
+from .models import ZendeskOutboxMessage
 
 logger = logging.getLogger(__name__)
 

@@ -1,12 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    DELIVERED = "delivered", _("Delivered")
-    FAILED = "failed", _("Failed")
-    DISCARDED = "discarded", _("Discarded by staff")
+from partner_area.platform.outbox import OutboxMessageBase
 
 
 class Operation(models.TextChoices):
@@ -15,31 +10,18 @@ class Operation(models.TextChoices):
     TICKET_STATUS = "ticket_status", _("Change status")
 
 
-class ZendeskOutboxMessage(models.Model):
-    """A change bound for Zendesk, written in the same transaction as the change itself and delivered by a
-    worker with retries. Messages about one support request are delivered in the order they were written."""
+class ZendeskOutboxMessage(OutboxMessageBase):
+    """A change bound for Zendesk (the delivery fields and rules: partner_area/platform/outbox.py). Messages about
+    one support request are delivered in the order they were written."""
 
     support_request = models.ForeignKey(
         "support.SupportRequest", verbose_name=_("request"), on_delete=models.CASCADE, related_name="zendesk_outbox"
     )
     operation = models.CharField(_("operation"), max_length=24, choices=Operation.choices)
-    payload = models.JSONField(_("payload"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
-    )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"))
-    last_error = models.TextField(_("last error"), blank=True)
-    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
-    # The last attempt found the peer down (or rate limiting): waits for it, attempts not counted.
-    waiting_for_peer = models.BooleanField(_("waiting for the peer"), default=False)
-    created_at = models.DateTimeField(_("written"), auto_now_add=True)
-    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 
-    class Meta:
+    class Meta(OutboxMessageBase.Meta):
         verbose_name = _("Zendesk outbox message")
         verbose_name_plural = _("Zendesk outbox")
-        ordering = ["id"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="zendesk_outbox_due_idx"),
             models.Index(fields=["support_request", "status", "id"], name="zendesk_outbox_request_idx"),

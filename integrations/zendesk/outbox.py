@@ -4,7 +4,6 @@ limiting): the rest waits its turn."""
 
 import dataclasses
 import logging
-from datetime import timedelta
 
 from django.utils import timezone
 
@@ -25,20 +24,13 @@ __all__ = ["Operation", "zendesk_enqueue", "outbox_deliver_due", "outbox_resume_
 
 logger = logging.getLogger(__name__)
 
-RETRYING = engine.RETRYING
-
-
-def _handlers() -> dict:
-    from .push import HANDLERS
-
-    return HANDLERS
-
+KEY = "zendesk"  # handlers: @engine.handler(outbox=KEY, operation=...) in push.py, imported in ZendeskConfig.ready()
 
 OUTBOX = engine.Outbox(
+    key=KEY,
     name="Zendesk",
     model=ZendeskOutboxMessage,
     ordering_fields=("support_request_id",),
-    handlers=_handlers,
     error=ZendeskError,
     rejected=ZendeskRejected,
     unavailable=ZendeskUnavailable,  # ZendeskRateLimited is one, with the retry_after the engine honours
@@ -50,11 +42,6 @@ OUTBOX = engine.Outbox(
 )
 
 
-def backoff(attempts: int) -> timedelta:
-    """Exponential backoff with full jitter, capped (Celery's own helper)."""
-    return OUTBOX.retry_delay(attempts)
-
-
 def zendesk_enqueue(*, support_request, operation: str, payload: dict | None = None) -> ZendeskOutboxMessage:
     """Write a change for Zendesk inside the transaction that makes it; a worker is nudged once it commits
     (the periodic sweep catches anything missed, and everything waits while Zendesk is not configured)."""
@@ -64,12 +51,6 @@ def zendesk_enqueue(*, support_request, operation: str, payload: dict | None = N
     if zendesk_is_configured():
         engine.nudge_on_commit(OUTBOX, support_request.pk)
     return message
-
-
-def deliver_message(message_id: int, client=None) -> str:
-    """Deliver one message if it is due and nothing older about the same request waits. Returns its status, or
-    RETRYING after a failed attempt that will be repeated later."""
-    return engine.deliver(OUTBOX, message_id, client)
 
 
 def outbox_deliver_due(*, support_request_id: int | None = None, limit: int = 200) -> int:

@@ -8,21 +8,13 @@ from zenpy.lib.api_objects import Comment, Organization, Ticket
 from zenpy.lib.api_objects import User as ZendeskUser
 
 from partner_area.companies.models import Company
+from partner_area.platform.outbox import handler
 from partner_area.support.models import Status, SupportAttachment, SupportComment, SupportRequest
 
 from .client import ZendeskRejected, ZendeskUnavailable, zendesk_errors
 from .inbound import same_text
 from .models import Operation, ZendeskOutboxMessage
-
-HANDLERS = {}
-
-
-def handler(operation: str):
-    def register(function):
-        HANDLERS[operation] = function
-        return function
-
-    return register
+from .outbox import KEY
 
 
 def ticket_external_id(support_request: SupportRequest) -> str:
@@ -116,7 +108,7 @@ def _new_ticket(client, support_request: SupportRequest) -> int:
     return (getattr(created, "ticket", None) or created).id
 
 
-@handler(Operation.TICKET_CREATE)
+@handler(outbox=KEY, operation=Operation.TICKET_CREATE)
 def ticket_create(message: ZendeskOutboxMessage, client) -> None:
     support_request = message.support_request
     if support_request.zendesk_ticket_id:
@@ -147,7 +139,7 @@ def _comment_id_from(result) -> int | None:
     return None
 
 
-@handler(Operation.COMMENT_CREATE)
+@handler(outbox=KEY, operation=Operation.COMMENT_CREATE)
 def comment_create(message: ZendeskOutboxMessage, client) -> None:
     support_request = message.support_request
     comment = SupportComment.objects.filter(pk=message.payload.get("comment")).first()
@@ -197,7 +189,7 @@ def _follow_up(client, support_request, closed_id: int, comment: Comment, organi
     )
 
 
-@handler(Operation.TICKET_STATUS)
+@handler(outbox=KEY, operation=Operation.TICKET_STATUS)
 def ticket_status(message: ZendeskOutboxMessage, client) -> None:
     support_request = message.support_request
     if not support_request.zendesk_ticket_id:

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from integrations.erp.models import OutboxMessage, OutboxStatus
+from integrations.erp.models import OutboxMessage
+from partner_area.platform.outbox import OutboxStatus
 from tests.erp_engine.fake import STATE, FakeErp
 from tests.factories import PASSWORD, StaffFactory
 from tests.onboarding.helpers import make_company

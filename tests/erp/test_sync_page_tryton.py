@@ -7,11 +7,12 @@ import re
 import pytest
 from django.utils import timezone
 
-from integrations.erp.models import OutboxMessage, OutboxStatus
+from integrations.erp.models import OutboxMessage
 from integrations.erp.tasks import erp_deliver_outbox
 from partner_area.companies.models import CompanyStatus, Role
 from partner_area.companies.services import company_approve, company_update_contact_details
 from partner_area.platform.audit.models import AuditLogEntry
+from partner_area.platform.outbox import OutboxStatus
 from tests.factories import StaffFactory
 from tests.numbers import lv_registration_number
 from tests.onboarding.helpers import make_company, make_member

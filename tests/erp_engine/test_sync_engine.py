@@ -320,12 +320,12 @@ def test_data_the_erp_refuses_is_parked_at_once_instead_of_retried(erp, monkeypa
 
 
 def test_an_unexpected_error_in_a_handler_is_counted_and_parked_while_the_sweep_goes_on(erp, settings, monkeypatch):
-    from integrations.erp.outbox import HANDLERS
+    from partner_area.platform.outbox import HANDLERS
 
     settings.ERP_OUTBOX_MAX_ATTEMPTS = 2
     broken, fine = make_company(status=CompanyStatus.PENDING_REVIEW), make_company(status=CompanyStatus.PENDING_REVIEW)
     approve(broken), approve(fine)
-    create = HANDLERS["company.create"]
+    create = HANDLERS["erp"]["company.create"]
 
     def buggy(message, gateway):
         if message.entity_id == str(broken.pk):
@@ -333,7 +333,7 @@ def test_an_unexpected_error_in_a_handler_is_counted_and_parked_while_the_sweep_
             raise KeyError("a bug")
         create(message, gateway)
 
-    monkeypatch.setitem(HANDLERS, "company.create", buggy)
+    monkeypatch.setitem(HANDLERS["erp"], "company.create", buggy)
     assert outbox_deliver_due() == 1  # the broken message does not stop the next one
     failing = OutboxMessage.objects.get(entity_id=str(broken.pk))
     assert (failing.status, failing.attempts) == ("pending", 1) and "a bug" in failing.last_error

@@ -51,7 +51,8 @@ def test_the_latvian_sync_page_renders(client, settings):
 def _parked(count: int) -> None:
     from django.utils import timezone
 
-    from integrations.erp.models import OutboxMessage, OutboxStatus
+    from integrations.erp.models import OutboxMessage
+    from partner_area.platform.outbox import OutboxStatus
     from tests.onboarding.helpers import make_company
 
     for _ in range(count):

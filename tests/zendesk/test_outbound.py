@@ -8,12 +8,13 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from integrations.zendesk.client import RATE_LIMITED_UNTIL_KEY
-from integrations.zendesk.models import OutboxStatus, ZendeskOutboxMessage
+from integrations.zendesk.models import ZendeskOutboxMessage
 from integrations.zendesk.outbox import outbox_deliver_due
 from integrations.zendesk.pull import zendesk_pull
 from integrations.zendesk.tasks import zendesk_deliver_outbox
 from partner_area.companies.models import Role
 from partner_area.platform.audit.models import AuditLogEntry
+from partner_area.platform.outbox import OutboxStatus
 from partner_area.support.models import Status, SupportComment, SupportRequest
 from partner_area.support.services import (
     support_public_request_create,

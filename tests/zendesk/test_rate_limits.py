@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from integrations.zendesk.client import RATE_LIMITED_UNTIL_KEY, ZendeskRateLimited, rate_limit_wait
 from integrations.zendesk.inbound import ticket_sync
-from integrations.zendesk.models import OutboxStatus, ZendeskOutboxMessage
+from integrations.zendesk.models import ZendeskOutboxMessage
 from integrations.zendesk.outbox import outbox_deliver_due
 from integrations.zendesk.pull import zendesk_pull
 from partner_area.companies.models import Role
+from partner_area.platform.outbox import OutboxStatus
 from partner_area.support.models import Status
 from partner_area.support.services import support_request_create
 from tests.onboarding.helpers import make_company, make_member

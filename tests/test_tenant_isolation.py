@@ -120,7 +120,7 @@ def two_companies():
             company=company, requester=admin.user, subject=f"Help {key}", description="Please help."
         )
         data[key]["api_token"], _key = api_token_issue(user=admin.user)
-        data[key]["support_attachment"] = SupportAttachment.objects.create(
+        data[key]["support_attachment"] = SupportAttachment.unscoped.create(
             support_request=data[key]["support_request"], filename="log.txt", content_type="text/plain", size=3
         )
     return data

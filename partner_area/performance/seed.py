@@ -115,6 +115,7 @@ def _invoices(company: Company, key: str, today: date) -> int:
             continue
         issued = today - timedelta(days=age)
         total = Decimal(total)
+        # unscoped: demo data: the seed writes invoices of every demo company
         invoice, _created = Invoice.unscoped.update_or_create(
             erp_id=f"demo-invoice-{key}-{suffix}",
             defaults={
@@ -124,8 +125,9 @@ def _invoices(company: Company, key: str, today: date) -> int:
                 "erp_changed_at": timezone.now() - timedelta(days=min(age, 2)),
             },
         )  # fmt: skip
-        InvoiceLine.objects.filter(invoice=invoice).delete()
-        InvoiceLine.objects.bulk_create(
+        invoice.lines.all().delete()
+        # unscoped: demo data: the lines of the invoice written just above
+        InvoiceLine.unscoped.bulk_create(
             InvoiceLine(invoice=invoice, position=position, description=description, quantity=quantity,
                         unit_price=unit_price, amount=amount)
             for position, (description, quantity, unit_price, amount) in enumerate(_lines(total, rng), start=1)
@@ -153,4 +155,5 @@ def performance_seed() -> dict[str, int]:
             rows += _clients_and_turnover(company, key, clients, this_month)
             invoices += _invoices(company, key, today)
         turnover_import(rows=rows)
+    # unscoped: demo data: counts the demo clients of every demo company
     return {"clients": Client.unscoped.filter(erp_id__startswith="demo-client-").count(), "invoices": invoices}

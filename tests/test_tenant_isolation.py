@@ -4,18 +4,25 @@ objects answer exactly like missing ids (404); a user without a section grant ge
 (every member knows the sections exist; it is answered before any id is looked up, so it is the same for
 this company's ids and another's), a user on an administrators' page gets 404, and the API answers 403.
 A new route is covered automatically; a route with an id parameter the test cannot fill fails
-until it is taught below (OBJECT_IDS)."""
+until it is taught below (OBJECT_IDS).
+
+Child tables (support comments and attachments, invoice lines, announcement reads) are covered twice: a route
+that takes a child's id answers 404 for every kind of the other company's child (CHILD_IDS: an attachment of the
+request and one of a reply), and no page or API answer filled with this company's own ids ever shows the other
+company's child rows (their texts carry a marker the walk looks for, and this company's own markers must show)."""
 
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
 from partner_area.accounts.api_tokens import api_token_issue
-from partner_area.billing.models import ErpInvoiceState, Invoice
+from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine
 from partner_area.companies.models import CompanyContact, Invitation, Role
-from partner_area.support.models import SupportAttachment, SupportRequest
+from partner_area.materials.models import AnnouncementRead
+from partner_area.support.models import SupportAttachment, SupportComment, SupportRequest
 from tests.factories import UserFactory
 
 from .materials.helpers import make_announcement, make_material
@@ -58,6 +65,10 @@ OBJECT_IDS = {
     "pk": None,  # must be taught per route name; a bare pk is ambiguous
 }
 PUBLIC_VALUES = {"token": "x" * 20, "uidb64": "MQ", "section": "dashboard"}
+# Parameters naming a row of a child table: every kind of the other company's child must answer 404.
+CHILD_IDS = {
+    "attachment_id": lambda other: [other["support_attachment"].pk, other["reply_attachment"].pk],
+}
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
@@ -119,10 +130,29 @@ def two_companies():
             company=company, requester=admin.user, subject=f"Help {key}", description="Please help."
         )
         data[key]["api_token"], _key = api_token_issue(user=admin.user)
-        data[key]["support_attachment"] = SupportAttachment.objects.create(
+        data[key]["support_attachment"] = SupportAttachment.unscoped.create(
             support_request=data[key]["support_request"], filename="log.txt", content_type="text/plain", size=3
         )
+        # A stored file, so that a 404 is the company's doing and not a missing file's.
+        data[key]["support_attachment"].file.save("log.txt", ContentFile(b"log"))
+        # Child rows whose texts carry the company's marker: a public reply with a file, and an invoice line.
+        reply = SupportComment.unscoped.create(
+            support_request=data[key]["support_request"], author=admin.user, body=f"Reply {child_marker(key)}"
+        )
+        data[key]["reply_attachment"] = SupportAttachment.unscoped.create(
+            support_request=data[key]["support_request"], comment=reply, filename=f"{child_marker(key)}.txt",
+            content_type="text/plain", size=3,
+        )  # fmt: skip
+        data[key]["reply_attachment"].file.save("reply.txt", ContentFile(b"log"))
+        InvoiceLine.unscoped.create(
+            invoice=invoice, description=f"Licence {child_marker(key)}", quantity=1, unit_price=100, amount=100
+        )
+        AnnouncementRead.unscoped.create(announcement=data[key]["announcement"], user=admin.user)
     return data
+
+
+def child_marker(key: str) -> str:
+    return f"child-row-of-{key}"
 
 
 def _request(client, url: str):
@@ -212,3 +242,40 @@ def test_a_logged_in_stranger_without_a_company_sees_no_partner_data(client, two
         assert response.status_code in (403, 404, 302), (route, response.status_code)
         if response.status_code == 302:
             assert "/partner/" in response["Location"]
+
+
+def test_other_companys_child_rows_answer_404_by_id(client, two_companies):
+    client.force_login(two_companies["mine"]["admin"].user)
+    checked = set()
+    for route, _name in partner_routes():
+        for key, ids in CHILD_IDS.items():
+            if f":{key}>" not in route:
+                continue
+            for child_id in ids(two_companies["theirs"]):
+                url = re.sub(rf"<(?:\w+:)?{key}>", str(child_id), route)
+                response = _request(client, fill(url, two_companies["theirs"]))
+                assert response.status_code == 404, (route, child_id, response.status_code)
+            for child_id in ids(two_companies["mine"]):  # the same kinds of child of this company do answer
+                url = re.sub(rf"<(?:\w+:)?{key}>", str(child_id), route)
+                assert _request(client, fill(url, two_companies["mine"])).status_code == 200, (route, child_id)
+            checked.add(key)
+    assert checked == set(CHILD_IDS)
+
+
+def test_no_page_or_api_answer_shows_another_companys_child_rows(client, two_companies):
+    """Every GET route, filled with this company's own ids, as its administrator: the other company's comments,
+    attachments and invoice lines never appear, while this company's own do (so the walk can see child rows)."""
+    client.force_login(two_companies["mine"]["admin"].user)
+    shows_own = set()
+    for route, name in partner_routes():
+        if name in PUBLIC or name == "partner:logout":
+            continue
+        response = client.get(fill(route, two_companies["mine"]))
+        if response.status_code != 200 or not hasattr(response, "content"):
+            continue
+        body = response.content.decode(errors="replace")
+        assert child_marker("theirs") not in body, route
+        if child_marker("mine") in body:
+            shows_own.add(name)
+    # The request's conversation (reply and its file), and the invoice's lines on its page and in the API.
+    assert {"partner:support_detail", "partner:invoice_detail", "billing_api:invoice"} <= shows_own

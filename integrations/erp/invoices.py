@@ -110,8 +110,8 @@ def _lines_replace(lines_by_invoice: dict[int, list[dict]]) -> None:
     """Replace the stored lines of these invoices (by pk) with the ERP's: two statements however many invoices."""
     if not lines_by_invoice:
         return
-    InvoiceLine.objects.filter(invoice_id__in=lines_by_invoice).delete()
-    InvoiceLine.objects.bulk_create(
+    InvoiceLine.unscoped.filter(invoice_id__in=lines_by_invoice).delete()
+    InvoiceLine.unscoped.bulk_create(
         InvoiceLine(invoice_id=invoice_id, **line) for invoice_id, lines in lines_by_invoice.items() for line in lines
     )
 

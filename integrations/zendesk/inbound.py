@@ -93,7 +93,7 @@ def ticket_apply(*, support_request: SupportRequest, ticket, comments, client) -
         body = (zendesk_comment.body or "")[:BODY_MAX]
         echo = next((c for c in unmatched if same_text(c.body, body)), None)
         if echo is not None:  # the portal's own message coming back
-            SupportComment.objects.filter(pk=echo.pk).update(zendesk_comment_id=zendesk_comment.id)
+            SupportComment.unscoped.filter(pk=echo.pk).update(zendesk_comment_id=zendesk_comment.id)
             unmatched.remove(echo)
             continue
         # The requester answering in Zendesk (by e-mail) is the partner; anyone else is one of Brello's agents.
@@ -101,7 +101,7 @@ def ticket_apply(*, support_request: SupportRequest, ticket, comments, client) -
             ticket, "requester_id", None
         )
         requester = support_request.requester if by_requester else None
-        comment = SupportComment.objects.create(
+        comment = SupportComment.unscoped.create(
             support_request=support_request,
             author=requester,
             author_name=str(requester)[:150] if requester else author_name(zendesk_comment.author_id),
@@ -113,7 +113,7 @@ def ticket_apply(*, support_request: SupportRequest, ticket, comments, client) -
         # Zendesk's time (to the second), never before a message already in the thread: the order stays Zendesk's.
         written = max(filter(None, [_parse_time(getattr(zendesk_comment, "created_at", None)), latest]), default=None)
         written = written or timezone.now()
-        SupportComment.objects.filter(pk=comment.pk).update(created_at=written)
+        SupportComment.unscoped.filter(pk=comment.pk).update(created_at=written)
         latest = written
         _attachments_apply(support_request, comment, zendesk_comment)
         changed = True
@@ -124,7 +124,7 @@ def ticket_apply(*, support_request: SupportRequest, ticket, comments, client) -
 def _attachments_apply(support_request, comment, zendesk_comment) -> None:
     """Agents' files are listed with their Zendesk address; the portal downloads them only when asked."""
     for attachment in getattr(zendesk_comment, "attachments", None) or ():
-        SupportAttachment.objects.create(
+        SupportAttachment.unscoped.create(
             support_request=support_request,
             comment=comment,
             filename=(getattr(attachment, "file_name", "") or "file")[:255],

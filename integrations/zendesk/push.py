@@ -47,7 +47,7 @@ def _upload_tokens(client, attachments) -> list[str]:
             upload = client.attachments.upload(
                 file.read(), target_name=attachment.filename, content_type=attachment.content_type
             )
-        SupportAttachment.objects.filter(pk=attachment.pk).update(zendesk_token=upload.token[:64])
+        SupportAttachment.unscoped.filter(pk=attachment.pk).update(zendesk_token=upload.token[:64])
         tokens.append(upload.token)
     return tokens
 
@@ -104,7 +104,7 @@ def _new_ticket(client, support_request: SupportRequest) -> int:
     ticket.comment = _comment(support_request.description, author_id=user_id, tokens=tokens)
     created = client.tickets.create(ticket)
     if first and (first_id := _comment_id_from(created)):
-        SupportComment.objects.filter(pk=first.pk, zendesk_comment_id=None).update(zendesk_comment_id=first_id)
+        SupportComment.unscoped.filter(pk=first.pk, zendesk_comment_id=None).update(zendesk_comment_id=first_id)
     return (getattr(created, "ticket", None) or created).id
 
 
@@ -142,7 +142,7 @@ def _comment_id_from(result) -> int | None:
 @handler(outbox=KEY, operation=Operation.COMMENT_CREATE)
 def comment_create(message: ZendeskOutboxMessage, client) -> None:
     support_request = message.support_request
-    comment = SupportComment.objects.filter(pk=message.payload.get("comment")).first()
+    comment = SupportComment.unscoped.filter(pk=message.payload.get("comment")).first()
     if comment is None or comment.zendesk_comment_id:
         return
     if not support_request.zendesk_ticket_id:
@@ -170,8 +170,8 @@ def comment_create(message: ZendeskOutboxMessage, client) -> None:
                 reply = _comment(comment.body, author_id=author_id, tokens=tokens)
                 _follow_up(client, support_request, ticket_id, reply, organization_id, requester_id)
                 return
-    if found and not SupportComment.objects.filter(zendesk_comment_id=found).exists():
-        SupportComment.objects.filter(pk=comment.pk).update(zendesk_comment_id=found)
+    if found and not SupportComment.unscoped.filter(zendesk_comment_id=found).exists():
+        SupportComment.unscoped.filter(pk=comment.pk).update(zendesk_comment_id=found)
 
 
 def _follow_up(client, support_request, closed_id: int, comment: Comment, organization_id, requester_id) -> None:

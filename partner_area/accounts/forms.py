@@ -27,6 +27,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
+        # unscoped: at login no company is known yet; this reads the person's own membership, by user
         membership = Membership.unscoped.select_related("company").filter(user=user).first()
         if membership and membership.company.status == CompanyStatus.BLOCKED:
             raise forms.ValidationError(self.error_messages["blocked"], code="blocked")

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partner_area.platform.storage import private_file_storage
-from partner_area.platform.tenancy import TenantManager
+from partner_area.platform.tenancy import TenantManager, TenantModel
 
 
 class InvoiceStatus(models.TextChoices):
@@ -43,7 +43,7 @@ class InvoiceManager(TenantManager.from_queryset(InvoiceQuerySet)):
     pass
 
 
-class Invoice(models.Model):
+class Invoice(TenantModel):
     """A customer invoice of a partner company, as the ERP last reported it."""
 
     company = models.ForeignKey(
@@ -96,7 +96,11 @@ class Invoice(models.Model):
         return InvoiceStatus(self.status).label
 
 
-class InvoiceLine(models.Model):
+class InvoiceLine(TenantModel):
+    """One line of an invoice, as the ERP printed it."""
+
+    tenant_path = "invoice__company"
+
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField(default=0)
     description = models.CharField(_("description"), max_length=500)
@@ -131,7 +135,7 @@ def remittance_upload_to(instance: "PaymentNotice", filename: str) -> str:
     return f"remittances/{instance.company_id}/{uuid.uuid4().hex}/{filename}"
 
 
-class PaymentNotice(models.Model):
+class PaymentNotice(TenantModel):
     """A partner's report that it paid (part of) an invoice, until finance staff confirm or reject it and the
     ERP records it. The balance partners see never comes from here: it comes from the ERP's answer."""
 
@@ -182,9 +186,6 @@ class PaymentNotice(models.Model):
         help_text=_("What the ERP still expected when the payment could not be recorded (conflicts)."),
     )
     staff_note = models.TextField(_("staff note"), blank=True)
-
-    unscoped = models.Manager()
-    objects = TenantManager()
 
     class Meta:
         verbose_name = _("payment notice")

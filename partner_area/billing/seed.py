@@ -66,6 +66,7 @@ def _invoices(company: Company, key: str, today: date) -> int:
             continue
         issued = today - timedelta(days=age)
         total = Decimal(total)
+        # unscoped: demo data: the seed writes invoices of every demo company
         invoice, _created = Invoice.unscoped.update_or_create(
             erp_id=f"demo-invoice-{key}-{suffix}",
             defaults={
@@ -75,8 +76,9 @@ def _invoices(company: Company, key: str, today: date) -> int:
                 "erp_changed_at": timezone.now() - timedelta(days=min(age, 2)),
             },
         )  # fmt: skip
-        InvoiceLine.objects.filter(invoice=invoice).delete()
-        InvoiceLine.objects.bulk_create(
+        invoice.lines.all().delete()
+        # unscoped: demo data: the lines of the invoice written just above
+        InvoiceLine.unscoped.bulk_create(
             InvoiceLine(invoice=invoice, position=position, description=description, quantity=quantity,
                         unit_price=unit_price, amount=amount)
             for position, (description, quantity, unit_price, amount) in enumerate(_lines(total, rng), start=1)

@@ -148,6 +148,7 @@ def invoice_balances(*, company: Company, today: date) -> list[CurrencyBalance]:
 
 def with_payment_reported(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
     """Adds `payment_reported`: a partner reported a payment the ERP has not recorded yet (no extra query)."""
+    # unscoped: correlated to invoices the caller already scoped; a notice belongs to its invoice's company
     pending = PaymentNotice.unscoped.filter(invoice=OuterRef("pk"), status__in=PENDING_NOTICE_STATUSES)
     return invoices.annotate(payment_reported=Exists(pending))
 
@@ -159,4 +160,4 @@ def payment_notices_for(*, company: Company, invoice: Invoice) -> QuerySet[Payme
 
 def invoice_payment_reported(*, invoice: Invoice) -> bool:
     """A partner reported a payment of this invoice that the ERP has not recorded yet."""
-    return PaymentNotice.unscoped.filter(invoice=invoice, status__in=PENDING_NOTICE_STATUSES).exists()
+    return invoice.payment_notices.filter(status__in=PENDING_NOTICE_STATUSES).exists()

@@ -68,7 +68,7 @@ def invoice_accepts_payment_notice(invoice: Invoice, *, reported: Decimal = Deci
 
 def pending_notices_total(*, invoice: Invoice, exclude: PaymentNotice | None = None) -> Decimal:
     """What partners reported on this invoice that the ERP has not answered yet."""
-    notices = PaymentNotice.unscoped.filter(invoice=invoice, status__in=PENDING_NOTICE_STATUSES)
+    notices = invoice.payment_notices.filter(status__in=PENDING_NOTICE_STATUSES)
     if exclude is not None:
         notices = notices.exclude(pk=exclude.pk)
     return notices.aggregate(total=Sum("amount"))["total"] or Decimal("0")
@@ -174,6 +174,7 @@ def _duplicate_reference_error() -> ValidationError:
 
 
 def _locked(notice: PaymentNotice, *allowed: str) -> PaymentNotice:
+    # unscoped: re-reads (and locks) by pk a notice the caller already holds: staff decisions and the ERP handler
     locked = PaymentNotice.unscoped.select_for_update().select_related("invoice", "company").get(pk=notice.pk)
     if locked.status not in allowed:
         raise PaymentNoticeError(
@@ -253,7 +254,7 @@ def invoice_hold(*, invoice: Invoice, by, note: str, request=None) -> None:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": [_("Say why the invoice is on hold.")]})
-    Invoice.unscoped.filter(pk=invoice.pk).update(hold_note=note, held_at=timezone.now())
+    Invoice.unscoped.filter(pk=invoice.pk).update(hold_note=note, held_at=timezone.now())  # unscoped: staff, by pk
     audit_record(
         request=request, actor=by, action="invoice.hold", company=invoice.company, target=invoice,
         details={"note": note},
@@ -263,17 +264,19 @@ def invoice_hold(*, invoice: Invoice, by, note: str, request=None) -> None:
 @transaction.atomic
 def invoice_release(*, invoice: Invoice, by, request=None) -> None:
     """Finance staff: the invoice is no longer on hold."""
-    Invoice.unscoped.filter(pk=invoice.pk).update(hold_note="", held_at=None)
+    Invoice.unscoped.filter(pk=invoice.pk).update(hold_note="", held_at=None)  # unscoped: staff, by pk
     audit_record(request=request, actor=by, action="invoice.release", company=invoice.company, target=invoice)
 
 
 def payment_notice_mark_recorded(*, notice: PaymentNotice) -> None:
     """The ERP holds the payment (called by the outbox handler, after the invoice took the ERP's answer)."""
+    # unscoped: the ERP outbox handler, on the notice it was queued with
     PaymentNotice.unscoped.filter(pk=notice.pk).update(status=PaymentNoticeStatus.RECORDED, recorded_at=timezone.now())
 
 
 def payment_notice_park_conflict(*, notice: PaymentNotice, erp_amount_to_pay: Decimal, erp_state: str) -> None:
     """The ERP has less to pay than the notice's amount (paid meanwhile): nothing is paid, staff decide."""
+    # unscoped: the ERP outbox handler, on the notice it was queued with
     PaymentNotice.unscoped.filter(pk=notice.pk).update(
         status=PaymentNoticeStatus.CONFLICT, erp_amount_to_pay=erp_amount_to_pay
     )
@@ -292,9 +295,8 @@ def _email_partner(*, notice: PaymentNotice, template: str) -> None:
     recipients = {}
     if notice.reported_by_id and notice.reported_by.is_active:
         recipients[notice.reported_by_id] = notice.reported_by
-    for membership in Membership.unscoped.filter(
-        company_id=notice.company_id, role=Role.ADMIN, is_active=True
-    ).select_related("user"):
+    admins = Membership.objects.for_company(notice.company).filter(role=Role.ADMIN, is_active=True)
+    for membership in admins.select_related("user"):
         recipients.setdefault(membership.user_id, membership.user)
     for user in recipients.values():
         if user.is_active:

@@ -19,6 +19,7 @@ def membership_for(request) -> Membership | None:
     if not hasattr(request, _CACHE_ATTR):
         membership = None
         if request.user.is_authenticated:
+            # unscoped: this finds the company that scopes everything else, by the logged-in person
             membership = Membership.unscoped.select_related("company", "user").filter(user=request.user).first()
         setattr(request, _CACHE_ATTR, membership)
     return getattr(request, _CACHE_ATTR)

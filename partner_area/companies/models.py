@@ -230,6 +230,7 @@ class Invitation(SectionGrants):
 
     @classmethod
     def find_by_token(cls, token: str) -> "Invitation | None":
+        # unscoped: not a member yet, looked up by the invitation token
         return cls.unscoped.select_related("company").filter(token_hash=_hash_token(token or "")).first()
 
     @property

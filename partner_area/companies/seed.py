@@ -62,11 +62,13 @@ def partners_seed(*, password: str) -> list[tuple[str, str, str]]:
             erp_company_send_later(company=company, create=True)
         companies[key] = company
         admin = _person(f"admin@{key}.example.lv", "Anna", name.split()[0], password)
+        # unscoped: demo data: the seed sets up members of every demo company
         Membership.unscoped.get_or_create(user=admin, defaults={"company": company, "role": Role.ADMIN})
         label = "Org admin" if status == CompanyStatus.ACTIVE else f"Applicant ({status.label.lower()})"
         logins.append((f"{label}, {name}", admin.email, password))
         if status == CompanyStatus.ACTIVE:
             user = _person(f"user@{key}.example.lv", "Jānis", name.split()[0], password)
+            # unscoped: demo data: the seed sets up members of every demo company
             membership, created = Membership.unscoped.get_or_create(
                 user=user, defaults={"company": company, "role": Role.USER}
             )

@@ -17,6 +17,7 @@ APPLICATION_STATUSES = (CompanyStatus.PENDING_REVIEW, CompanyStatus.PENDING_VERI
 def company_applications(queryset: QuerySet[Company] | None = None) -> QuerySet[Company]:
     """Pending companies whose first admin has confirmed their e-mail: the staff review queue."""
     queryset = Company.objects.all() if queryset is None else queryset
+    # unscoped: staff review queue across companies; correlated to each listed company
     first_admin = Membership.unscoped.filter(company=OuterRef("pk"), role=Role.ADMIN).order_by("created_at", "pk")
     return queryset.alias(first_admin_confirmed_at=Subquery(first_admin.values("user__email_confirmed_at")[:1])).filter(
         status__in=APPLICATION_STATUSES, first_admin_confirmed_at__isnull=False
@@ -52,6 +53,7 @@ def company_search(queryset: QuerySet[Company], query: str) -> QuerySet[Company]
         name_matches, full_name, needle = Q(legal_name__unaccent__icontains=plain), Unaccent(full_name), plain
     else:  # SQLite (`make run` without DATABASE_URL) has no unaccent(): accents must then be typed
         name_matches, needle = Q(legal_name__icontains=query), query
+    # unscoped: staff company search across companies; correlated to each listed company
     members = Membership.unscoped.annotate(full_name=full_name).filter(
         Q(user__email__icontains=query) | Q(full_name__icontains=needle), company=OuterRef("pk")
     )

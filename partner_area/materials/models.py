@@ -27,7 +27,7 @@ from wagtail.search import index
 
 from partner_area.companies.models import Company, CompanyStatus, Role
 from partner_area.platform.storage import private_file_storage
-from partner_area.platform.tenancy import TenantManager
+from partner_area.platform.tenancy import TenantManager, TenantModel
 
 from .audience import Audience
 from .validators import safe_file_name
@@ -209,6 +209,9 @@ class AnnouncementRead(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     read_at = models.DateTimeField(_("read"), default=timezone.now)
 
+    unscoped = models.Manager()
+    objects = TenantManager(tenant_path="user__membership__company")
+
     class Meta:
         verbose_name = _("announcement read")
         verbose_name_plural = _("announcement reads")
@@ -309,7 +312,7 @@ class Material(Audience, ClusterableModel):
         return self.title
 
 
-class MaterialDownload(models.Model):
+class MaterialDownload(TenantModel):
     """Who downloaded what and when. Editors see the counts; partners never read this log."""
 
     material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="downloads")
@@ -318,9 +321,6 @@ class MaterialDownload(models.Model):
     company = models.ForeignKey(Company, null=True, on_delete=models.SET_NULL, related_name="+")
     role = models.CharField(_("role"), max_length=8, choices=Role.choices)
     downloaded_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-
-    unscoped = models.Manager()
-    objects = TenantManager()
 
     class Meta:
         verbose_name = _("material download")
@@ -331,8 +331,10 @@ class MaterialDownload(models.Model):
         return f"{self.user_email} · {self.material_id} · {self.downloaded_at:%Y-%m-%d %H:%M}"
 
 
-class MaterialsVisit(models.Model):
+class MaterialsVisit(TenantModel):
     """When a person last opened the materials library: what is newer carries a "new" badge."""
+
+    tenant_path = "user__membership__company"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     last_visit_at = models.DateTimeField()

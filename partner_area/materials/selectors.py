@@ -32,7 +32,11 @@ def announcements_for(*, membership: Membership) -> QuerySet[Announcement]:
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .filter(audience_q(Announcement, company=membership.company, role=membership.role))
         .annotate(
-            is_read=Exists(AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user_id=membership.user_id))
+            is_read=Exists(
+                AnnouncementRead.objects.for_company(membership.company).filter(
+                    announcement=OuterRef("pk"), user_id=membership.user_id
+                )
+            )
         )
         .select_related("product")
         .order_by("-pinned", "-first_published_at", "-pk")
@@ -50,6 +54,7 @@ def announcement_unread_count(*, membership: Membership) -> int:
 
 def announcement_recipients(*, announcement: Announcement) -> QuerySet[Membership]:
     """Active members of active companies, with a confirmed e-mail, in the announcement's audience."""
+    # unscoped: staff send an announcement to every company in its audience; the audience filter below narrows it
     members = Membership.unscoped.filter(
         is_active=True,
         company__status=CompanyStatus.ACTIVE,
@@ -181,7 +186,7 @@ def first_visit_new_since() -> datetime:
 
 def materials_last_visit(*, membership: Membership) -> datetime:
     """When this member last opened the library (for a first visit: the start of the "new" window)."""
-    visit = MaterialsVisit.objects.filter(user_id=membership.user_id).first()
+    visit = MaterialsVisit.objects.for_company(membership.company).filter(user_id=membership.user_id).first()
     return visit.last_visit_at if visit else first_visit_new_since()
 
 

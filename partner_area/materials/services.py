@@ -47,7 +47,8 @@ def announcement_mark_read(*, announcement: Announcement, user) -> None:
     """Remember that this person opened the announcement (once; later openings change nothing)."""
     try:
         with transaction.atomic():
-            AnnouncementRead.objects.get_or_create(announcement=announcement, user=user)
+            # unscoped: the person's own read mark, looked up and written by that person's id; nothing else is read
+            AnnouncementRead.unscoped.get_or_create(announcement=announcement, user=user)
     except IntegrityError:
         pass  # opened twice at the same moment
 
@@ -56,7 +57,8 @@ def announcements_mark_all_read(*, membership) -> int:
     """Mark every announcement this member can see as read; returns how many were unread."""
     unread = announcements_for(membership=membership).filter(is_read=False).values_list("pk", flat=True)
     rows = [AnnouncementRead(announcement_id=pk, user_id=membership.user_id) for pk in unread]
-    AnnouncementRead.objects.bulk_create(rows, ignore_conflicts=True)  # a read marked meanwhile is no conflict
+    # unscoped: writes only the member's own read marks, for announcements announcements_for() let through
+    AnnouncementRead.unscoped.bulk_create(rows, ignore_conflicts=True)  # a read marked meanwhile is no conflict
     return len(rows)
 
 
@@ -143,6 +145,7 @@ def announcement_deliveries_send(*, delivery_ids: Iterable[int]) -> int:
         still_wanted = (
             user.is_active
             and user.announcement_emails
+            # unscoped: a Celery delivery with no acting member; asks only whether this recipient is still a member
             and Membership.unscoped.filter(user=user, is_active=True).exists()
             and delivery.announcement.live
         )
@@ -190,6 +193,7 @@ def material_file_accept(*, material: Material, uploaded) -> None:
 
 def material_download_record(*, material: Material, membership: Membership) -> MaterialDownload:
     """Log who downloaded what and when."""
+    # unscoped: a write of the acting member's own download, with its company set from that member
     return MaterialDownload.unscoped.create(
         material=material,
         user=membership.user,
@@ -207,7 +211,9 @@ def material_file_response(*, material: Material) -> HttpResponse:
 def materials_visit_record(*, membership: Membership) -> datetime:
     """Note this opening of the library; returns the moment after which materials count as new."""
     now = timezone.now()
-    visit, created = MaterialsVisit.objects.get_or_create(user_id=membership.user_id, defaults={"last_visit_at": now})
+    visit, created = MaterialsVisit.objects.for_company(membership.company).get_or_create(
+        user_id=membership.user_id, defaults={"last_visit_at": now}
+    )
     if created:
         return first_visit_new_since()
     if now - visit.last_visit_at > VISIT_GAP:

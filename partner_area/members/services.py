@@ -173,7 +173,7 @@ def invitation_accept(
     if found is None:
         raise InvitationUnavailable(invitation_unavailable_message(None), code="invalid")
     with transaction.atomic():
-        # Public page: the token, not a logged-in admin, names the company, so this lookup is unscoped.
+        # unscoped: public page; the invitation token, not a logged-in admin, names the company
         invitation = Invitation.unscoped.select_for_update().select_related("company").get(pk=found.pk)
         if invitation.status != InvitationStatus.PENDING:
             raise InvitationUnavailable(invitation_unavailable_message(invitation.status), code=invitation.status)

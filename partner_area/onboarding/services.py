@@ -58,6 +58,7 @@ def company_register(*, company: dict, person: dict, password: str, terms_versio
         phone=person.get("phone", ""),
         preferred_language=person.get("preferred_language", ""),
     )
+    # unscoped: registration writes the first membership of the company it has just created
     membership = Membership.unscoped.create(user=user, company=new_company, role=Role.ADMIN)
     CompanyStatusChange.objects.create(company=new_company, to_status=new_company.status, changed_by=user)
     audit_record(actor=user, action="company.registered", company=new_company, target=new_company)

@@ -14,10 +14,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from partner_area.platform.tenancy import TenantManager
+from partner_area.platform.tenancy import TenantModel
 
 
-class Client(models.Model):
+class Client(TenantModel):
     """An end customer of a partner company."""
 
     company = models.ForeignKey(
@@ -26,9 +26,6 @@ class Client(models.Model):
     erp_id = models.CharField(_("ERP id"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     created = models.DateField(_("client since"))
-
-    unscoped = models.Manager()
-    objects = TenantManager()
 
     class Meta:
         verbose_name = _("client")
@@ -40,7 +37,7 @@ class Client(models.Model):
         return self.name
 
 
-class MonthlyTurnover(models.Model):
+class MonthlyTurnover(TenantModel):
     """A client's turnover in one month and currency. `company` repeats the client's partner for scoping."""
 
     company = models.ForeignKey(
@@ -50,9 +47,6 @@ class MonthlyTurnover(models.Model):
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     currency = models.CharField(_("currency"), max_length=3)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
-
-    unscoped = models.Manager()
-    objects = TenantManager()
 
     class Meta:
         verbose_name = _("monthly turnover")
@@ -87,7 +81,7 @@ class PartnerTreePath(models.Model):
         return f"{self.ancestor_id} → {self.descendant_id} ({self.depth})"
 
 
-class PartnerMonthlyRollup(models.Model):
+class PartnerMonthlyRollup(TenantModel):
     """A partner's turnover in one month and currency: its own clients' and its network's per level."""
 
     company = models.ForeignKey(
@@ -104,9 +98,6 @@ class PartnerMonthlyRollup(models.Model):
     # between can be looked up exactly.
     cumulative_direct = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     cumulative_indirect = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-
-    unscoped = models.Manager()
-    objects = TenantManager()
 
     class Meta:
         verbose_name = _("monthly roll-up")
@@ -128,7 +119,7 @@ class PartnerMonthlyRollup(models.Model):
         return self.level_1 + self.level_2 + self.level_3_plus
 
 
-class PartnerRollupSpan(models.Model):
+class PartnerRollupSpan(TenantModel):
     """The first and last month of a partner's roll-up rows in one currency, and the running totals at the last."""
 
     company = models.ForeignKey(
@@ -139,9 +130,6 @@ class PartnerRollupSpan(models.Model):
     last_month = models.DateField()
     cumulative_direct = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     cumulative_indirect = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-
-    unscoped = models.Manager()
-    objects = TenantManager()
 
     class Meta:
         verbose_name = _("roll-up span")

@@ -47,6 +47,7 @@ def _insert_sql(*, ancestors: str, months: str) -> str:
 
 def _fill_gaps(company_ids: list[int] | None) -> None:
     """Zero rows for the months without turnover between a partner's first and last month in a currency."""
+    # unscoped: roll-ups are recomputed after the ERP sync for the partners it names (or all of them)
     rows = PartnerMonthlyRollup.unscoped.all()
     if company_ids is not None:
         rows = rows.filter(company_id__in=company_ids)
@@ -60,6 +61,7 @@ def _fill_gaps(company_ids: list[int] | None) -> None:
             month = add_months(month, 1)
             if month not in present:
                 missing.append(PartnerMonthlyRollup(company_id=company_id, currency=currency, month=month))
+    # unscoped: writes the gap rows of the partners read above
     PartnerMonthlyRollup.unscoped.bulk_create(missing, batch_size=2000)
 
 
@@ -103,6 +105,7 @@ def rollup_refresh(*, company_ids: Iterable[int], months: Iterable[date] | None 
         for start in range(0, len(company_ids), CHUNK):
             chunk = company_ids[start : start + CHUNK]
             placeholders = ", ".join(["%s"] * len(chunk))
+            # unscoped: recomputes the roll-ups of the partners the ERP sync changed
             stale = PartnerMonthlyRollup.unscoped.filter(company_id__in=chunk)
             if month_list is not None:
                 stale = stale.filter(month__in=month_list)

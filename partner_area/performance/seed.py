@@ -85,4 +85,5 @@ def performance_seed() -> dict[str, int]:
                 continue
             rows += _clients_and_turnover(company, key, clients, this_month)
         turnover_import(rows=rows)
+    # unscoped: demo data: counts the demo clients of every demo company
     return {"clients": Client.unscoped.filter(erp_id__startswith="demo-client-").count()}

@@ -48,9 +48,11 @@ def clients_import(*, rows: Iterable[ClientRow]) -> dict[str, Client]:
         # The partner is looked up by the caller and uniqueness is the upsert's own: no query per client here.
         client.full_clean(exclude=["company"], validate_unique=False, validate_constraints=False)
         records.append(client)
+    # unscoped: the ERP sync upserts clients of every partner, matched by ERP id (clients can change partner)
     previous = dict(Client.unscoped.filter(erp_id__in=wanted).values_list("erp_id", "company_id"))
     moved = {erp_id: company_id for erp_id, company_id in previous.items() if company_id != wanted[erp_id].company_id}
     with transaction.atomic():
+        # unscoped: the ERP sync's upsert of the clients read above
         Client.unscoped.bulk_create(
             records,
             update_conflicts=True,
@@ -59,16 +61,20 @@ def clients_import(*, rows: Iterable[ClientRow]) -> dict[str, Client]:
             batch_size=1000,
         )
         if moved:
+            # unscoped: a moved client's history follows it to its new partner (ERP sync)
             owner = Client.unscoped.filter(pk=OuterRef("client_id")).values("company_id")
+            # unscoped: a moved client's history follows it to its new partner (ERP sync)
             MonthlyTurnover.unscoped.filter(client__erp_id__in=moved).update(company_id=Subquery(owner))
             partners = set(moved.values()) | {wanted[erp_id].company_id for erp_id in moved}
             uplines = PartnerTreePath.objects.filter(descendant_id__in=partners).values_list("ancestor_id", flat=True)
             rollup_refresh(company_ids=set(uplines) | partners)
+    # unscoped: the ERP sync's clients, by ERP id, whatever their partner
     return Client.unscoped.in_bulk(list(wanted), field_name="erp_id")
 
 
 def client_upsert(*, company: Company, erp_id: str, name: str, created: date) -> Client:
     """Create or update a partner's client, matched by its ERP id."""
+    # unscoped: matched by ERP id across partners, because a client can change partner in the ERP
     client = Client.unscoped.filter(erp_id=erp_id).first() or Client(erp_id=erp_id)
     previous_company_id = client.company_id
     client.company, client.name, client.created = company, name[:200], created
@@ -77,6 +83,7 @@ def client_upsert(*, company: Company, erp_id: str, name: str, created: date) ->
         client.save()
         if previous_company_id not in (None, company.pk):
             # The client changed partner: its history moves along, and both networks' figures change.
+            # unscoped: the moved client's history, still under its previous partner
             MonthlyTurnover.unscoped.filter(client=client).update(company=company)
             partners = {previous_company_id, company.pk}
             uplines = PartnerTreePath.objects.filter(descendant_id__in=partners).values_list("ancestor_id", flat=True)
@@ -103,6 +110,7 @@ def turnover_import(*, rows: Iterable[TurnoverRow]) -> int:
     if not records:
         return 0
     with transaction.atomic():
+        # unscoped: the ERP sync imports turnover of every partner; each row's company is its client's
         MonthlyTurnover.unscoped.bulk_create(
             records,
             update_conflicts=True,

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from partner_area.platform.storage import private_file_storage
-from partner_area.platform.tenancy import TenantManager
+from partner_area.platform.tenancy import TenantModel
 
 
 class Category(models.TextChoices):
@@ -39,7 +39,7 @@ class Source(models.TextChoices):
     PUBLIC = "public", _("Public contact form")
 
 
-class SupportRequest(models.Model):
+class SupportRequest(TenantModel):
     """A partner's request for help; later mirrored as a Zendesk ticket."""
 
     # Both empty only for the public contact form (an anonymous visitor): such a request belongs to no company,
@@ -72,9 +72,6 @@ class SupportRequest(models.Model):
     zendesk_ticket_id = models.CharField(_("Zendesk ticket id"), max_length=32, blank=True, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last update"), auto_now=True)
-
-    unscoped = models.Manager()
-    objects = TenantManager()
 
     class Meta:
         verbose_name = _("support request")
@@ -119,11 +116,13 @@ def attachment_upload_to(instance: "SupportAttachment", filename: str) -> str:
     return f"support/{instance.support_request_id}/{filename}"
 
 
-class SupportComment(models.Model):
+class SupportComment(TenantModel):
     """One message in a request's conversation: the partner's replies and Zendesk's public comments.
 
     Internal notes from Zendesk are stored with public=False (or not at all) and are never shown to partners.
     """
+
+    tenant_path = "support_request__company"
 
     support_request = models.ForeignKey(
         SupportRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="comments"
@@ -154,9 +153,11 @@ class SupportComment(models.Model):
         return f"#{self.support_request_id}: {self.body[:40]}"
 
 
-class SupportAttachment(models.Model):
+class SupportAttachment(TenantModel):
     """A file attached to a request (with its first message) or to a reply; kept on private storage and
     served only through an authorising view."""
+
+    tenant_path = "support_request__company"
 
     support_request = models.ForeignKey(
         SupportRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="attachments"

@@ -31,10 +31,12 @@ def support_open_count(*, membership: Membership) -> int:
 def support_conversation(*, support_request: SupportRequest) -> QuerySet[SupportComment]:
     """The public messages of one (already authorised) request, oldest first, with their attachments:
     three queries whatever the length. Internal notes from Zendesk are never included."""
+    # Through the request's own related managers: the request is already scoped to the member.
+    attachments = support_request.attachments.order_by("created_at", "pk")
     return (
-        SupportComment.objects.filter(support_request=support_request, public=True)
+        support_request.comments.filter(public=True)
         .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=SupportAttachment.objects.order_by("created_at", "pk")))
+        .prefetch_related(Prefetch("attachments", queryset=attachments))
         .order_by("created_at", "pk")
     )
 
@@ -42,9 +44,8 @@ def support_conversation(*, support_request: SupportRequest) -> QuerySet[Support
 def support_attachment_get(*, membership: Membership, attachment_id: int) -> SupportAttachment:
     """One attachment of a request the member may see, on a public message; 404 for anything else."""
     attachment = (
-        SupportAttachment.objects.filter(
-            pk=attachment_id, support_request__in=support_requests_for(membership=membership).values("pk")
-        )
+        SupportAttachment.objects.for_company(membership.company)
+        .filter(pk=attachment_id, support_request__in=support_requests_for(membership=membership).values("pk"))
         .filter(Q(comment__isnull=True) | Q(comment__public=True))
         .select_related("support_request")
         .first()

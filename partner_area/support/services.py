@@ -17,7 +17,7 @@ from .selectors import support_request_get
 def _visible(membership: Membership, support_request: SupportRequest) -> SupportRequest:
     """The same request, re-read (and locked) through the member's visibility: 404 for anything they cannot see."""
     visible = support_request_get(membership=membership, request_id=support_request.pk)
-    return SupportRequest.unscoped.select_for_update().get(pk=visible.pk)
+    return SupportRequest.objects.for_company(membership.company).select_for_update().get(pk=visible.pk)
 
 
 @transaction.atomic

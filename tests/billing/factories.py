@@ -25,7 +25,7 @@ class InvoiceFactory(TenantModelFactory):
     erp_state = ErpInvoiceState.POSTED
 
 
-class InvoiceLineFactory(factory.django.DjangoModelFactory):
+class InvoiceLineFactory(TenantModelFactory):
     class Meta:
         model = InvoiceLine
 

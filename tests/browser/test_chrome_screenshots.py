@@ -38,7 +38,7 @@ def demo(transactional_db, live_server, settings, tmp_path):
     support_request = support_request_create(
         membership=membership, subject="Invoice PDF is empty", description="The PDF of invoice 2026-114 is blank."
     )
-    SupportComment.objects.create(
+    SupportComment.unscoped.create(
         support_request=support_request,
         author_name="Anna from Brello",
         body="Thank you, we are looking into it. Which browser do you use?",

@@ -42,11 +42,11 @@ def invoice(member):
         due_date=today + timedelta(days=10), currency="EUR", total=Decimal("1990.00"), balance=Decimal("1990.00"),
         erp_state=ErpInvoiceState.POSTED,
     )  # fmt: skip
-    InvoiceLine.objects.create(
+    InvoiceLine.unscoped.create(
         invoice=invoice, position=1, description="Implementation services, hours", quantity=Decimal("14"),
         unit_price=Decimal("65.00"), amount=Decimal("910.00"),
     )  # fmt: skip
-    InvoiceLine.objects.create(
+    InvoiceLine.unscoped.create(
         invoice=invoice, position=2, description="Business licences", quantity=Decimal("1"),
         unit_price=Decimal("1080.00"), amount=Decimal("1080.00"),
     )  # fmt: skip

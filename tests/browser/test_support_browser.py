@@ -83,7 +83,7 @@ def test_partner_opens_a_request_with_a_file_and_replies(support_site, phone):
     expect(phone.locator(".support-head__status")).to_have_text("Received")
     expect(phone.get_by_role("link", name="error report.pdf")).to_be_visible()
     support_request = SupportRequest.unscoped.get()
-    assert SupportAttachment.objects.get(support_request=support_request).filename == "error report.pdf"
+    assert SupportAttachment.unscoped.get(support_request=support_request).filename == "error report.pdf"
 
     phone.get_by_role("link", name="All requests").click()
     row = phone.locator(".support-table tbody tr", has_text="Export to Excel fails")
@@ -106,7 +106,7 @@ def test_partner_opens_a_request_with_a_file_and_replies(support_site, phone):
 
     expect(phone.locator(".message--success")).to_contain_text("Your reply has been added")
     expect(phone.locator(".conversation__item")).to_have_count(2)
-    reply = SupportComment.objects.filter(support_request=support_request).latest("pk")
+    reply = SupportComment.unscoped.filter(support_request=support_request).latest("pk")
     item = phone.locator(f"#comment-{reply.pk}")
     expect(item).to_contain_text("It also happens with CSV.")
     expect(item.get_by_role("link", name="csv error.png")).to_be_visible()
@@ -149,7 +149,7 @@ def test_support_pages_at_desktop_width(support_site, browser):
     support_request = support_request_create(
         membership=member, subject="Invoice PDF is empty", description="The PDF of invoice 2026-114 has no lines."
     )
-    SupportComment.objects.create(
+    SupportComment.unscoped.create(
         support_request=support_request,
         author_name="Anna from Brello",
         body="Thank you, we are looking into it. Could you tell us which browser you use?",

@@ -82,7 +82,7 @@ def test_search_and_filters_narrow_the_page(client, member):
 
 def test_new_badge_marks_what_came_since_the_last_visit(client, member):
     seen = make_material(title="Seen before")
-    MaterialsVisit.objects.create(user=member.user, last_visit_at=timezone.now() - timedelta(days=2))
+    MaterialsVisit.unscoped.create(user=member.user, last_visit_at=timezone.now() - timedelta(days=2))
     Material.objects.filter(pk=seen.pk).update(created_at=timezone.now() - timedelta(days=3))
     make_material(title="Fresh")
     client.force_login(member.user)

@@ -102,8 +102,8 @@ def test_another_companys_request_and_files_are_404_even_for_an_admin(user):
 
 def test_files_of_internal_notes_are_never_served(user):
     support_request = _open(user)
-    note = SupportComment.objects.create(support_request=support_request, body="internal", public=False)
-    hidden = SupportAttachment.objects.create(
+    note = SupportComment.unscoped.create(support_request=support_request, body="internal", public=False)
+    hidden = SupportAttachment.unscoped.create(
         support_request=support_request, comment=note, filename="n.txt", content_type="text/plain", size=1
     )
     with pytest.raises(Http404):
@@ -175,7 +175,7 @@ def test_the_conversation_is_public_messages_with_files_in_bounded_queries(user,
         support_reply_add(
             membership=user, support_request=support_request, body=f"reply {n}", attachments=[upload("n.txt", b"x")]
         )
-    SupportComment.objects.create(support_request=support_request, body="agents only", public=False)
+    SupportComment.unscoped.create(support_request=support_request, body="agents only", public=False)
     with django_assert_max_num_queries(3):
         conversation = [(c.body, [a.filename for a in c.attachments.all()]) for c in support_conversation(
             support_request=support_request

@@ -42,7 +42,7 @@ def _adapter(settings, tmp_path):
 def _agents_file(zendesk_attachment_id: int) -> SupportAttachment:
     member = make_member(make_company(), role=Role.USER, sections=["support"])
     support_request = support_request_create(membership=member, subject="Printer", description="Offline.")
-    return SupportAttachment.objects.create(
+    return SupportAttachment.unscoped.create(
         support_request=support_request, filename="diagram.png", content_type="application/octet-stream", size=0,
         zendesk_attachment_id=zendesk_attachment_id,
     )  # fmt: skip

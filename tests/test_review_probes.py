@@ -160,7 +160,7 @@ def test_partners_cannot_open_the_staff_payment_queue_or_a_remittance_file(clien
         assert response.status_code in (302, 403), (url, response.status_code)
         if response.status_code == 302:
             assert "/login/" in response["Location"]
-    response = client.post(reverse("billing_payment", kwargs={"pk": notice.pk}), {"action": "confirm"})
+    response = client.post(reverse("billing_payment_confirm", kwargs={"pk": notice.pk}))
     assert response.status_code in (302, 403)
     notice.refresh_from_db()
     assert notice.status == "reported"
@@ -369,10 +369,12 @@ def test_staff_payment_queue_survives_odd_query_strings(staff_client, world):
         assert staff_client.get(reverse("billing_payments") + query).status_code == 200
 
 
-def test_staff_payment_notice_with_an_unknown_action_changes_nothing(staff_client, world):
+def test_staff_posting_to_the_payment_notice_page_itself_changes_nothing(staff_client, world):
     notice = world["theirs"]["notice"]
-    response = staff_client.post(reverse("billing_payment", kwargs={"pk": notice.pk}), {"action": "bogus"})
-    assert response.status_code == 200
+    for data in ({"action": "confirm"}, {"action": "bogus"}):  # decisions have URLs of their own
+        response = staff_client.post(reverse("billing_payment", kwargs={"pk": notice.pk}), data)
+        assert response.status_code == 405
+    assert staff_client.get(reverse("billing_payment_confirm", kwargs={"pk": notice.pk})).status_code == 405
     notice.refresh_from_db()
     assert notice.status == "reported"
 

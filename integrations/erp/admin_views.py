@@ -3,8 +3,6 @@ ones (retry, retry all, discard), the sync invariant check, conflicts and reject
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +14,7 @@ from partner_area.companies.models import Company
 from partner_area.platform.audit.services import audit_record
 from partner_area.platform.ports.erp import erp_health, erp_is_configured
 
+from .conflicts import sync_conflict_open_get, sync_conflict_review
 from .models import RejectedRecord, SyncCheckRun, SyncConflict, SyncCursor, SyncEntity
 from .outbox import OUTBOX
 
@@ -141,12 +140,6 @@ class ErpSyncView(SyncStaffView):
         messages.success(self.request, _("The check is queued; its result appears on this page when it is done."))
 
     def conflict_reviewed(self, conflict_id: str) -> None:
-        if not conflict_id.isdigit():
-            raise Http404("No such conflict")
-        conflict = get_object_or_404(SyncConflict, pk=conflict_id, resolved_at__isnull=True)
-        conflict.resolved_at = timezone.now()
-        conflict.save(update_fields=["resolved_at"])
-        audit_record(
-            request=self.request, action="erp.conflict_reviewed", target=conflict, details={"field": conflict.field}
-        )
+        conflict = sync_conflict_open_get(conflict_id=conflict_id)
+        sync_conflict_review(conflict=conflict, by=self.request.user, request=self.request)
         messages.success(self.request, _("The conflict is marked as reviewed."))

@@ -1,13 +1,9 @@
 """/api/v1/auth/token (issue) and /api/v1/auth/tokens (the caller's own tokens: list, revoke)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext_lazy as _
-from django_otp import match_token, user_has_device
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +11,7 @@ from rest_framework.views import APIView
 from partner_area.companies.access import membership_for
 from partner_area.platform.ratelimits import limit_posts, posted_username
 
-from .api_tokens import api_token_get, api_token_issue, api_token_list, api_token_revoke
+from .api_tokens import api_token_get, api_token_issue_on_login, api_token_list, api_token_revoke
 from .models import ApiToken
 
 
@@ -66,22 +62,8 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenIssueInput(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        if user.is_staff or user.is_superuser:
-            raise PermissionDenied(_("API tokens are for partner accounts; staff work in the admin."))
-        if user_has_device(user, confirmed=True):
-            code = serializer.validated_data.get("otp", "").strip()
-            if not code:
-                raise ValidationError(
-                    {"otp": [_("This account uses two-factor login: send a current code from its app as “otp”.")]},
-                    code="two_factor_required",
-                )
-            if match_token(user, code) is None:
-                raise ValidationError({"otp": [_("The code is not right or has expired.")]}, code="invalid")
-        try:
-            token, key = api_token_issue(user=user, name=serializer.validated_data.get("name", ""))
-        except DjangoValidationError as error:
-            raise ValidationError({"non_field_errors": error.messages}) from None
+        data = serializer.validated_data
+        token, key = api_token_issue_on_login(user=data["user"], otp=data.get("otp", ""), name=data.get("name", ""))
         token.token = key
         return Response(TokenIssuedOutput(token, context={"request": request}).data)
 

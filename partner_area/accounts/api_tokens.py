@@ -1,4 +1,5 @@
-"""API tokens: issued by POST /api/v1/auth/token, listed and revoked by their owner (account page and API).
+"""API tokens, the service module: issued by POST /api/v1/auth/token, listed and revoked by their owner (account
+page and API).
 
 A key is `brl_` and 43 random URL-safe characters, shown once; the database keeps only its SHA-256 digest, so a
 copy of the database (or a backup) holds no usable key. A plain digest, not a salted password hash, is enough:
@@ -11,12 +12,13 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import match_token, user_has_device
 
 from partner_area.platform.audit.services import audit_record
 
@@ -53,6 +55,23 @@ def api_token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
         token.full_clean()
         token.save()
     return token, key
+
+
+def api_token_issue_on_login(*, user: User, otp: str = "", name: str = "") -> tuple[ApiToken, str]:
+    """api_token_issue for someone who has just given their password: never staff; with two-factor, a code too."""
+    if user.is_staff or user.is_superuser:
+        raise PermissionDenied(_("API tokens are for partner accounts; staff work in the admin."))
+    if user_has_device(user, confirmed=True):
+        # A token works without the second step, so it must not be easier to get than a session.
+        code = otp.strip()
+        if not code:
+            raise ValidationError(
+                {"otp": _("This account uses two-factor login: send a current code from its app as “otp”.")},
+                code="two_factor_required",
+            )
+        if match_token(user, code) is None:
+            raise ValidationError({"otp": _("The code is not right or has expired.")}, code="invalid")
+    return api_token_issue(user=user, name=name)
 
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:

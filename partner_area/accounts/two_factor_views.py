@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -23,19 +23,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathFillImage
 
 from partner_area.companies.access import can_use_portal, membership_for
-from partner_area.platform.audit.services import audit_record
 from partner_area.platform.ratelimits import limit_posts
 
-from .api_tokens import api_tokens_delete_all
+from .services import two_factor_confirm, two_factor_disable, two_factor_enable
 from .two_factor_forms import TwoFactorDisableForm, TwoFactorSetupForm, TwoFactorVerifyForm
 
-DEVICE_NAME = "Authenticator app"
+SETUP_KEY_SESSION_KEY = "two_factor_setup_key"  # the secret shown while setting up, until its first code
 
 
 def uses_admin(user) -> bool:
@@ -145,19 +143,9 @@ def two_factor(request):
         if form is None:
             return redirect("partner:two_factor")
         if form.is_valid():
-            with transaction.atomic():
-                removed = 0
-                for device in list(devices_for_user(user, confirmed=None)):
-                    device.delete()
-                    removed += 1
+            method = "code" if form.cleaned_data.get("code") else "password"
+            two_factor_disable(user=user, method=method, company=_company(request), request=request)
             request.session.pop(DEVICE_ID_SESSION_KEY, None)
-            audit_record(
-                request=request,
-                action="two_factor.disabled",
-                company=_company(request),
-                target=user,
-                details={"devices_removed": removed, "with": "code" if form.cleaned_data.get("code") else "password"},
-            )
             messages.success(request, _("Two-factor authentication is off."))
             return redirect("partner:two_factor")
     return render(
@@ -177,41 +165,37 @@ def two_factor(request):
 @two_factor_access(enrol=True)
 @limit_posts("RATELIMIT_LOGIN", "ip", "user")
 def two_factor_setup(request):
-    """Add an authenticator app: scan the QR code (or type the key), then confirm with a first code."""
+    """Add an authenticator app: scan the QR code (or type the key), then confirm with a first code. Nothing is
+    stored before that code: the key shown is kept in the session, so a reload shows the same one."""
     user = request.user
     if user_has_device(user, confirmed=True):
         messages.info(request, _("Two-factor authentication is already on."))
         return redirect("partner:two_factor")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-    form = TwoFactorSetupForm(request.POST if request.method == "POST" else None, user=user)
+    pending = two_factor_enable(user=user, key=request.session.get(SETUP_KEY_SESSION_KEY))
+    if request.session.get(SETUP_KEY_SESSION_KEY) != pending.key:
+        request.session[SETUP_KEY_SESSION_KEY] = pending.key
+    form = TwoFactorSetupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        confirmed = form.device
-        with transaction.atomic():
-            confirmed.confirmed = True
-            confirmed.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-            # Tokens issued on the password alone would otherwise go on working past the new second step.
-            tokens_deleted = api_tokens_delete_all(user=user)
-        _mark_verified(request, confirmed)
-        audit_record(
-            request=request,
-            action="two_factor.enabled",
-            company=_company(request),
-            target=user,
-            details={"device": "totp", "api_tokens_deleted": tokens_deleted},
-        )
-        messages.success(request, _("Two-factor authentication is on. You will be asked for a code after logging in."))
-        return redirect(safe_next(request, "partner:two_factor"))
-    secret = b32encode(device.bin_key).decode()
+        try:
+            device = two_factor_confirm(
+                user=user, key=pending.key, code=form.cleaned_data["code"], company=_company(request), request=request
+            )
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            request.session.pop(SETUP_KEY_SESSION_KEY, None)
+            _mark_verified(request, device)
+            messages.success(
+                request, _("Two-factor authentication is on. You will be asked for a code after logging in.")
+            )
+            return redirect(safe_next(request, "partner:two_factor"))
     return render(
         request,
         "accounts/two_factor_setup.html",
         {
             "form": form,
-            "qr_svg": qr_code_svg(device.config_url),
-            "secret": _grouped(secret),
+            "qr_svg": qr_code_svg(pending.config_url),
+            "secret": _grouped(b32encode(pending.bin_key).decode()),
             "next": _allowed_next(request),
         },
     )

@@ -1,6 +1,6 @@
 """Finance staff in the Wagtail admin: the queue of reported payments, one notice with its decisions (confirm,
 reject with a reason, close a conflict with a note), its remittance file, and putting its invoice on hold
-(an internal flag: not pushed to the ERP).
+(an internal flag: not pushed to the ERP). Each decision is its own small view at its own URL, calling one service.
 
 Viewing needs billing.view_paymentnotice, deciding billing.change_paymentnotice (grant them to a finance group
 under Settings → Groups; superusers have both)."""
@@ -162,65 +162,81 @@ class PaymentNoticeView(StaffPermissionMixin, WagtailAdminTemplateMixin, Templat
         )
         return context
 
+
+class PaymentNoticeActionView(PaymentNoticeView):
+    """One staff decision on a notice, posted from its page: `form_class` (if any) is bound to the POST; when it
+    is valid, `act` calls the service and answers. An invalid form shows the page again with its errors; a
+    notice someone else decided first goes back to the page with the reason."""
+
+    http_method_names = ["post"]
+    form_class: type[forms.Form] | None = None
+    form_name = ""  # the page's context name for this form
+
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm(CHANGE_PERMISSION):
             raise PermissionDenied
         self.notice = self.get_notice()
-        action = request.POST.get("action")
-        reject_form = close_form = hold_form = None
-        try:
-            if action == "confirm":
-                payment_notice_confirm(notice=self.notice, by=request.user, request=request)
-                if erp_is_configured():
-                    messages.success(request, _("Payment confirmed. It is being recorded in the ERP."))
-                else:  # the outbox keeps it until an ERP is configured
-                    messages.success(
-                        request,
-                        _(
-                            "Payment confirmed. No ERP is configured: the payment is sent to the ERP "
-                            "once one is connected."
-                        ),
-                    )
-                return redirect("billing_payments")
-            if action == "reject":
-                reject_form = RejectForm(request.POST)
-                if reject_form.is_valid():
-                    payment_notice_reject(
-                        notice=self.notice, by=request.user, reason=reject_form.cleaned_data["reason"], request=request
-                    )
-                    messages.success(request, _("Payment rejected. The partner gets an e-mail with the reason."))
-                    return redirect("billing_payments")
-            elif action == "close":
-                close_form = CloseConflictForm(request.POST)
-                if close_form.is_valid():
-                    payment_notice_close_conflict(
-                        notice=self.notice, by=request.user, note=close_form.cleaned_data["note"], request=request
-                    )
-                    messages.success(request, _("Conflict closed. Nothing more is sent to the ERP."))
-                    return redirect("billing_payments")
-            elif action == "hold":
-                hold_form = HoldForm(request.POST)
-                if hold_form.is_valid():
-                    invoice_hold(
-                        invoice=self.notice.invoice,
-                        by=request.user,
-                        note=hold_form.cleaned_data["note"],
-                        request=request,
-                    )
-                    messages.success(request, _("The invoice is on hold (internal only)."))
-                    return redirect("billing_payment", pk=self.notice.pk)
-            elif action == "release":
-                invoice_release(invoice=self.notice.invoice, by=request.user, request=request)
-                messages.success(request, _("The invoice is no longer on hold."))
+        form = self.form_class(request.POST) if self.form_class else None
+        if form is None or form.is_valid():
+            try:
+                return self.act(form.cleaned_data if form else {})
+            except PaymentNoticeError as error:
+                messages.error(request, " ".join(error.messages))
                 return redirect("billing_payment", pk=self.notice.pk)
-        except PaymentNoticeError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("billing_payment", pk=self.notice.pk)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
         self.notice = self.get_notice()
-        context = self.get_context_data(reject_form=reject_form, close_form=close_form, hold_form=hold_form)
-        return self.render_to_response(context)
+        return self.render_to_response(self.get_context_data(**({self.form_name: form} if form else {})))
+
+    def act(self, data: dict):
+        raise NotImplementedError
+
+
+class PaymentConfirmView(PaymentNoticeActionView):
+    def act(self, data):
+        payment_notice_confirm(notice=self.notice, by=self.request.user, request=self.request)
+        if erp_is_configured():
+            messages.success(self.request, _("Payment confirmed. It is being recorded in the ERP."))
+        else:  # the outbox keeps it until an ERP is configured
+            messages.success(
+                self.request,
+                _("Payment confirmed. No ERP is configured: the payment is sent to the ERP once one is connected."),
+            )
+        return redirect("billing_payments")
+
+
+class PaymentRejectView(PaymentNoticeActionView):
+    form_class, form_name = RejectForm, "reject_form"
+
+    def act(self, data):
+        payment_notice_reject(notice=self.notice, by=self.request.user, reason=data["reason"], request=self.request)
+        messages.success(self.request, _("Payment rejected. The partner gets an e-mail with the reason."))
+        return redirect("billing_payments")
+
+
+class PaymentCloseConflictView(PaymentNoticeActionView):
+    form_class, form_name = CloseConflictForm, "close_form"
+
+    def act(self, data):
+        payment_notice_close_conflict(notice=self.notice, by=self.request.user, note=data["note"], request=self.request)
+        messages.success(self.request, _("Conflict closed. Nothing more is sent to the ERP."))
+        return redirect("billing_payments")
+
+
+class InvoiceHoldView(PaymentNoticeActionView):
+    form_class, form_name = HoldForm, "hold_form"
+
+    def act(self, data):
+        invoice_hold(invoice=self.notice.invoice, by=self.request.user, note=data["note"], request=self.request)
+        messages.success(self.request, _("The invoice is on hold (internal only)."))
+        return redirect("billing_payment", pk=self.notice.pk)
+
+
+class InvoiceReleaseView(PaymentNoticeActionView):
+    def act(self, data):
+        invoice_release(invoice=self.notice.invoice, by=self.request.user, request=self.request)
+        messages.success(self.request, _("The invoice is no longer on hold."))
+        return redirect("billing_payment", pk=self.notice.pk)
 
 
 def payment_remittance(request, pk: int):

@@ -3,7 +3,6 @@ list (same filters as the page), one invoice, and the payments reported on it.""
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -159,10 +158,7 @@ class PaymentNoticeInput(serializers.Serializer):
     )
 
     def validate_remittance(self, remittance):
-        try:
-            remittance_validate(remittance)
-        except DjangoValidationError as error:
-            raise ValidationError(error.messages) from None
+        remittance_validate(remittance)  # DRF reports its Django ValidationError under the field
         return remittance
 
 
@@ -208,11 +204,7 @@ class PaymentNoticeListView(APIView):
         invoice = invoice_get(company=request.membership.company, invoice_id=invoice_id)
         data = PaymentNoticeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            notice = payment_notice_report(
-                membership=request.membership, invoice=invoice, request=request, **data.validated_data
-            )
-        except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            raise ValidationError(detail) from None
+        notice = payment_notice_report(
+            membership=request.membership, invoice=invoice, request=request, **data.validated_data
+        )
         return Response(PaymentNoticeOutput(notice).data, status=201)

@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .admin_views import VIEW_PERMISSION, PaymentNoticeView, PaymentQueueView, payment_remittance
+from .admin_views import (
+    VIEW_PERMISSION,
+    InvoiceHoldView,
+    InvoiceReleaseView,
+    PaymentCloseConflictView,
+    PaymentConfirmView,
+    PaymentNoticeView,
+    PaymentQueueView,
+    PaymentRejectView,
+    payment_remittance,
+)
 from .models import PaymentNotice, PaymentNoticeStatus
 
 
@@ -16,6 +26,12 @@ def register_payment_urls():
         path("payments/", PaymentQueueView.as_view(), name="billing_payments"),
         path("payments/<int:pk>/", PaymentNoticeView.as_view(), name="billing_payment"),
         path("payments/<int:pk>/remittance/", payment_remittance, name="billing_payment_remittance"),
+        # One URL per staff decision; the notice's page posts its forms to them.
+        path("payments/<int:pk>/confirm/", PaymentConfirmView.as_view(), name="billing_payment_confirm"),
+        path("payments/<int:pk>/reject/", PaymentRejectView.as_view(), name="billing_payment_reject"),
+        path("payments/<int:pk>/close/", PaymentCloseConflictView.as_view(), name="billing_payment_close"),
+        path("payments/<int:pk>/hold/", InvoiceHoldView.as_view(), name="billing_payment_hold"),
+        path("payments/<int:pk>/release/", InvoiceReleaseView.as_view(), name="billing_payment_release"),
     ]
 
 

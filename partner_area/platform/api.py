@@ -1,3 +1,4 @@
+from django.core.exceptions import NON_FIELD_ERRORS
 from rest_framework.exceptions import APIException
 
 
@@ -8,14 +9,23 @@ def only_portal_api_paths(endpoints):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, with every error shaped as JSON: {"detail": ..., "errors": {field: [messages]}}."""
+    """DRF's handler, with every error shaped as JSON: {"detail": ..., "errors": {field: [messages]}}.
+
+    A service's Django ValidationError is the API's 400 here, and only here: views call services without
+    try/except; its fields are the error's fields (NON_FIELD_ERRORS and a plain message: non_field_errors)."""
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
     from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.core.exceptions import ValidationError as DjangoValidationError
     from django_ratelimit.exceptions import Ratelimited
-    from rest_framework.exceptions import ParseError, Throttled
+    from rest_framework.exceptions import ParseError, PermissionDenied, Throttled, ValidationError
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, Ratelimited):  # limit_posts on an API view: 429 like DRF's own throttles, not a 403
         exc = Throttled(wait=getattr(context["request"], "ratelimit_retry_after", None))  # Retry-After header
+    elif isinstance(exc, DjangoValidationError):
+        exc = ValidationError(validation_errors(exc))
+    elif isinstance(exc, DjangoPermissionDenied) and exc.args:  # a service's refusal says why; a bare one does not
+        exc = PermissionDenied(str(exc))
     # Django's own refusals of a body past DATA_UPLOAD_MAX_* would otherwise answer its HTML 400 page.
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
@@ -43,6 +53,16 @@ def _messages(value) -> list[str]:
     if isinstance(value, list):
         return [message for item in value for message in _messages(item)]
     return [str(value)]
+
+
+def validation_errors(error) -> dict[str, list[str]]:
+    """A Django ValidationError in the API's shape: field (or non_field_errors) → messages."""
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": error.messages}
 
 
 def form_errors(form) -> dict[str, list[str]]:

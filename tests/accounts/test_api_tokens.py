@@ -9,13 +9,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from partner_area.accounts.models import ApiToken
 from partner_area.companies.models import CompanyStatus, Role
 from partner_area.platform.audit.models import AuditLogEntry
-from tests.accounts.test_two_factor import code_for
+from tests.accounts.test_two_factor import code_for, shown_authenticator
 from tests.factories import PASSWORD
 from tests.mailbox import sent_mail
 from tests.onboarding.helpers import make_company, make_member
@@ -140,8 +139,7 @@ def test_a_login_that_upgrades_the_password_hash_keeps_the_tokens(member, settin
 def test_turning_on_two_factor_ends_every_token_and_new_ones_need_a_code(member):
     key = issue(member)["token"]
     client = logged_in(member)
-    client.get("/en/partner/account/two-factor/setup/")
-    device = TOTPDevice.objects.get(user=member.user, confirmed=False)
+    device = shown_authenticator(client.get("/en/partner/account/two-factor/setup/"))
     response = client.post("/en/partner/account/two-factor/setup/", {"code": code_for(device)})
     assert response.status_code == 302
     assert with_token(key).get("/api/v1/me").status_code == 401

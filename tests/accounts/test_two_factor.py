@@ -2,8 +2,9 @@
 need it for the Wagtail admin when STAFF_REQUIRE_2FA is on."""
 
 import itertools
+import re
 import time
-from base64 import b32encode
+from base64 import b32decode
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -48,6 +49,12 @@ def wrong_code_for(device: TOTPDevice) -> str:
     """A code that no time step within the tolerance accepts."""
     valid = {code_for(device, steps) for steps in (-2, -1, 0, 1, 2)}
     return next(code for code in ("000000", "111111", "123456", "654321") if code not in valid)
+
+
+def shown_authenticator(response) -> TOTPDevice:
+    """The authenticator app as the person sets it up from the setup page: with the key shown for typing in."""
+    grouped = re.search(r'<code class="two-factor__secret"[^>]*>([A-Z2-7 ]+)</code>', response.content.decode())
+    return TOTPDevice(key=b32decode(grouped.group(1).replace(" ", "")).hex())
 
 
 def unthrottle(device: TOTPDevice) -> None:
@@ -104,18 +111,18 @@ def test_org_admin_sets_up_two_factor_with_a_correct_code(client, org_admin):
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
     html = response.content.decode()
-    device = TOTPDevice.objects.get(user=org_admin)
-    assert not device.confirmed
-    # The QR code is inline SVG made on the server; the key is there for typing in by hand.
-    assert '<svg width="220" height="220"' in html and 'role="img"' in html
-    assert "<img" not in html.split('class="two-factor', 1)[1]
-    assert b32encode(device.bin_key).decode()[:4] in html
+    app = shown_authenticator(response)
+    # The QR code is inline SVG made on the server, drawn with attributes only (the CSP allows no inline
+    # styles); the key is there for typing in by hand.
+    svg = html.split('class="two-factor__qr"', 1)[1].split("</figure>", 1)[0]
+    assert '<svg width="220" height="220"' in svg and 'role="img"' in svg and "<path" in svg
+    assert "style=" not in svg and "<img" not in html.split('class="two-factor', 1)[1]
     assert 'inputmode="numeric"' in html and 'autocomplete="one-time-code"' in html and 'pattern="[0-9]{6}"' in html
 
-    response = client.post(SETUP, {"code": code_for(device)})
+    response = client.post(SETUP, {"code": code_for(app)})
     assert response.status_code == 302 and response["Location"] == TWO_FACTOR
-    device.refresh_from_db()
-    assert device.confirmed
+    device = TOTPDevice.objects.get(user=org_admin)
+    assert device.confirmed and device.key == app.key
     entry = AuditLogEntry.objects.get(action="two_factor.enabled")
     assert entry.actor == org_admin and entry.company == org_admin.membership.company
     # This session counts as verified: the partner area opens straight away.
@@ -123,11 +130,19 @@ def test_org_admin_sets_up_two_factor_with_a_correct_code(client, org_admin):
     assert "On" in client.get(TWO_FACTOR).content.decode()
 
 
+def test_opening_the_setup_page_stores_no_authenticator_and_shows_the_same_key_again(client, org_admin):
+    client.force_login(org_admin)
+    first = shown_authenticator(client.get(SETUP))
+    again = shown_authenticator(client.get(SETUP))
+    assert again.key == first.key  # a reload does not break the app scanned a moment ago
+    assert not TOTPDevice.objects.filter(user=org_admin).exists()
+    assert not AuditLogEntry.objects.filter(action="two_factor.enabled").exists()
+
+
 def test_a_wrong_code_on_setup_is_refused_and_nothing_is_confirmed(client, org_admin):
     client.force_login(org_admin)
-    client.get(SETUP)
-    device = TOTPDevice.objects.get(user=org_admin)
-    response = client.post(SETUP, {"code": wrong_code_for(device)})
+    app = shown_authenticator(client.get(SETUP))
+    response = client.post(SETUP, {"code": wrong_code_for(app)})
     assert response.status_code == 200
     assert response.context["form"].has_error("code", "invalid")
     assert not TOTPDevice.objects.filter(user=org_admin, confirmed=True).exists()
@@ -136,20 +151,31 @@ def test_a_wrong_code_on_setup_is_refused_and_nothing_is_confirmed(client, org_a
     response = client.post(SETUP, {"code": "12ab56"})
     assert response.context["form"].has_error("code", "format")
     # The key shown stays the same between attempts, so the app set up earlier keeps working.
-    client.get(SETUP)
+    assert shown_authenticator(client.get(SETUP)).key == app.key
     assert TOTPDevice.objects.filter(user=org_admin).count() == 1
-    unthrottle(device)
-    assert client.post(SETUP, {"code": code_for(device)}).status_code == 302
+    unthrottle(TOTPDevice.objects.get(user=org_admin))
+    assert client.post(SETUP, {"code": code_for(app)}).status_code == 302
+    assert TOTPDevice.objects.get(user=org_admin).confirmed
+
+
+def test_the_key_of_an_unfinished_setup_is_shown_again_after_a_new_login(client, org_admin):
+    client.force_login(org_admin)
+    app = shown_authenticator(client.get(SETUP))
+    client.post(SETUP, {"code": wrong_code_for(app)})
+    later = type(client)()
+    later.force_login(org_admin)
+    assert shown_authenticator(later.get(SETUP)).key == app.key
+    unthrottle(TOTPDevice.objects.get(user=org_admin))
+    assert later.post(SETUP, {"code": code_for(app)}).status_code == 302
     assert TOTPDevice.objects.get(user=org_admin).confirmed
 
 
 def test_the_correct_code_typed_right_after_a_typo_turns_two_factor_on(client, org_admin):
     client.force_login(org_admin)
-    client.get(SETUP)
-    device = TOTPDevice.objects.get(user=org_admin)
-    assert client.post(SETUP, {"code": wrong_code_for(device)}).context["form"].has_error("code", "invalid")
+    app = shown_authenticator(client.get(SETUP))
+    assert client.post(SETUP, {"code": wrong_code_for(app)}).context["form"].has_error("code", "invalid")
 
-    response = client.post(SETUP, {"code": code_for(device)})  # at once: no back-off for a first typo
+    response = client.post(SETUP, {"code": code_for(app)})  # at once: no back-off for a first typo
 
     assert response.status_code == 302 and response["Location"] == TWO_FACTOR
     assert TOTPDevice.objects.get(user=org_admin).confirmed
@@ -157,11 +183,10 @@ def test_the_correct_code_typed_right_after_a_typo_turns_two_factor_on(client, o
 
 def test_many_wrong_codes_on_setup_are_still_throttled(client, org_admin):
     client.force_login(org_admin)
-    client.get(SETUP)
-    device = TOTPDevice.objects.get(user=org_admin)
+    app = shown_authenticator(client.get(SETUP))
     for _ in range(3):
-        assert client.post(SETUP, {"code": wrong_code_for(device)}).context["form"].has_error("code", "invalid")
-    response = client.post(SETUP, {"code": code_for(device)})
+        assert client.post(SETUP, {"code": wrong_code_for(app)}).context["form"].has_error("code", "invalid")
+    response = client.post(SETUP, {"code": code_for(app)})
     assert response.context["form"].has_error("code", "throttled")
     assert not TOTPDevice.objects.get(user=org_admin).confirmed
 
@@ -311,7 +336,7 @@ def test_staff_must_set_up_two_factor_for_the_admin_when_required(client, settin
 
     page = client.get(SETUP, {"next": "/admin/"})
     assert page.status_code == 200
-    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    device = shown_authenticator(page)
     response = client.post(f"{SETUP}?next=/admin/", {"code": code_for(device), "next": "/admin/"})
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200

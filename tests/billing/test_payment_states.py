@@ -137,7 +137,7 @@ def test_without_an_erp_staff_confirming_are_told_it_is_sent_once_an_erp_is_conn
     detail = text(client.get(f"/admin/payments/{notice.pk}/"))
     assert "No ERP is configured: the payment is sent to the ERP once one is connected." in detail
     assert "The payment is then recorded in the ERP" not in detail
-    response = client.post(f"/admin/payments/{notice.pk}/", {"action": "confirm"}, follow=True)
+    response = client.post(f"/admin/payments/{notice.pk}/confirm/", follow=True)
     page = text(response)
     assert "Payment confirmed. No ERP is configured: the payment is sent to the ERP once one is connected." in page
     assert "It is being recorded in the ERP" not in page
@@ -154,6 +154,6 @@ def test_with_an_erp_staff_confirming_are_told_it_is_being_recorded(client, admi
     client.force_login(StaffFactory())
     detail = text(client.get(f"/admin/payments/{notice.pk}/"))
     assert "The payment is then recorded in the ERP" in detail and "No ERP is configured" not in detail
-    page = text(client.post(f"/admin/payments/{notice.pk}/", {"action": "confirm"}, follow=True))
+    page = text(client.post(f"/admin/payments/{notice.pk}/confirm/", follow=True))
     assert "Payment confirmed. It is being recorded in the ERP." in page
     assert "No ERP is configured" not in page and "Confirmed, waiting for the ERP" in page

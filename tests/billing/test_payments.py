@@ -255,7 +255,7 @@ def test_staff_confirm_and_the_erp_answer_sets_the_balance(
     queue = text(client.get("/admin/payments/"))
     assert "Payer SIA" in queue and "RF-50" in queue and "Reported" in queue
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/admin/payments/{notice.pk}/", {"action": "confirm"})
+        response = client.post(f"/admin/payments/{notice.pk}/confirm/")
     assert response.status_code == 302
     notice.refresh_from_db()
     # Delivered by the worker the commit nudged (tasks run inline in tests): the ERP's answer is applied.
@@ -274,12 +274,12 @@ def test_staff_reject_needs_a_reason_which_the_partner_receives(
 ):
     notice = report(invoice, admin)
     client.force_login(StaffFactory())
-    response = client.post(f"/admin/payments/{notice.pk}/", {"action": "reject", "reason": ""})
+    response = client.post(f"/admin/payments/{notice.pk}/reject/", {"reason": ""})
     assert response.status_code == 200 and "This field is required" in text(response)
     notice.refresh_from_db()
     assert notice.status == "reported"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/admin/payments/{notice.pk}/", {"action": "reject", "reason": "Nothing arrived."})
+        client.post(f"/admin/payments/{notice.pk}/reject/", {"reason": "Nothing arrived."})
     notice.refresh_from_db()
     assert (notice.status, notice.rejection_reason) == ("rejected", "Nothing arrived.")
     assert [mail.to for mail in mailoutbox] == [[admin.user.email]]
@@ -289,6 +289,21 @@ def test_staff_reject_needs_a_reason_which_the_partner_receives(
     client.force_login(admin.user)
     page = text(client.get(f"/en/partner/invoices/{invoice.pk}/"))
     assert "Rejected" in page and "Nothing arrived." in page and "payment reported" not in page
+
+
+def test_each_decision_on_the_notice_page_posts_to_its_own_url(client, admin, invoice):
+    notice = report(invoice, admin)
+    client.force_login(StaffFactory())
+    html = client.get(f"/admin/payments/{notice.pk}/").content.decode()
+    forms = dict(re.findall(r'<form method="post" action="([^"]+)".*?<button[^>]*>([^<]+)</button>', html, re.S))
+    assert forms == {
+        f"/admin/payments/{notice.pk}/hold/": "Put the invoice on hold",
+        f"/admin/payments/{notice.pk}/confirm/": "Confirm payment",
+        f"/admin/payments/{notice.pk}/reject/": "Reject payment",
+    }
+    client.post(f"/admin/payments/{notice.pk}/hold/", {"note": "Checking the bank."})
+    html = client.get(f"/admin/payments/{notice.pk}/").content.decode()
+    assert f'action="/admin/payments/{notice.pk}/release/"' in html and "/hold/" not in html
 
 
 def test_a_confirmed_notice_cannot_be_confirmed_again_or_rejected(admin, invoice, fake_erp):
@@ -309,7 +324,7 @@ def test_people_without_the_payment_permissions_cannot_see_or_decide(client, adm
     notice = report(invoice, admin)
     client.force_login(UserFactory(is_staff=True))
     assert client.get("/admin/payments/").status_code in (302, 403)
-    assert client.post(f"/admin/payments/{notice.pk}/", {"action": "confirm"}).status_code in (302, 403)
+    assert client.post(f"/admin/payments/{notice.pk}/confirm/").status_code in (302, 403)
     notice.refresh_from_db()
     assert notice.status == "reported"
 
@@ -330,7 +345,7 @@ def test_a_payment_already_made_in_the_erp_parks_the_notice_as_a_conflict_withou
     client.force_login(StaffFactory())
     queue = text(client.get("/admin/payments/"))
     assert "Reported 121.00 EUR, the ERP had 0.00 EUR left to pay" in queue
-    client.post(f"/admin/payments/{notice.pk}/", {"action": "close", "note": "Paid by card on 3 Nov."})
+    client.post(f"/admin/payments/{notice.pk}/close/", {"note": "Paid by card on 3 Nov."})
     notice.refresh_from_db()
     assert (notice.status, notice.staff_note) == ("recorded", "Paid by card on 3 Nov.")
     assert fake_erp.payments == []
@@ -380,7 +395,7 @@ def test_on_hold_is_an_internal_flag_that_the_erp_never_receives_and_a_pull_keep
     notice = report(invoice, admin)
     staff = StaffFactory()
     client.force_login(staff)
-    client.post(f"/admin/payments/{notice.pk}/", {"action": "hold", "note": "Partner disputes line 2."})
+    client.post(f"/admin/payments/{notice.pk}/hold/", {"note": "Partner disputes line 2."})
     invoice.refresh_from_db()
     assert invoice.hold_note == "Partner disputes line 2." and invoice.held_at
     assert "On hold (internal)" in text(client.get("/admin/payments/"))
@@ -392,7 +407,7 @@ def test_on_hold_is_an_internal_flag_that_the_erp_never_receives_and_a_pull_keep
     client.force_login(admin.user)
     assert "disputes" not in text(client.get(f"/en/partner/invoices/{invoice.pk}/"))
     client.force_login(staff)
-    client.post(f"/admin/payments/{notice.pk}/", {"action": "release"})
+    client.post(f"/admin/payments/{notice.pk}/release/")
     invoice.refresh_from_db()
     assert invoice.hold_note == "" and invoice.held_at is None
 

@@ -83,3 +83,27 @@ def test_the_sync_page_costs_the_same_queries_with_3_or_30_parked_deliveries(cli
         counts.append(len(queries))
     assert f"Parked: {3 + 27}" in page and page.count("Send the company's contact details") == 30
     assert counts[0] == counts[1] <= 25
+
+
+def test_staff_mark_a_conflict_reviewed_once_and_it_leaves_the_open_list(client, settings):
+    from integrations.erp.models import SyncConflict
+    from partner_area.platform.audit.models import AuditLogEntry
+
+    settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
+    conflict = SyncConflict.objects.create(
+        entity="companies", object_id="7", object_repr="Both Sides SIA", field="phone",
+        portal_value="+37120000001", erp_value="+37120000002", applied="portal",
+    )  # fmt: skip
+    staff = StaffFactory()
+    client.force_login(staff)
+    assert "Both Sides SIA" in text(client.get(URL))
+
+    page = text(client.post(URL, {"resolve": str(conflict.pk)}, follow=True))
+
+    assert "The conflict is marked as reviewed." in page and "Both Sides SIA" not in page
+    conflict.refresh_from_db()
+    assert conflict.resolved_at is not None
+    entry = AuditLogEntry.objects.get(action="erp.conflict_reviewed")
+    assert (entry.actor, entry.details) == (staff, {"field": "phone"})
+    assert client.post(URL, {"resolve": str(conflict.pk)}).status_code == 404  # reviewed: no longer open
+    assert AuditLogEntry.objects.filter(action="erp.conflict_reviewed").count() == 1

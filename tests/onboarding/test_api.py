@@ -124,6 +124,7 @@ def test_staff_get_no_api_token(api):
     staff = StaffFactory(is_superuser=True)
     response = api.post("/api/v1/auth/token", {"username": staff.email, "password": PASSWORD}, format="json")
     assert response.status_code == 403 and "token" not in response.json()
+    assert response.json()["detail"] == "API tokens are for partner accounts; staff work in the admin."
 
 
 def test_too_many_token_requests_answer_429_in_json(api, admin, settings):

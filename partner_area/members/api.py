@@ -1,10 +1,8 @@
 """/api/v1/members and /api/v1/invitations: the org admin's member management as JSON."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -48,16 +46,6 @@ class InvitationInput(serializers.Serializer):
     sections = serializers.ListField(child=serializers.ChoiceField(choices=Section.choices), default=list)
 
 
-def _service(call):
-    """Run a service; its validation errors become a 400 with field messages."""
-    try:
-        return call()
-    except DjangoValidationError as error:
-        raise ValidationError(  # noqa: B904 - the Django error becomes the API's 400 on purpose
-            error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-        )
-
-
 class AdminOnly(APIView):
     permission_classes = [IsActivePartner]
     partner_admin_only = True
@@ -81,15 +69,17 @@ class MemberDetailView(AdminOnly):
         data = MemberUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        member = _service(
-            lambda: services.member_update(
-                membership=request.membership, member=member, role=values["role"], sections=values["sections"],
-                request=request,
-            )
-        )  # fmt: skip
+        # A service's ValidationError answers 400 through the project's exception handler (platform/api.py).
+        member = services.member_update(
+            membership=request.membership,
+            member=member,
+            role=values["role"],
+            sections=values["sections"],
+            request=request,
+        )
         if "is_active" in values and values["is_active"] != member.is_active:
             change = services.member_reactivate if values["is_active"] else services.member_deactivate
-            member = _service(lambda: change(membership=request.membership, member=member, request=request))
+            member = change(membership=request.membership, member=member, request=request)
         return Response(MemberOutput(member).data)
 
 
@@ -103,8 +93,7 @@ class InvitationListView(AdminOnly):
     def post(self, request):
         data = InvitationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation = _service(lambda: services.invitation_create(membership=request.membership, request=request,
-                                                                  **data.validated_data))  # fmt: skip
+        invitation = services.invitation_create(membership=request.membership, request=request, **data.validated_data)
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
 
@@ -112,7 +101,5 @@ class InvitationDetailView(AdminOnly):
     @extend_schema(responses={204: None})
     def delete(self, request, invitation_id: int):
         invitation = selectors.invitation_get(membership=request.membership, invitation_id=invitation_id)
-        _service(
-            lambda: services.invitation_revoke(membership=request.membership, invitation=invitation, request=request)
-        )
+        services.invitation_revoke(membership=request.membership, invitation=invitation, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -19,7 +19,8 @@ from partner_area.companies.models import Invitation, Role
 from partner_area.support.models import SupportAttachment, SupportRequest
 from tests.factories import UserFactory
 
-from .materials.helpers import make_announcement, make_material
+from .announcements.helpers import make_announcement
+from .materials.helpers import make_material
 from .onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db

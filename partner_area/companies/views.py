@@ -162,9 +162,9 @@ SECTION_DESCRIPTIONS = {
 @partner_required()
 def home(request):
     """The personalised home: greeting, targeted announcements, figures (loaded with htmx), featured video."""
+    from partner_area.announcements.selectors import announcement_unread_count, announcements_for
     from partner_area.materials.home import figure_sections_for
     from partner_area.materials.models import PartnerHomeSettings
-    from partner_area.materials.selectors import announcement_unread_count, announcements_for
 
     membership = request.membership
     tiles = [

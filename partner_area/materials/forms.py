@@ -2,26 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from partner_area.platform.audience_admin import AudienceFormMixin
+
 from .models import MaterialLanguage
 from .services import material_file_accept
 from .validators import ALLOWED_EXTENSIONS, validate_material_file
-
-AUDIENCE_EMPTY = _("Choose “All partners”, or at least one tier, country, product or company.")
-
-
-class AudienceFormMixin:
-    """Editors must say who the object is for: an empty audience would reach nobody."""
-
-    def clean(self):
-        cleaned = super().clean()
-        parts = ("audience_tiers", "audience_countries", "audience_products", "audience_companies")
-        if not cleaned.get("audience_all") and not any(cleaned.get(part) for part in parts):
-            self.add_error("audience_all", AUDIENCE_EMPTY)
-        return cleaned
-
-
-class AnnouncementAdminForm(AudienceFormMixin, WagtailAdminModelForm):
-    pass
 
 
 class MaterialAdminForm(AudienceFormMixin, WagtailAdminModelForm):

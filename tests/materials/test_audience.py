@@ -4,11 +4,14 @@ the recipients query (e-mail) must agree on every cell."""
 
 import pytest
 
+from partner_area.announcements.selectors import announcement_recipients, announcements_for
 from partner_area.companies.models import Role, Tier
-from partner_area.materials.selectors import announcement_recipients, announcements_for, materials_for
+from partner_area.materials.audience import audience_matches
+from partner_area.materials.selectors import materials_for
+from tests.announcements.helpers import make_announcement
 from tests.onboarding.helpers import make_company, make_member
 
-from .helpers import make_announcement, make_material, make_product
+from .helpers import make_material, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +67,7 @@ def test_announcement_audience_matrix(world, label, audience, expected):
         sees = (company_key, role) in expected
         assert (announcement in visible) is sees, (label, company_key, role)
         assert other not in visible
-        assert announcement.audience_matches(company=member.company, role=role) is sees, (label, company_key, role)
+        assert audience_matches(announcement, company=member.company, role=role) is sees, (label, company_key, role)
     recipients = {(m.company_id, m.role) for m in announcement_recipients(announcement=announcement)}
     assert recipients == {(world["companies"][c].pk, r) for c, r in expected}
 

@@ -8,13 +8,15 @@ from django.core import mail
 from django.utils import translation
 from wagtail.test.utils.form_data import rich_text
 
+from partner_area.announcements.models import Announcement
+from partner_area.announcements.tasks import announcement_distribute
 from partner_area.companies.models import Role
-from partner_area.materials.models import Announcement, PartnerHomeSettings
-from partner_area.materials.tasks import announcement_distribute
+from partner_area.materials.models import PartnerHomeSettings
+from tests.announcements.helpers import make_announcement
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 
-from .helpers import make_announcement, make_category, make_material
+from .helpers import make_category, make_material
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +150,7 @@ def test_the_email_falls_back_to_english_where_the_latvian_text_is_empty():
 def test_editors_write_the_latvian_version_in_its_own_tab_and_a_revision_keeps_it(client):
     announcement = make_announcement(title="New prices for 2026", summary="Partner prices change.")
     client.force_login(StaffFactory())
-    edit_url = f"/admin/snippets/materials/announcement/edit/{announcement.pk}/"
+    edit_url = f"/admin/snippets/announcements/announcement/edit/{announcement.pk}/"
     form = page(client, edit_url)
     for name in ("title_lv", "summary_lv", "body_lv"):
         assert f'name="{name}"' in form
@@ -186,7 +188,7 @@ def test_editors_preview_the_latvian_version_and_find_announcements_by_latvian_w
     english = announcement.make_preview_request(preview_mode="").content.decode()
     assert "New prices for 2026" in english and "Jaunās cenas" not in english
 
-    found = page(client, "/admin/snippets/materials/announcement/?q=cenas")
+    found = page(client, "/admin/snippets/announcements/announcement/?q=cenas")
     assert "New prices for 2026" in found
 
 

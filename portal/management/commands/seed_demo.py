@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms_pages.seed import public_site_seed
 from partner_area.accounts.seed import staff_seed
+from partner_area.announcements.seed import announcements_seed
 from partner_area.companies.seed import partners_seed
 from partner_area.materials.seed import materials_seed
 from partner_area.performance.seed import performance_seed
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         public_site_seed()
         logins = staff_seed() + partners_seed()
         materials_seed()
+        announcements_seed()
         performance_seed()  # clients, turnover and invoices for the demo tree, unless an ERP provides them
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write("")

@@ -1,0 +1,75 @@
+"""Reads of announcements. Partner-facing reads take the acting membership and return only what its company
+and role are meant to see; anything else is not found, like a missing id."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from partner_area.companies.models import Company, CompanyStatus, Membership, Role
+from partner_area.materials.audience import audience_q
+
+from .models import Announcement, AnnouncementDelivery, AnnouncementRead, DeliveryStatus
+
+
+def announcements_for(*, membership: Membership) -> QuerySet[Announcement]:
+    """Published, unexpired announcements for this member's company and role: pinned first, then newest,
+    each with `is_read`."""
+    now = timezone.now()
+    return (
+        Announcement.objects.filter(live=True)
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        .filter(audience_q(Announcement, company=membership.company, role=membership.role))
+        .annotate(
+            is_read=Exists(AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user_id=membership.user_id))
+        )
+        .select_related("product")
+        .order_by("-pinned", "-first_published_at", "-pk")
+    )
+
+
+def announcement_for(*, membership: Membership, announcement_id: int) -> Announcement | None:
+    """One announcement this member may read, or None (missing and not-for-you look the same)."""
+    return announcements_for(membership=membership).filter(pk=announcement_id).first()
+
+
+def announcement_unread_count(*, membership: Membership) -> int:
+    return announcements_for(membership=membership).filter(is_read=False).count()
+
+
+def announcement_recipients(*, announcement: Announcement) -> QuerySet[Membership]:
+    """Active members of active companies, with a confirmed e-mail, in the announcement's audience."""
+    members = Membership.unscoped.filter(
+        is_active=True,
+        company__status=CompanyStatus.ACTIVE,
+        user__is_active=True,
+        user__email_confirmed_at__isnull=False,
+    ).select_related("user", "company")
+    if announcement.admins_only:
+        members = members.filter(role=Role.ADMIN)
+    if announcement.audience_all:
+        return members
+    criteria, has_criteria = Q(), False
+    if announcement.audience_tiers:
+        criteria &= Q(company__tier__in=announcement.audience_tiers)
+        has_criteria = True
+    if announcement.audience_countries:
+        criteria &= Q(company__country__in=announcement.audience_countries)
+        has_criteria = True
+    product_ids = list(announcement.audience_products.values_list("pk", flat=True))
+    if product_ids:
+        criteria &= Q(company__in=Company.objects.filter(products__in=product_ids))
+        has_criteria = True
+    matches = Q(company_id__in=list(announcement.audience_companies.values_list("pk", flat=True)))
+    if has_criteria:
+        matches |= criteria
+    return members.filter(matches)
+
+
+def delivery_progress(*, announcement: Announcement) -> dict[str, int]:
+    """How many of the announcement's e-mails are queued, sent, failed or skipped."""
+    counts = dict.fromkeys(DeliveryStatus.values, 0)
+    rows = AnnouncementDelivery.objects.filter(announcement=announcement).values("status").annotate(n=Count("pk"))
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    counts["queued"] += counts.pop("sending")
+    counts["total"] = sum(counts.values())
+    return counts

@@ -11,9 +11,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
-from partner_area.companies.models import Company, CompanyStatus, Role
-from partner_area.materials.audience import audience_matches
-from partner_area.platform.audience import Audience
+from partner_area.companies.models import Company, CompanyStatus
+from partner_area.platform.audience import Audience, audience_includes
 from partner_area.platform.latvian import TRANSLATED_LANGUAGE, LatvianVersionMixin
 
 ANNOUNCEMENT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image", "embed"]
@@ -116,8 +115,8 @@ class Announcement(
             if company is not None:
                 context.update(
                     preview_company=company,
-                    preview_admins_see=audience_matches(self, company=company, role=Role.ADMIN),
-                    preview_users_see=audience_matches(self, company=company, role=Role.USER),
+                    preview_admins_see=audience_includes(self, company=company, is_admin=True),
+                    preview_users_see=audience_includes(self, company=company, is_admin=False),
                 )
         return context
 

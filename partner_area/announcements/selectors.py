@@ -4,8 +4,8 @@ and role are meant to see; anything else is not found, like a missing id."""
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from partner_area.companies.models import Company, CompanyStatus, Membership, Role
-from partner_area.materials.audience import audience_q
+from partner_area.companies.models import CompanyStatus, Membership, Role
+from partner_area.platform.audience import audience_for_company_q, audience_members_q
 
 from .models import Announcement, AnnouncementDelivery, AnnouncementRead, DeliveryStatus
 
@@ -17,7 +17,7 @@ def announcements_for(*, membership: Membership) -> QuerySet[Announcement]:
     return (
         Announcement.objects.filter(live=True)
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-        .filter(audience_q(Announcement, company=membership.company, role=membership.role))
+        .filter(audience_for_company_q(Announcement, company=membership.company, is_admin=membership.is_admin))
         .annotate(
             is_read=Exists(AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user_id=membership.user_id))
         )
@@ -43,25 +43,7 @@ def announcement_recipients(*, announcement: Announcement) -> QuerySet[Membershi
         user__is_active=True,
         user__email_confirmed_at__isnull=False,
     ).select_related("user", "company")
-    if announcement.admins_only:
-        members = members.filter(role=Role.ADMIN)
-    if announcement.audience_all:
-        return members
-    criteria, has_criteria = Q(), False
-    if announcement.audience_tiers:
-        criteria &= Q(company__tier__in=announcement.audience_tiers)
-        has_criteria = True
-    if announcement.audience_countries:
-        criteria &= Q(company__country__in=announcement.audience_countries)
-        has_criteria = True
-    product_ids = list(announcement.audience_products.values_list("pk", flat=True))
-    if product_ids:
-        criteria &= Q(company__in=Company.objects.filter(products__in=product_ids))
-        has_criteria = True
-    matches = Q(company_id__in=list(announcement.audience_companies.values_list("pk", flat=True)))
-    if has_criteria:
-        matches |= criteria
-    return members.filter(matches)
+    return members.filter(audience_members_q(announcement, admins=Q(role=Role.ADMIN)))
 
 
 def delivery_progress(*, announcement: Announcement) -> dict[str, int]:

@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from partner_area.companies.models import Membership, Section
+from partner_area.platform.audience import audience_for_company_q
 
-from .audience import audience_q
 from .models import Material, MaterialCategory, MaterialsVisit, Product
 
 
@@ -23,7 +23,9 @@ def materials_for(*, membership: Membership) -> QuerySet[Material]:
     if not membership.has_section(Section.MATERIALS):
         return Material.objects.none()
     return (
-        Material.objects.filter(audience_q(Material, company=membership.company, role=membership.role))
+        Material.objects.filter(
+            audience_for_company_q(Material, company=membership.company, is_admin=membership.is_admin)
+        )
         .select_related("category")
         .prefetch_related("products")
     )

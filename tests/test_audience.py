@@ -94,17 +94,17 @@ def test_materials_need_the_materials_grant_whatever_the_audience(world):
 
 
 def _grid_audiences(x, y, companies) -> list[dict]:
-    """Every combination of the parts (none, one or two values each), with and without specific companies
-    and "org admins only", plus "all partners"."""
+    """Every combination of the parts (none, one or two values each; with or without a specific company),
+    alternately for everyone and for org admins only, plus "all partners" both ways."""
     tiers = [[], [Tier.GOLD], [Tier.GOLD, Tier.SILVER]]
     countries = [[], ["LV"], ["LV", "EE"]]
     products = [[], [x], [x, y]]
     specific = [[], [companies[0]]]
     audiences = [{"audience_all": True}, {"audience_all": True, "admins_only": True}]
-    for t, c, p, s, admins in itertools.product(tiers, countries, products, specific, (False, True)):
+    for number, (t, c, p, s) in enumerate(itertools.product(tiers, countries, products, specific)):
         audiences.append({
             "audience_all": False, "audience_tiers": t, "audience_countries": c, "audience_products": p,
-            "audience_companies": s, "admins_only": admins,
+            "audience_companies": s, "admins_only": bool(number % 2),
         })  # fmt: skip
     return audiences
 
@@ -120,7 +120,7 @@ def test_the_two_directions_of_the_rule_agree_on_a_grid_of_companies_and_audienc
         companies.append(company)
     members = [make_member(company, role=role) for company in companies for role in (Role.ADMIN, Role.USER)]
     member_ids = [member.pk for member in members]
-    make = make_announcement if model is Announcement else make_material
+    make = (lambda **audience: make_announcement(publish=False, **audience)) if model is Announcement else make_material
 
     reached_anyone = reached_not_everyone = 0
     for audience in _grid_audiences(x, y, companies):
@@ -142,4 +142,4 @@ def test_the_two_directions_of_the_rule_agree_on_a_grid_of_companies_and_audienc
         assert preview == reaches, audience
         reached_anyone += bool(reaches)
         reached_not_everyone += bool(reaches) and reaches != set(member_ids)
-    assert reached_anyone > 50 and reached_not_everyone > 50  # the grid exercises the rule, not just its edges
+    assert reached_anyone > 25 and reached_not_everyone > 25  # the grid exercises the rule, not just its edges

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Locale
 
 from partner_area.platform.audience_admin import AudienceFormMixin
 
-from .models import MaterialLanguage
+from .models import MaterialCategory, MaterialLanguage
 from .services import material_file_accept
 from .validators import ALLOWED_EXTENSIONS, validate_material_file
 
@@ -14,6 +15,9 @@ class MaterialAdminForm(AudienceFormMixin, WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "category" in self.fields:
+            # Materials point at the default language's category; partners read its translation's name.
+            self.fields["category"].queryset = MaterialCategory.objects.filter(locale=Locale.get_default())
         if "file" in self.fields:
             self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)
             self.fields["file"].help_text = _("Allowed: %(types)s.") % {"types": ", ".join(ALLOWED_EXTENSIONS)}

@@ -13,7 +13,7 @@ from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.models import get_root_collection_id
+from wagtail.models import TranslatableMixin, get_root_collection_id
 from wagtail.search import index
 
 from partner_area.companies.models import Company, Role
@@ -61,25 +61,27 @@ class Product(index.Indexed, models.Model):
         return self.name
 
 
-class MaterialCategory(LatvianVersionMixin, models.Model):
-    """Brochure, price list, technical sheet…: an editable list."""
+class MaterialCategory(TranslatableMixin, models.Model):
+    """Brochure, price list, technical sheet…: an editable list, one row per language (Wagtail's
+    translations: the same translation_key in each locale). Materials point at the default language's row."""
 
     name = models.CharField(_("name"), max_length=80)
-    name_lv = models.CharField(_("name in Latvian"), max_length=80, blank=True, help_text=LATVIAN_HELP)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("material category")
         verbose_name_plural = _("material categories")
         ordering = ["sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["slug", "locale"], name="material_category_slug_per_locale")]
 
     def __str__(self) -> str:
         return self.name
 
     @property
     def localized_name(self) -> str:
-        return self.in_language("name")
+        """The name in the active language: its translation's, else this row's."""
+        return self.localized.name
 
 
 def material_upload_to(instance: "Material", filename: str) -> str:

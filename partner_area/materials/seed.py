@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
+from wagtail.models import Locale
 
 from partner_area.companies.models import Company, Tier
 
@@ -97,13 +98,16 @@ def materials_seed() -> None:
         product.partners.add(*_companies(*partners))
         products[slug] = product
     categories = {}
+    english, latvian = Locale.get_default(), Locale.objects.get_or_create(language_code="lv")[0]
     for order, (slug, name, name_lv) in enumerate(CATEGORIES):
         categories[slug], _ = MaterialCategory.objects.get_or_create(
-            slug=slug, defaults={"name": name, "name_lv": name_lv, "sort_order": order}
+            slug=slug, locale=english, defaults={"name": name, "sort_order": order}
         )
-        if not categories[slug].name_lv:
-            categories[slug].name_lv = name_lv
-            categories[slug].save(update_fields=["name_lv"])
+        if not categories[slug].has_translation(latvian):
+            translation = categories[slug].copy_for_translation(latvian)
+            translation.name = name_lv
+            translation.full_clean()
+            translation.save()
 
     for number, (title, file_name, category, product_slugs, language, audience, description) in enumerate(MATERIALS):
         if Material.objects.filter(title=title).exists():

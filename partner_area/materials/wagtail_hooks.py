@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms.collections import collection_member_permission_formset_factory
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -38,14 +38,11 @@ class MaterialCategoryViewSet(SnippetViewSet):
     model = MaterialCategory
     icon = "folder-open-1"
     menu_label = _("Material categories")
-    list_display = ["name", "name_lv", "slug", "sort_order"]
-    search_fields = ["name", "name_lv"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldPanel("sort_order"),
-        MultiFieldPanel([FieldPanel("name_lv")], heading=_("Latvian")),
-    ]
+    # One row per language: the admin's locale switcher picks the language, "Translate" (simple_translation)
+    # starts a translation from the English category.
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name"]
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
 
 
 class MaterialViewSet(SnippetViewSet):

@@ -4,6 +4,7 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
+from wagtail.models import Locale
 
 from partner_area.materials.models import MaterialCategory, Product
 from partner_area.materials.services import material_create
@@ -34,9 +35,15 @@ def make_product(**fields) -> Product:
     return Product.objects.create(**{"name": f"Product {n}", "slug": f"product-{n}", **fields})
 
 
-def make_category(**fields) -> MaterialCategory:
+def make_category(*, name_lv: str = "", **fields) -> MaterialCategory:
+    """An English category and, with `name_lv`, its Latvian translation."""
     n = next(_counter)
-    return MaterialCategory.objects.create(**{"name": f"Category {n}", "slug": f"category-{n}", **fields})
+    category = MaterialCategory.objects.create(**{"name": f"Category {n}", "slug": f"category-{n}", **fields})
+    if name_lv:
+        translation = category.copy_for_translation(Locale.objects.get_or_create(language_code="lv")[0])
+        translation.name = name_lv
+        translation.save()
+    return category
 
 
 def make_material(*, category=None, upload=None, **fields):

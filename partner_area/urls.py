@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("partner_area.performance.urls")),
     path("", include("partner_area.billing.urls")),
     path("", include("partner_area.materials.urls")),
+    path("", include("partner_area.announcements.urls")),
     path("account/", include("partner_area.accounts.urls")),
 ]

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 
 from partner_area.companies.models import Role
-from tests.materials.helpers import make_announcement
+from tests.announcements.helpers import make_announcement
 from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db

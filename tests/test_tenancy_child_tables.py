@@ -6,14 +6,15 @@ import pytest
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from partner_area.announcements.models import AnnouncementRead
 from partner_area.billing.models import Invoice, InvoiceLine
 from partner_area.companies.models import Role
-from partner_area.materials.models import AnnouncementRead, MaterialsVisit
+from partner_area.materials.models import MaterialsVisit
 from partner_area.platform.tenancy import UnscopedQueryError
 from partner_area.support.models import SupportAttachment, SupportComment, SupportRequest
 from tests.billing.factories import InvoiceLineFactory
 
-from .materials.helpers import make_announcement
+from .announcements.helpers import make_announcement
 from .onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db

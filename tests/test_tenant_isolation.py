@@ -19,13 +19,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
 from partner_area.accounts.api_tokens import api_token_issue
+from partner_area.announcements.models import AnnouncementRead
 from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine
 from partner_area.companies.models import CompanyContact, Invitation, Role
-from partner_area.materials.models import AnnouncementRead
 from partner_area.support.models import SupportAttachment, SupportComment, SupportRequest
 from tests.factories import UserFactory
 
-from .materials.helpers import make_announcement, make_material
+from .announcements.helpers import make_announcement
+from .materials.helpers import make_material
 from .onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db

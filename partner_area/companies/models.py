@@ -13,18 +13,12 @@ from partner_area.platform.countries import COUNTRY_CHOICES
 from partner_area.platform.identifiers import normalise_registration_number
 from partner_area.platform.sections import Section
 from partner_area.platform.tenancy import TenantManager
+from partner_area.platform.tiers import Tier
 
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Organisation admin")
     USER = "user", _("User")
-
-
-class Tier(models.TextChoices):
-    STANDARD = "standard", _("Standard")
-    SILVER = "silver", _("Silver")
-    GOLD = "gold", _("Gold")
-    PLATINUM = "platinum", _("Platinum")
 
 
 class CompanyStatus(models.TextChoices):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MaterialsConfig(AppConfig):
     name = "partner_area.materials"
     label = "materials"
-    verbose_name = _("Materials and announcements")
+    verbose_name = _("Materials")
 
     def ready(self):
         from wagtail.permission_policies.collections import CollectionPermissionPolicy

@@ -1,27 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Locale
 
-from .models import MaterialLanguage
+from partner_area.platform.audience_admin import AudienceFormMixin
+
+from .models import MaterialCategory, MaterialLanguage
 from .services import material_file_accept
 from .validators import ALLOWED_EXTENSIONS, validate_material_file
-
-AUDIENCE_EMPTY = _("Choose “All partners”, or at least one tier, country, product or company.")
-
-
-class AudienceFormMixin:
-    """Editors must say who the object is for: an empty audience would reach nobody."""
-
-    def clean(self):
-        cleaned = super().clean()
-        parts = ("audience_tiers", "audience_countries", "audience_products", "audience_companies")
-        if not cleaned.get("audience_all") and not any(cleaned.get(part) for part in parts):
-            self.add_error("audience_all", AUDIENCE_EMPTY)
-        return cleaned
-
-
-class AnnouncementAdminForm(AudienceFormMixin, WagtailAdminModelForm):
-    pass
 
 
 class MaterialAdminForm(AudienceFormMixin, WagtailAdminModelForm):
@@ -29,6 +15,9 @@ class MaterialAdminForm(AudienceFormMixin, WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "category" in self.fields:
+            # Materials point at the default language's category; partners read its translation's name.
+            self.fields["category"].queryset = MaterialCategory.objects.filter(locale=Locale.get_default())
         if "file" in self.fields:
             self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)
             self.fields["file"].help_text = _("Allowed: %(types)s.") % {"types": ", ".join(ALLOWED_EXTENSIONS)}

@@ -1,65 +1,30 @@
-"""Products, announcements and the materials library: Brello's content for partners, edited in the
-Wagtail admin. Who sees what is decided by each object's audience (see audience.py)."""
+"""Products and the materials library: Brello's content for partners, edited in the Wagtail admin. Who sees
+what is decided by each object's audience (partner_area/platform/audience.py)."""
 
 import re
 import uuid
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.utils import timezone, translation
-from django.utils.html import escape, strip_tags
+from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.fields import RichTextField
-from wagtail.models import (
-    DraftStateMixin,
-    LockableMixin,
-    PreviewableMixin,
-    RevisionMixin,
-    WorkflowMixin,
-    get_root_collection_id,
-)
+from wagtail.models import TranslatableMixin, get_root_collection_id
 from wagtail.search import index
 
-from partner_area.companies.models import Company, CompanyStatus, Role
+from partner_area.companies.models import Company, Role
+from partner_area.platform.audience import Audience
+from partner_area.platform.latvian import LATVIAN_HELP, LatvianVersionMixin
 from partner_area.platform.storage import private_file_storage
-from partner_area.platform.tenancy import TenantManager, TenantModel
+from partner_area.platform.tenancy import TenantModel
 
-from .audience import Audience
 from .validators import safe_file_name
 
-# Editors write these texts in English and may add a Latvian version in `<field>_lv` (see `LatvianVersionMixin`).
-TRANSLATED_LANGUAGE = "lv"
-LATVIAN_HELP = _("Partners on Latvian pages see this. Leave it empty to show the English text.")
-
-
-def _has_text(value: str) -> bool:
-    # An emptied rich text editor can leave an empty paragraph behind; that is no Latvian version.
-    value = (value or "").strip()
-    return bool(value) and (bool(strip_tags(value).strip()) or "<embed" in value or "<img" in value)
-
-
 IFRAME_TAG = re.compile(r"<iframe\b[^>]*>", re.IGNORECASE)
-
-
-class LatvianVersionMixin:
-    """Texts with an optional Latvian version in `<field>_lv`: partners see the version for the active
-    language, and the English text wherever the Latvian one is empty."""
-
-    def in_language(self, field_name: str, language: str | None = None) -> str:
-        language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()
-        if language == TRANSLATED_LANGUAGE:
-            latvian = getattr(self, f"{field_name}_{TRANSLATED_LANGUAGE}", "")
-            if _has_text(latvian):
-                return latvian
-        return getattr(self, field_name)
-
-
-ANNOUNCEMENT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image", "embed"]
 
 
 class Product(index.Indexed, models.Model):
@@ -96,160 +61,27 @@ class Product(index.Indexed, models.Model):
         return self.name
 
 
-class MaterialCategory(LatvianVersionMixin, models.Model):
-    """Brochure, price list, technical sheet…: an editable list."""
+class MaterialCategory(TranslatableMixin, models.Model):
+    """Brochure, price list, technical sheet…: an editable list, one row per language (Wagtail's
+    translations: the same translation_key in each locale). Materials point at the default language's row."""
 
     name = models.CharField(_("name"), max_length=80)
-    name_lv = models.CharField(_("name in Latvian"), max_length=80, blank=True, help_text=LATVIAN_HELP)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("material category")
         verbose_name_plural = _("material categories")
         ordering = ["sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["slug", "locale"], name="material_category_slug_per_locale")]
 
     def __str__(self) -> str:
         return self.name
 
     @property
     def localized_name(self) -> str:
-        return self.in_language("name")
-
-
-class Announcement(
-    LatvianVersionMixin,
-    WorkflowMixin,
-    DraftStateMixin,
-    LockableMixin,
-    RevisionMixin,
-    PreviewableMixin,
-    Audience,
-    ClusterableModel,
-):
-    """News for partners, with drafts, revisions, scheduling, locking and a moderation workflow."""
-
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), max_length=400, help_text=_("Shown in lists and in the e-mail."))
-    body = RichTextField(_("body"), features=ANNOUNCEMENT_FEATURES, blank=True)
-    title_lv = models.CharField(_("title in Latvian"), max_length=200, blank=True)
-    summary_lv = models.TextField(_("summary in Latvian"), max_length=400, blank=True)
-    body_lv = RichTextField(_("body in Latvian"), features=ANNOUNCEMENT_FEATURES, blank=True)
-    product = models.ForeignKey(
-        Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    pinned = models.BooleanField(_("pinned"), default=False, help_text=_("Pinned announcements come first."))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="announcement")
-
-    search_fields = [
-        index.SearchField("title"),
-        index.SearchField("summary"),
-        index.SearchField("title_lv"),
-        index.SearchField("summary_lv"),
-        index.AutocompleteField("title"),
-        index.AutocompleteField("title_lv"),
-    ]
-
-    class Meta:
-        verbose_name = _("announcement")
-        verbose_name_plural = _("announcements")
-        ordering = ["-pinned", "-first_published_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def localized_title(self) -> str:
-        return self.in_language("title")
-
-    @property
-    def localized_summary(self) -> str:
-        return self.in_language("summary")
-
-    @property
-    def localized_body(self) -> str:
-        return self.in_language("body")
-
-    @property
-    def revisions(self):
-        return self._revisions
-
-    # Preview "as a chosen company would see it": one preview mode per active company.
-    @property
-    def preview_modes(self):
-        companies = Company.objects.filter(status=CompanyStatus.ACTIVE).order_by("legal_name")[:200]
-        return [
-            ("", _("Partner view")),
-            (TRANSLATED_LANGUAGE, _("Partner view in Latvian")),
-            *((f"company-{c.pk}", _("As %(company)s") % {"company": c}) for c in companies),
-        ]
-
-    def serve_preview(self, request, mode_name):
-        # Rendered in the partner's language, not the editor's admin language: English, or the Latvian mode.
-        language = TRANSLATED_LANGUAGE if mode_name == TRANSLATED_LANGUAGE else settings.LANGUAGE_CODE
-        with translation.override(language):
-            return super().serve_preview(request, mode_name).render()
-
-    def get_preview_template(self, request, mode_name):
-        return "materials/announcement_preview.html"
-
-    def get_preview_context(self, request, mode_name):
-        from .selectors import announcement_preview_context
-
-        return {**super().get_preview_context(request, mode_name), **announcement_preview_context(self, mode_name)}
-
-
-class AnnouncementRead(models.Model):
-    """That a person has opened an announcement."""
-
-    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    read_at = models.DateTimeField(_("read"), default=timezone.now)
-
-    unscoped = models.Manager()
-    objects = TenantManager(tenant_path="user__membership__company")
-
-    class Meta:
-        verbose_name = _("announcement read")
-        verbose_name_plural = _("announcement reads")
-        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="announcement_read_once")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} read {self.announcement_id}"
-
-
-class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    SKIPPED = "skipped", _("Skipped (opted out)")
-
-
-class AnnouncementDelivery(models.Model):
-    """One announcement e-mail to one person: the unique pair is what makes sending twice a no-op."""
-
-    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="deliveries")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    email = models.EmailField(_("e-mail"))
-    status = models.CharField(
-        _("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED, db_index=True
-    )
-    error = models.CharField(_("error"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("announcement e-mail")
-        verbose_name_plural = _("announcement e-mails")
-        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="announcement_delivery_once")]
-        indexes = [models.Index(fields=["announcement", "status"], name="delivery_announcement_status")]
-
-    def __str__(self) -> str:
-        return f"{self.email}: {self.get_status_display()}"
+        """The name in the active language: its translation's, else this row's."""
+        return self.localized.name
 
 
 def material_upload_to(instance: "Material", filename: str) -> str:

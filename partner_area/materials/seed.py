@@ -1,6 +1,6 @@
-"""Demo products, material categories, a dozen materials with real generated files (PDFs and images),
-announcements for different audiences, the featured video and the editors' workflow; categories,
-announcements and the video title have Latvian versions. Idempotent."""
+"""Demo products, material categories, a dozen materials with real generated files (PDFs and images), the
+featured video and the editors' permissions; categories and the video title have Latvian versions.
+Idempotent. The demo announcements are seeded by partner_area/announcements/seed.py."""
 
 import io
 from datetime import timedelta
@@ -8,11 +8,12 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
+from wagtail.models import Locale
 
 from partner_area.companies.models import Company, Tier
 
 from .editors import editor_setup
-from .models import Announcement, Material, MaterialCategory, PartnerHomeSettings, Product
+from .models import Material, MaterialCategory, PartnerHomeSettings, Product
 from .services import material_create
 
 PRODUCTS = [
@@ -87,27 +88,6 @@ def _companies(*keys: str) -> list[Company]:
     return list(Company.objects.filter(email__in=[f"office@{key}.example.lv" for key in keys]))
 
 
-def _announcement(
-    title: str, *, summary: str, body: str, latvian: dict, days_ago: int, companies=(), products=(), **fields
-):
-    announcement = Announcement.objects.filter(title=title).first()
-    if announcement is not None:
-        # Seeded before the Latvian versions existed and not edited since: add them as a new revision.
-        if not announcement.title_lv and not announcement.has_unpublished_changes:
-            for name, value in latvian.items():
-                setattr(announcement, name, value)
-            announcement.save_revision().publish()
-        return announcement
-    announcement = Announcement(title=title, summary=summary, body=body, live=False, **latvian, **fields)
-    announcement.audience_companies = list(companies)
-    announcement.audience_products = list(products)
-    announcement.save()
-    announcement.save_revision().publish()
-    published = timezone.now() - timedelta(days=days_ago)
-    Announcement.objects.filter(pk=announcement.pk).update(first_published_at=published, last_published_at=published)
-    return announcement
-
-
 def materials_seed() -> None:
     editor_setup()
     products = {}
@@ -118,13 +98,16 @@ def materials_seed() -> None:
         product.partners.add(*_companies(*partners))
         products[slug] = product
     categories = {}
+    english, latvian = Locale.get_default(), Locale.objects.get_or_create(language_code="lv")[0]
     for order, (slug, name, name_lv) in enumerate(CATEGORIES):
         categories[slug], _ = MaterialCategory.objects.get_or_create(
-            slug=slug, defaults={"name": name, "name_lv": name_lv, "sort_order": order}
+            slug=slug, locale=english, defaults={"name": name, "sort_order": order}
         )
-        if not categories[slug].name_lv:
-            categories[slug].name_lv = name_lv
-            categories[slug].save(update_fields=["name_lv"])
+        if not categories[slug].has_translation(latvian):
+            translation = categories[slug].copy_for_translation(latvian)
+            translation.name = name_lv
+            translation.full_clean()
+            translation.save()
 
     for number, (title, file_name, category, product_slugs, language, audience, description) in enumerate(MATERIALS):
         if Material.objects.filter(title=title).exists():
@@ -148,62 +131,6 @@ def materials_seed() -> None:
         # Older demo materials, so that only the recent ones carry a "new" badge.
         added = timezone.now() - timedelta(days=40 - number * 3)
         Material.objects.filter(pk=material.pk).update(created_at=added, version_date=added.date())
-
-    _announcement(
-        "Welcome to the new partner portal",
-        summary="Invoices, materials and support for your company, in one place.",
-        body="<p>Everything you need from Brello is now in the partner portal. Start with the Materials library.</p>",
-        latvian={
-            "title_lv": "Laipni lūdzam jaunajā partneru portālā",
-            "summary_lv": "Rēķini, materiāli un atbalsts jūsu uzņēmumam — vienuviet.",
-            "body_lv": "<p>Viss, kas jums vajadzīgs no Brello, tagad ir partneru portālā. "
-            "Sāciet ar materiālu bibliotēku.</p>",
-        },
-        days_ago=10,
-        pinned=True,
-    )
-    _announcement(
-        "Brello CRM 6.0 is out",
-        summary="Quotes with e-signature and a faster mobile app. Updated brochure in Materials.",
-        body="<h2>What is new</h2><ul><li>Quotes with e-signature</li><li>A faster mobile app</li></ul>",
-        latvian={
-            "title_lv": "Iznācis Brello CRM 6.0",
-            "summary_lv": "Piedāvājumi ar e-parakstu un ātrāka mobilā lietotne. "
-            "Atjaunotā brošūra ir sadaļā “Materiāli”.",
-            "body_lv": "<h2>Kas jauns</h2><ul><li>Piedāvājumi ar e-parakstu</li><li>Ātrāka mobilā lietotne</li></ul>",
-        },
-        days_ago=3,
-        product=products["crm"],
-        audience_all=False,
-        products=[products["crm"]],
-    )
-    _announcement(
-        "Gold and Platinum: spring incentive",
-        summary="An extra 5% margin on Analytics deals closed before 31 May.",
-        body="<p>Register your deals in the portal to qualify.</p>",
-        latvian={
-            "title_lv": "Gold un Platinum partneriem: pavasara bonuss",
-            "summary_lv": "Papildu 5 % peļņas norma par Analytics darījumiem, kas noslēgti līdz 31. maijam.",
-            "body_lv": "<p>Lai saņemtu bonusu, reģistrējiet savus darījumus portālā.</p>",
-        },
-        days_ago=2,
-        audience_all=False,
-        audience_tiers=[Tier.GOLD, Tier.PLATINUM],
-    )
-    _announcement(
-        "New partner terms for 2026",
-        summary="Org admins: please review the updated partner programme terms.",
-        body="<p>The new terms apply from 1 March 2026. Find them in Materials under Other.</p>",
-        latvian={
-            "title_lv": "Jauni partneru programmas noteikumi 2026. gadam",
-            "summary_lv": "Organizāciju administratoriem: lūdzu, iepazīstieties ar atjauninātajiem "
-            "partneru programmas noteikumiem.",
-            "body_lv": "<p>Jaunie noteikumi ir spēkā no 2026. gada 1. marta. "
-            "Tie atrodami sadaļā “Materiāli”, kategorijā “Citi”.</p>",
-        },
-        days_ago=1,
-        admins_only=True,
-    )
 
     video = PartnerHomeSettings.load()
     if not video.featured_video_url:

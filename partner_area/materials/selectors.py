@@ -1,111 +1,22 @@
-"""Reads of announcements and materials. Partner-facing reads take the acting membership and return only
-what its company and role are meant to see; anything else is not found, like a missing id."""
+"""Reads of the materials library. Partner-facing reads take the acting membership and return only what its
+company and role are meant to see; anything else is not found, like a missing id."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from partner_area.companies.models import Company, CompanyStatus, Membership, Role
+from partner_area.companies.models import Membership
+from partner_area.platform.audience import audience_for_company_q
 from partner_area.platform.sections import Section
 
-from .audience import audience_q
-from .models import (
-    Announcement,
-    AnnouncementDelivery,
-    AnnouncementRead,
-    DeliveryStatus,
-    Material,
-    MaterialCategory,
-    MaterialsVisit,
-    Product,
-)
+from .models import Material, MaterialCategory, MaterialsVisit, Product
 
 
-def announcements_for(*, membership: Membership) -> QuerySet[Announcement]:
-    """Published, unexpired announcements for this member's company and role: pinned first, then newest,
-    each with `is_read`."""
-    now = timezone.now()
-    return (
-        Announcement.objects.filter(live=True)
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-        .filter(audience_q(Announcement, company=membership.company, role=membership.role))
-        .annotate(
-            is_read=Exists(
-                AnnouncementRead.objects.for_company(membership.company).filter(
-                    announcement=OuterRef("pk"), user_id=membership.user_id
-                )
-            )
-        )
-        .select_related("product")
-        .order_by("-pinned", "-first_published_at", "-pk")
-    )
-
-
-def announcement_for(*, membership: Membership, announcement_id: int) -> Announcement | None:
-    """One announcement this member may read, or None (missing and not-for-you look the same)."""
-    return announcements_for(membership=membership).filter(pk=announcement_id).first()
-
-
-def announcement_unread_count(*, membership: Membership) -> int:
-    return announcements_for(membership=membership).filter(is_read=False).count()
-
-
-def announcement_recipients(*, announcement: Announcement) -> QuerySet[Membership]:
-    """Active members of active companies, with a confirmed e-mail, in the announcement's audience."""
-    # unscoped: staff send an announcement to every company in its audience; the audience filter below narrows it
-    members = Membership.unscoped.filter(
-        is_active=True,
-        company__status=CompanyStatus.ACTIVE,
-        user__is_active=True,
-        user__email_confirmed_at__isnull=False,
-    ).select_related("user", "company")
-    if announcement.admins_only:
-        members = members.filter(role=Role.ADMIN)
-    if announcement.audience_all:
-        return members
-    criteria, has_criteria = Q(), False
-    if announcement.audience_tiers:
-        criteria &= Q(company__tier__in=announcement.audience_tiers)
-        has_criteria = True
-    if announcement.audience_countries:
-        criteria &= Q(company__country__in=announcement.audience_countries)
-        has_criteria = True
-    product_ids = list(announcement.audience_products.values_list("pk", flat=True))
-    if product_ids:
-        criteria &= Q(company__in=Company.objects.filter(products__in=product_ids))
-        has_criteria = True
-    matches = Q(company_id__in=list(announcement.audience_companies.values_list("pk", flat=True)))
-    if has_criteria:
-        matches |= criteria
-    return members.filter(matches)
-
-
-def delivery_progress(*, announcement: Announcement) -> dict[str, int]:
-    """How many of the announcement's e-mails are queued, sent, failed or skipped."""
-    counts = dict.fromkeys(DeliveryStatus.values, 0)
-    rows = AnnouncementDelivery.objects.filter(announcement=announcement).values("status").annotate(n=Count("pk"))
-    for row in rows:
-        counts[row["status"]] = row["n"]
-    counts["queued"] += counts.pop("sending")
-    counts["total"] = sum(counts.values())
-    return counts
-
-
-def announcement_preview_context(announcement: Announcement, mode_name: str) -> dict:
-    """What the editor's preview shows: the partner view, and in a company mode whether that company's
-    org admins and users are in the audience."""
-    context = {"announcement": announcement, "preview_company": None}
-    if mode_name.startswith("company-"):
-        company = Company.objects.filter(pk=mode_name.removeprefix("company-")).first()
-        if company is not None:
-            context.update(
-                preview_company=company,
-                preview_admins_see=announcement.audience_matches(company=company, role=Role.ADMIN),
-                preview_users_see=announcement.audience_matches(company=company, role=Role.USER),
-            )
-    return context
+def product_by_slug(*, slug: str) -> Product | None:
+    """A product by its slug, or None."""
+    return Product.objects.filter(slug=slug).first()
 
 
 def materials_for(*, membership: Membership) -> QuerySet[Material]:
@@ -113,7 +24,9 @@ def materials_for(*, membership: Membership) -> QuerySet[Material]:
     if not membership.has_section(Section.MATERIALS):
         return Material.objects.none()
     return (
-        Material.objects.filter(audience_q(Material, company=membership.company, role=membership.role))
+        Material.objects.filter(
+            audience_for_company_q(Material, company=membership.company, is_admin=membership.is_admin)
+        )
         .select_related("category")
         .prefetch_related("products")
     )

@@ -4,10 +4,6 @@ from . import views
 
 # Included by partner_area/urls.py under /<lang>/partner/; names live in the "partner" namespace.
 urlpatterns = [
-    path("announcements/", views.announcements, name="announcements"),
-    path("announcements/read/", views.announcements_read, name="announcements_read"),
-    path("announcements/<int:announcement_id>/", views.announcement, name="announcement"),
-    path("announcements/unsubscribe/<str:token>/", views.announcement_unsubscribe, name="announcement_unsubscribe"),
     path("materials/", views.materials, name="materials"),
     path("materials/<int:material_id>/download/", views.material_download, name="material_download"),
     path("materials/<int:material_id>/thumbnail/", views.material_thumbnail, name="material_thumbnail"),

@@ -1,40 +1,21 @@
-"""The "Partner content" menu in the Wagtail admin: announcements (drafts, revisions, scheduling, locking,
-workflow, preview as a company, e-mail to the audience), materials (collection permissions, download
-counts), products, categories and the download log."""
+"""The materials library in the Wagtail admin: materials (collection permissions, download counts), products,
+categories and the download log. portal/wagtail_hooks.py puts them in the "Partner content" menu."""
 
 from django.db.models import Count
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms.collections import collection_member_permission_formset_factory
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import ListingButton
-from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .admin_views import AnnouncementEmailView, material_file_admin
-from .forms import AnnouncementAdminForm, MaterialAdminForm
-from .models import Announcement, Material, MaterialCategory, MaterialDownload, Product
+from partner_area.platform.audience_admin import audience_panel
 
-
-def audience_panel() -> MultiFieldPanel:
-    return MultiFieldPanel(
-        [
-            FieldPanel("audience_all"),
-            FieldRowPanel([FieldPanel("audience_tiers"), FieldPanel("audience_countries")]),
-            FieldPanel("audience_products"),
-            FieldPanel("audience_companies"),
-            FieldPanel("admins_only"),
-        ],
-        heading=_("Audience"),
-        help_text=_(
-            "All partners, or: companies that match every part you fill in (tiers, countries, products), "
-            "plus the specific companies. “Org admins only” leaves out the other users."
-        ),
-    )
+from .admin_views import material_file_admin
+from .forms import MaterialAdminForm
+from .models import Material, MaterialCategory, MaterialDownload, Product
 
 
 class ProductViewSet(SnippetViewSet):
@@ -57,76 +38,11 @@ class MaterialCategoryViewSet(SnippetViewSet):
     model = MaterialCategory
     icon = "folder-open-1"
     menu_label = _("Material categories")
-    list_display = ["name", "name_lv", "slug", "sort_order"]
-    search_fields = ["name", "name_lv"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldPanel("sort_order"),
-        MultiFieldPanel([FieldPanel("name_lv")], heading=_("Latvian")),
-    ]
-
-
-class AnnouncementIndexView(SnippetIndexView):
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        if instance.live and self.permission_policy.user_has_permission(self.request.user, "publish"):
-            buttons.append(
-                ListingButton(
-                    _("Send by e-mail"),
-                    url=reverse("materials_announcement_email", args=[instance.pk]),
-                    icon_name="mail",
-                    priority=40,
-                )
-            )
-        return buttons
-
-
-class AnnouncementViewSet(SnippetViewSet):
-    model = Announcement
-    icon = "info-circle"
-    menu_label = _("Announcements")
-    index_view_class = AnnouncementIndexView
-    list_display = [
-        "title",
-        "pinned",
-        Column("audience_summary", label=_("Audience")),
-        DateColumn("first_published_at"),
-    ]
-    list_filter = ["pinned", "live", "product"]
-    search_fields = ["title", "summary", "title_lv", "summary_lv"]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(
-                [
-                    FieldPanel("title"),
-                    FieldPanel("summary"),
-                    FieldPanel("body"),
-                    FieldRowPanel([FieldPanel("product"), FieldPanel("pinned")]),
-                ],
-                heading=_("Content"),
-            ),
-            ObjectList(
-                [
-                    MultiFieldPanel(
-                        [FieldPanel("title_lv"), FieldPanel("summary_lv"), FieldPanel("body_lv")],
-                        heading=_("Latvian version"),
-                        help_text=_(
-                            "Partners on Latvian pages, and Latvian-speaking partners in their e-mail, read these "
-                            "texts. Where a field is empty they read the English text from the Content tab."
-                        ),
-                    )
-                ],
-                heading=_("Latvian"),
-            ),
-            ObjectList([audience_panel()], heading=_("Audience")),
-            ObjectList(
-                [FieldRowPanel([FieldPanel("go_live_at"), FieldPanel("expire_at")])],
-                heading=_("Schedule"),
-            ),
-        ],
-        base_form_class=AnnouncementAdminForm,
-    )
+    # One row per language: the admin's locale switcher picks the language, "Translate" (simple_translation)
+    # starts a translation from the English category.
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name"]
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
 
 
 class MaterialViewSet(SnippetViewSet):
@@ -206,31 +122,14 @@ class MaterialDownloadViewSet(ModelViewSet):
         pass  # log entries have no edit page
 
 
-class PartnerContentGroup(SnippetViewSetGroup):
-    menu_label = _("Partner content")
-    menu_icon = "doc-full-inverse"
-    menu_order = 240
-    items = (AnnouncementViewSet, MaterialViewSet, ProductViewSet, MaterialCategoryViewSet)
-
-
-register_snippet(PartnerContentGroup)
-
-
 @hooks.register("register_admin_viewset")
 def register_download_log():
     return MaterialDownloadViewSet()
 
 
 @hooks.register("register_admin_urls")
-def register_announcement_email_url():
-    return [
-        path(
-            "partner-content/announcements/<int:pk>/email/",
-            AnnouncementEmailView.as_view(),
-            name="materials_announcement_email",
-        ),
-        path("partner-content/files/<path:name>", material_file_admin, name="materials_admin_file"),
-    ]
+def register_material_file_url():
+    return [path("partner-content/files/<path:name>", material_file_admin, name="materials_admin_file")]
 
 
 GroupMaterialPermissionFormSet = collection_member_permission_formset_factory(

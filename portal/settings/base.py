@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "partner_area.billing",
     "partner_area.performance",
     "partner_area.materials",
+    "partner_area.announcements",
     "partner_area.support",
     "integrations.erp",
     "integrations.zendesk",

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from cms_pages.seed import public_site_seed
 from partner_area.accounts.seed import DEMO_PASSWORD
+from partner_area.announcements.seed import announcements_seed
 from partner_area.billing.models import Invoice
 from partner_area.billing.seed import billing_seed
 from partner_area.companies.models import Membership
@@ -32,6 +33,7 @@ def demo(transactional_db, live_server, settings, tmp_path):
     public_site_seed()
     partners_seed(password=DEMO_PASSWORD)
     materials_seed()
+    announcements_seed()
     performance_seed()
     billing_seed()
     membership = Membership.unscoped.select_related("company").get(user__email=ADMIN_EMAIL)

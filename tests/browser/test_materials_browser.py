@@ -9,8 +9,9 @@ from playwright.sync_api import expect
 
 from cms_pages.seed import public_site_seed
 from partner_area.companies.models import Role
+from tests.announcements.helpers import make_announcement
 from tests.factories import PASSWORD
-from tests.materials.helpers import make_announcement, make_category, make_material, make_product, pdf_bytes
+from tests.materials.helpers import make_category, make_material, make_product, pdf_bytes
 from tests.onboarding.helpers import make_company, make_member
 
 from .conftest import screenshot

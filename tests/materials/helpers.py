@@ -1,13 +1,12 @@
-"""Builders for announcement and material tests: real files, real publishing through Wagtail."""
+"""Builders for material tests: real files."""
 
 import io
-from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image, ImageDraw
+from wagtail.models import Locale
 
-from partner_area.materials.models import Announcement, MaterialCategory, Product
+from partner_area.materials.models import MaterialCategory, Product
 from partner_area.materials.services import material_create
 
 _counter = iter(range(10_000_000))
@@ -36,9 +35,15 @@ def make_product(**fields) -> Product:
     return Product.objects.create(**{"name": f"Product {n}", "slug": f"product-{n}", **fields})
 
 
-def make_category(**fields) -> MaterialCategory:
+def make_category(*, name_lv: str = "", **fields) -> MaterialCategory:
+    """An English category and, with `name_lv`, its Latvian translation."""
     n = next(_counter)
-    return MaterialCategory.objects.create(**{"name": f"Category {n}", "slug": f"category-{n}", **fields})
+    category = MaterialCategory.objects.create(**{"name": f"Category {n}", "slug": f"category-{n}", **fields})
+    if name_lv:
+        translation = category.copy_for_translation(Locale.objects.get_or_create(language_code="lv")[0])
+        translation.name = name_lv
+        translation.save()
+    return category
 
 
 def make_material(*, category=None, upload=None, **fields):
@@ -49,23 +54,3 @@ def make_material(*, category=None, upload=None, **fields):
         uploaded=upload or pdf_upload(f"material-{n}.pdf"),
         **fields,
     )
-
-
-def make_announcement(*, publish: bool = True, audience_companies=(), audience_products=(), **fields) -> Announcement:
-    """An announcement saved as a revision and, unless publish=False, published through Wagtail."""
-    n = next(_counter)
-    announcement = Announcement(
-        **{"title": f"Announcement {n}", "summary": f"Summary {n}", "body": "<p>Body</p>", "live": False, **fields}
-    )
-    announcement.audience_companies = list(audience_companies)
-    announcement.audience_products = list(audience_products)
-    announcement.save()
-    revision = announcement.save_revision()
-    if publish:
-        revision.publish()
-        announcement.refresh_from_db()
-    return announcement
-
-
-def hours(n: int):
-    return timezone.now() + timedelta(hours=n)

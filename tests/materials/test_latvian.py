@@ -6,15 +6,18 @@ English; the announcement e-mail follows the recipient's language; editors write
 import pytest
 from django.core import mail
 from django.utils import translation
+from wagtail.models import Locale
 from wagtail.test.utils.form_data import rich_text
 
+from partner_area.announcements.models import Announcement
+from partner_area.announcements.tasks import announcement_distribute
 from partner_area.companies.models import Role
-from partner_area.materials.models import Announcement, PartnerHomeSettings
-from partner_area.materials.tasks import announcement_distribute
+from partner_area.materials.models import PartnerHomeSettings
+from tests.announcements.helpers import make_announcement
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 
-from .helpers import make_announcement, make_category, make_material
+from .helpers import make_category, make_material
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +151,7 @@ def test_the_email_falls_back_to_english_where_the_latvian_text_is_empty():
 def test_editors_write_the_latvian_version_in_its_own_tab_and_a_revision_keeps_it(client):
     announcement = make_announcement(title="New prices for 2026", summary="Partner prices change.")
     client.force_login(StaffFactory())
-    edit_url = f"/admin/snippets/materials/announcement/edit/{announcement.pk}/"
+    edit_url = f"/admin/snippets/announcements/announcement/edit/{announcement.pk}/"
     form = page(client, edit_url)
     for name in ("title_lv", "summary_lv", "body_lv"):
         assert f'name="{name}"' in form
@@ -186,15 +189,29 @@ def test_editors_preview_the_latvian_version_and_find_announcements_by_latvian_w
     english = announcement.make_preview_request(preview_mode="").content.decode()
     assert "New prices for 2026" in english and "Jaunās cenas" not in english
 
-    found = page(client, "/admin/snippets/materials/announcement/?q=cenas")
+    found = page(client, "/admin/snippets/announcements/announcement/?q=cenas")
     assert "New prices for 2026" in found
 
 
-def test_material_category_admin_has_a_latvian_name_field(client):
+def test_editors_edit_a_material_categorys_latvian_name_as_its_latvian_translation(client):
     category = make_category(name="Brochures", name_lv="Brošūras")
+    latvian = category.get_translation(Locale.objects.get(language_code="lv"))
     client.force_login(StaffFactory())
-    form = page(client, f"/admin/snippets/materials/materialcategory/edit/{category.pk}/")
-    assert 'name="name_lv"' in form and "Brošūras" in form
+    english_form = page(client, f"/admin/snippets/materials/materialcategory/edit/{category.pk}/")
+    assert 'value="Brochures"' in english_form and "Brošūras" not in english_form
+    latvian_form = page(client, f"/admin/snippets/materials/materialcategory/edit/{latvian.pk}/")
+    assert 'value="Brošūras"' in latvian_form
+    data = {"name": "Brošūras un bukleti", "slug": category.slug, "sort_order": "0"}
+    response = client.post(f"/admin/snippets/materials/materialcategory/edit/{latvian.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    with translation.override("lv"):
+        assert category.localized_name == "Brošūras un bukleti"
+    category.refresh_from_db()
+    assert category.name == "Brochures"
+
+
+def test_the_partner_home_settings_have_a_latvian_video_title_field(client):
+    client.force_login(StaffFactory())
     settings_form = page(client, f"/admin/settings/materials/partnerhomesettings/{PartnerHomeSettings.load().pk}/")
     assert 'name="featured_video_title_lv"' in settings_form
 
@@ -205,4 +222,3 @@ def test_the_helper_picks_the_active_language():
         assert category.localized_name == "Apmācības"
     with translation.override("en"):
         assert category.localized_name == "Training"
-    assert category.in_language("name", "lv") == "Apmācības"

@@ -5,7 +5,7 @@ import django.db.models.manager
 import django.utils.timezone
 import modelcluster.fields
 import modelsearch.index
-import partner_area.materials.audience
+import partner_area.platform.audience
 import partner_area.materials.models
 import partner_area.platform.storage
 import wagtail.fields
@@ -61,8 +61,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('audience_all', models.BooleanField(default=True, help_text='Untick to choose tiers, countries, products or companies.', verbose_name='all partners')),
-                ('audience_tiers', partner_area.materials.audience.ChoiceListField(blank=True, default='', item_choices=[('standard', 'Standard'), ('silver', 'Silver'), ('gold', 'Gold'), ('platinum', 'Platinum')], max_length=255, verbose_name='tiers')),
-                ('audience_countries', partner_area.materials.audience.ChoiceListField(blank=True, default='', item_choices=[('AT', 'Austria'), ('BE', 'Belgium'), ('BG', 'Bulgaria'), ('HR', 'Croatia'), ('CY', 'Cyprus'), ('CZ', 'Czechia'), ('DK', 'Denmark'), ('EE', 'Estonia'), ('FI', 'Finland'), ('FR', 'France'), ('DE', 'Germany'), ('GR', 'Greece'), ('HU', 'Hungary'), ('IE', 'Ireland'), ('IT', 'Italy'), ('LV', 'Latvia'), ('LT', 'Lithuania'), ('LU', 'Luxembourg'), ('MT', 'Malta'), ('NL', 'Netherlands'), ('NO', 'Norway'), ('PL', 'Poland'), ('PT', 'Portugal'), ('RO', 'Romania'), ('SK', 'Slovakia'), ('SI', 'Slovenia'), ('ES', 'Spain'), ('SE', 'Sweden')], max_length=200, verbose_name='countries')),
+                ('audience_tiers', partner_area.platform.audience.ChoiceListField(blank=True, default='', item_choices=[('standard', 'Standard'), ('silver', 'Silver'), ('gold', 'Gold'), ('platinum', 'Platinum')], max_length=255, verbose_name='tiers')),
+                ('audience_countries', partner_area.platform.audience.ChoiceListField(blank=True, default='', item_choices=[('AT', 'Austria'), ('BE', 'Belgium'), ('BG', 'Bulgaria'), ('HR', 'Croatia'), ('CY', 'Cyprus'), ('CZ', 'Czechia'), ('DK', 'Denmark'), ('EE', 'Estonia'), ('FI', 'Finland'), ('FR', 'France'), ('DE', 'Germany'), ('GR', 'Greece'), ('HU', 'Hungary'), ('IE', 'Ireland'), ('IT', 'Italy'), ('LV', 'Latvia'), ('LT', 'Lithuania'), ('LU', 'Luxembourg'), ('MT', 'Malta'), ('NL', 'Netherlands'), ('NO', 'Norway'), ('PL', 'Poland'), ('PT', 'Portugal'), ('RO', 'Romania'), ('SK', 'Slovakia'), ('SI', 'Slovenia'), ('ES', 'Spain'), ('SE', 'Sweden')], max_length=200, verbose_name='countries')),
                 ('admins_only', models.BooleanField(default=False, help_text='Only the organisation admins of the chosen companies.', verbose_name='org admins only')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('description', models.TextField(blank=True, max_length=2000, verbose_name='description')),
@@ -159,8 +159,8 @@ class Migration(migrations.Migration):
                 ('locked', models.BooleanField(default=False, editable=False, verbose_name='locked')),
                 ('locked_at', models.DateTimeField(editable=False, null=True, verbose_name='locked at')),
                 ('audience_all', models.BooleanField(default=True, help_text='Untick to choose tiers, countries, products or companies.', verbose_name='all partners')),
-                ('audience_tiers', partner_area.materials.audience.ChoiceListField(blank=True, default='', item_choices=[('standard', 'Standard'), ('silver', 'Silver'), ('gold', 'Gold'), ('platinum', 'Platinum')], max_length=255, verbose_name='tiers')),
-                ('audience_countries', partner_area.materials.audience.ChoiceListField(blank=True, default='', item_choices=[('AT', 'Austria'), ('BE', 'Belgium'), ('BG', 'Bulgaria'), ('HR', 'Croatia'), ('CY', 'Cyprus'), ('CZ', 'Czechia'), ('DK', 'Denmark'), ('EE', 'Estonia'), ('FI', 'Finland'), ('FR', 'France'), ('DE', 'Germany'), ('GR', 'Greece'), ('HU', 'Hungary'), ('IE', 'Ireland'), ('IT', 'Italy'), ('LV', 'Latvia'), ('LT', 'Lithuania'), ('LU', 'Luxembourg'), ('MT', 'Malta'), ('NL', 'Netherlands'), ('NO', 'Norway'), ('PL', 'Poland'), ('PT', 'Portugal'), ('RO', 'Romania'), ('SK', 'Slovakia'), ('SI', 'Slovenia'), ('ES', 'Spain'), ('SE', 'Sweden')], max_length=200, verbose_name='countries')),
+                ('audience_tiers', partner_area.platform.audience.ChoiceListField(blank=True, default='', item_choices=[('standard', 'Standard'), ('silver', 'Silver'), ('gold', 'Gold'), ('platinum', 'Platinum')], max_length=255, verbose_name='tiers')),
+                ('audience_countries', partner_area.platform.audience.ChoiceListField(blank=True, default='', item_choices=[('AT', 'Austria'), ('BE', 'Belgium'), ('BG', 'Bulgaria'), ('HR', 'Croatia'), ('CY', 'Cyprus'), ('CZ', 'Czechia'), ('DK', 'Denmark'), ('EE', 'Estonia'), ('FI', 'Finland'), ('FR', 'France'), ('DE', 'Germany'), ('GR', 'Greece'), ('HU', 'Hungary'), ('IE', 'Ireland'), ('IT', 'Italy'), ('LV', 'Latvia'), ('LT', 'Lithuania'), ('LU', 'Luxembourg'), ('MT', 'Malta'), ('NL', 'Netherlands'), ('NO', 'Norway'), ('PL', 'Poland'), ('PT', 'Portugal'), ('RO', 'Romania'), ('SK', 'Slovakia'), ('SI', 'Slovenia'), ('ES', 'Spain'), ('SE', 'Sweden')], max_length=200, verbose_name='countries')),
                 ('admins_only', models.BooleanField(default=False, help_text='Only the organisation admins of the chosen companies.', verbose_name='org admins only')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('summary', models.TextField(help_text='Shown in lists and in the e-mail.', max_length=400, verbose_name='summary')),

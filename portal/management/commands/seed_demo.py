@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms_pages.seed import public_site_seed
 from partner_area.accounts.seed import DEMO_PASSWORD, staff_seed
+from partner_area.announcements.seed import announcements_seed
 from partner_area.billing.seed import billing_seed
 from partner_area.companies.seed import partners_seed
 from partner_area.materials.seed import materials_seed
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         public_site_seed()
         logins = staff_seed() + partners_seed(password=DEMO_PASSWORD)
         materials_seed()
+        announcements_seed()
         performance_seed()  # clients and turnover for the demo tree, unless an ERP provides them
         billing_seed()  # invoices, likewise
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))

@@ -5,11 +5,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from partner_area.announcements.editors import announcement_editor_setup
+from partner_area.announcements.models import Announcement, AnnouncementRead
+from partner_area.announcements.selectors import announcements_for
+from partner_area.announcements.tasks import publish_scheduled
 from partner_area.companies.models import Role, Tier
-from partner_area.materials.editors import editor_setup
-from partner_area.materials.models import Announcement, AnnouncementRead
-from partner_area.materials.selectors import announcement_preview_context, announcements_for
-from partner_area.materials.tasks import publish_scheduled
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 
@@ -63,7 +63,7 @@ def test_an_expired_announcement_disappears_even_before_the_scheduler_runs(membe
 
 
 def test_the_moderation_workflow_keeps_a_submitted_draft_invisible_until_approved(member):
-    workflow = editor_setup()
+    workflow = announcement_editor_setup()
     reviewer = StaffFactory(is_superuser=False)
     reviewer.groups.add(Group.objects.get(name="Moderators"))
 
@@ -151,9 +151,9 @@ def test_editor_preview_as_a_company_tells_who_sees_it():
     assert (f"company-{gold.pk}", f"As {gold.legal_name}") in [
         (m, str(label)) for m, label in announcement.preview_modes
     ]
-    context = announcement_preview_context(announcement, f"company-{gold.pk}")
+    context = announcement.preview_audience(f"company-{gold.pk}")
     assert context["preview_admins_see"] is True and context["preview_users_see"] is False
-    context = announcement_preview_context(announcement, f"company-{standard.pk}")
+    context = announcement.preview_audience(f"company-{standard.pk}")
     assert context["preview_admins_see"] is False
 
 

@@ -6,11 +6,11 @@ import re
 import pytest
 from django.core import mail
 
+from partner_area.announcements.models import AnnouncementDelivery, DeliveryStatus
+from partner_area.announcements.selectors import delivery_progress
+from partner_area.announcements.services import announcement_deliveries_send, announcement_distribution_queue
+from partner_area.announcements.tasks import announcement_distribute
 from partner_area.companies.models import CompanyStatus, Role, Tier
-from partner_area.materials.models import AnnouncementDelivery, DeliveryStatus
-from partner_area.materials.selectors import delivery_progress
-from partner_area.materials.services import announcement_deliveries_send, announcement_distribution_queue
-from partner_area.materials.tasks import announcement_distribute
 from tests.factories import StaffFactory
 from tests.onboarding.helpers import make_company, make_member
 

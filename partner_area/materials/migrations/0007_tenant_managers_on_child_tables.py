@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('materials', '0002_latvian_versions'),
+        ('materials', '0006_material_category_translatable'),
     ]
 
     operations = [

@@ -1,4 +1,5 @@
-"""Celery tasks for announcement e-mails: thin wrappers around the services."""
+"""Celery tasks for announcement e-mails: thin wrappers around the services. The task names are the ones
+they had in the materials app, so that messages queued before a deploy still find their task."""
 
 from celery import shared_task
 from django.core.management import call_command

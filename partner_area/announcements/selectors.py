@@ -1,0 +1,62 @@
+"""Reads of announcements. Partner-facing reads take the acting membership and return only what its company
+and role are meant to see; anything else is not found, like a missing id."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from partner_area.companies.models import CompanyStatus, Membership, Role
+from partner_area.platform.audience import audience_for_company_q, audience_members_q
+
+from .models import Announcement, AnnouncementDelivery, AnnouncementRead, DeliveryStatus
+
+
+def announcements_for(*, membership: Membership) -> QuerySet[Announcement]:
+    """Published, unexpired announcements for this member's company and role: pinned first, then newest,
+    each with `is_read`."""
+    now = timezone.now()
+    return (
+        Announcement.objects.filter(live=True)
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        .filter(audience_for_company_q(Announcement, company=membership.company, is_admin=membership.is_admin))
+        .annotate(
+            is_read=Exists(
+                AnnouncementRead.objects.for_company(membership.company).filter(
+                    announcement=OuterRef("pk"), user_id=membership.user_id
+                )
+            )
+        )
+        .select_related("product")
+        .order_by("-pinned", "-first_published_at", "-pk")
+    )
+
+
+def announcement_for(*, membership: Membership, announcement_id: int) -> Announcement | None:
+    """One announcement this member may read, or None (missing and not-for-you look the same)."""
+    return announcements_for(membership=membership).filter(pk=announcement_id).first()
+
+
+def announcement_unread_count(*, membership: Membership) -> int:
+    return announcements_for(membership=membership).filter(is_read=False).count()
+
+
+def announcement_recipients(*, announcement: Announcement) -> QuerySet[Membership]:
+    """Active members of active companies, with a confirmed e-mail, in the announcement's audience."""
+    # unscoped: staff send an announcement to every company in its audience; the audience filter below narrows it
+    members = Membership.unscoped.filter(
+        is_active=True,
+        company__status=CompanyStatus.ACTIVE,
+        user__is_active=True,
+        user__email_confirmed_at__isnull=False,
+    ).select_related("user", "company")
+    return members.filter(audience_members_q(announcement, admins=Q(role=Role.ADMIN)))
+
+
+def delivery_progress(*, announcement: Announcement) -> dict[str, int]:
+    """How many of the announcement's e-mails are queued, sent, failed or skipped."""
+    counts = dict.fromkeys(DeliveryStatus.values, 0)
+    rows = AnnouncementDelivery.objects.filter(announcement=announcement).values("status").annotate(n=Count("pk"))
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    counts["queued"] += counts.pop("sending")
+    counts["total"] = sum(counts.values())
+    return counts

@@ -1,0 +1,90 @@
+"""Announcements in the Wagtail admin: drafts, revisions, scheduling, locking, workflow, preview as a company,
+and e-mail to the audience. portal/wagtail_hooks.py puts them in the "Partner content" menu."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.widgets import ListingButton
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from partner_area.platform.audience_admin import audience_panel
+
+from .admin_views import AnnouncementEmailView
+from .forms import AnnouncementAdminForm
+from .models import Announcement
+
+
+class AnnouncementIndexView(SnippetIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.live and self.permission_policy.user_has_permission(self.request.user, "publish"):
+            buttons.append(
+                ListingButton(
+                    _("Send by e-mail"),
+                    url=reverse("announcements_announcement_email", args=[instance.pk]),
+                    icon_name="mail",
+                    priority=40,
+                )
+            )
+        return buttons
+
+
+class AnnouncementViewSet(SnippetViewSet):
+    model = Announcement
+    icon = "info-circle"
+    menu_label = _("Announcements")
+    index_view_class = AnnouncementIndexView
+    list_display = [
+        "title",
+        "pinned",
+        Column("audience_summary", label=_("Audience")),
+        DateColumn("first_published_at"),
+    ]
+    list_filter = ["pinned", "live", "product"]
+    search_fields = ["title", "summary", "title_lv", "summary_lv"]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("summary"),
+                    FieldPanel("body"),
+                    FieldRowPanel([FieldPanel("product"), FieldPanel("pinned")]),
+                ],
+                heading=_("Content"),
+            ),
+            ObjectList(
+                [
+                    MultiFieldPanel(
+                        [FieldPanel("title_lv"), FieldPanel("summary_lv"), FieldPanel("body_lv")],
+                        heading=_("Latvian version"),
+                        help_text=_(
+                            "Partners on Latvian pages, and Latvian-speaking partners in their e-mail, read these "
+                            "texts. Where a field is empty they read the English text from the Content tab."
+                        ),
+                    )
+                ],
+                heading=_("Latvian"),
+            ),
+            ObjectList([audience_panel()], heading=_("Audience")),
+            ObjectList(
+                [FieldRowPanel([FieldPanel("go_live_at"), FieldPanel("expire_at")])],
+                heading=_("Schedule"),
+            ),
+        ],
+        base_form_class=AnnouncementAdminForm,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_announcement_email_url():
+    return [
+        path(
+            "partner-content/announcements/<int:pk>/email/",
+            AnnouncementEmailView.as_view(),
+            name="announcements_announcement_email",
+        ),
+    ]

@@ -3,7 +3,7 @@ partner_area.platform.net.client_ip, so spoofed X-Forwarded-For values never buy
 
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIRequestFactory
+from rest_framework.test import APIClient, APIRequestFactory
 
 from partner_area.platform.net import axes_client_ip, client_ip
 from partner_area.platform.throttles import ClientIpAnonThrottle
@@ -53,3 +53,20 @@ def test_an_unknown_client_address_is_empty_and_rate_limited_posts_still_answer(
     # rate-limited POST; unknown clients now share one bucket.
     response = client.post("/api/v1/auth/token", {"username": "nobody@example.com", "password": "x"}, **meta)
     assert response.status_code == 400
+
+
+def test_with_production_proxy_settings_spoofed_left_hand_values_share_one_anonymous_api_limit(settings, monkeypatch):
+    # Production's proxy settings (portal/settings/production.py): one proxy in front, which appends the address
+    # it saw to whatever X-Forwarded-For the client sent.
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    monkeypatch.setattr(ClientIpAnonThrottle, "rate", "2/hour", raising=False)  # THROTTLE_RATES is read at import
+    api = APIClient()
+
+    def anonymous_read(forwarded_for: str) -> int:
+        # The headless CMS API is open to anonymous visitors, so the anonymous throttle is what limits it.
+        return api.get("/api/cms/v2/pages/", HTTP_X_FORWARDED_FOR=forwarded_for, REMOTE_ADDR="10.0.0.2").status_code
+
+    answers = [anonymous_read(f"198.51.100.{n}, 203.0.113.7") for n in range(4)]
+    assert answers == [200, 200, 429, 429]
+    assert anonymous_read("198.51.100.1, 203.0.113.8") == 200  # another client behind the same proxy

@@ -1,5 +1,6 @@
 """Production settings: required variables and `manage.py check --deploy`."""
 
+import json
 import os
 import subprocess
 import sys
@@ -64,6 +65,43 @@ def test_the_server_entry_points_default_to_production_settings():
             [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
         )
         assert result.stdout.split() == ["False", "portal.settings.production"], result.stderr + source
+
+
+def _production_settings(*names: str, **env: str) -> dict:
+    """The named settings as a production process computes them, read in a fresh interpreter."""
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {names!r}}}))"
+    )
+    test_only = ("PYTEST", "DJANGO_ALLOW_ASYNC_UNSAFE", "TRUSTED_PROXY_COUNT")
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith(test_only)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **PRODUCTION_ENV, **env}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_derives_every_client_address_setting_from_the_proxy_count():
+    names = ("TRUSTED_PROXY_COUNT", "REST_FRAMEWORK", "AXES_IPWARE_PROXY_COUNT", "SECURE_PROXY_SSL_HEADER")
+    derived = _production_settings(*names, TRUSTED_PROXY_COUNT="1")
+    assert derived["TRUSTED_PROXY_COUNT"] == 1
+    assert derived["REST_FRAMEWORK"]["NUM_PROXIES"] == 1  # DRF's own X-Forwarded-For reading
+    assert derived["AXES_IPWARE_PROXY_COUNT"] == 1
+    assert derived["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    # The rest of the API settings survive the recomputation.
+    assert derived["REST_FRAMEWORK"]["DEFAULT_THROTTLE_CLASSES"] == [
+        "partner_area.platform.throttles.ClientIpUserThrottle",
+        "partner_area.platform.throttles.ClientIpAnonThrottle",
+    ]
+
+
+def test_without_a_proxy_production_believes_neither_forwarded_header():
+    derived = _production_settings("REST_FRAMEWORK", "AXES_IPWARE_PROXY_COUNT", "SECURE_PROXY_SSL_HEADER",
+                                   TRUSTED_PROXY_COUNT="0")  # fmt: skip
+    assert derived["REST_FRAMEWORK"]["NUM_PROXIES"] == 0 and derived["AXES_IPWARE_PROXY_COUNT"] == 0
+    assert derived["SECURE_PROXY_SSL_HEADER"] is None
 
 
 def test_every_answer_denies_the_browser_features_the_portal_never_uses(client, db):

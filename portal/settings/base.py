@@ -466,10 +466,29 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 OTP_TOTP_ISSUER = "Brello 360"
 
-# Client addresses for rate limits, lockouts and the audit log (see partner_area/platform/net.py).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # One notion of the client's address, read at request time from TRUSTED_PROXY_COUNT: rate limits, axes' lockouts
 # and the API's throttles (partner_area/platform/throttles.py) all call partner_area.platform.net.client_ip
 # (rate limits through ratelimit_client_ip).
 RATELIMIT_IP_META_KEY = "partner_area.platform.net.ratelimit_client_ip"
 AXES_CLIENT_IP_CALLABLE = "partner_area.platform.net.axes_client_ip"
+
+
+def client_address_settings(*, trusted_proxy_count: int, rest_framework: dict) -> dict:
+    """Every setting that follows from the number of reverse proxies in front of gunicorn, from that one number.
+    A settings module that changes TRUSTED_PROXY_COUNT calls this again instead of recomputing a part of it."""
+    return {
+        "TRUSTED_PROXY_COUNT": trusted_proxy_count,
+        # DRF's and axes' own readings of X-Forwarded-For, for any code that does not go through net.client_ip.
+        "REST_FRAMEWORK": {**rest_framework, "NUM_PROXIES": trusted_proxy_count},
+        "AXES_IPWARE_PROXY_COUNT": trusted_proxy_count,
+        # X-Forwarded-Proto is believed only from a proxy: without one, the client could claim HTTPS.
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if trusted_proxy_count else None,
+    }
+
+
+# Client addresses for rate limits, lockouts and the audit log (see partner_area/platform/net.py).
+vars().update(
+    client_address_settings(
+        trusted_proxy_count=env.int("TRUSTED_PROXY_COUNT", default=0), rest_framework=REST_FRAMEWORK
+    )
+)

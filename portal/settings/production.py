@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, LOGGING, env
+from .base import CONTENT_SECURITY_POLICY, LOGGING, REST_FRAMEWORK, client_address_settings, env
 
 REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS")
 _missing = [name for name in REQUIRED if not env.str(name, default="")]
@@ -46,9 +46,12 @@ STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=True)
 # Production runs behind one reverse proxy / load balancer unless told otherwise.
 # gunicorn must then never be reachable except through that proxy, or clients choose their own X-Forwarded-For;
 # set TRUSTED_PROXY_COUNT=0 where gunicorn is published directly (compose.yaml does).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
-# X-Forwarded-Proto is believed only from a proxy: without one, the client could claim HTTPS.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
+# Everything that follows from the proxy count (DRF, axes, X-Forwarded-Proto) is derived again from it.
+vars().update(
+    client_address_settings(
+        trusted_proxy_count=env.int("TRUSTED_PROXY_COUNT", default=1), rest_framework=REST_FRAMEWORK
+    )
+)
 
 # One JSON object a line on stderr, with the request id (README "Observability").
 # (base has refused a LOG_FORMAT it does not know.)

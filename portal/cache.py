@@ -99,3 +99,21 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _Client
+
+
+class PrefixedRedisCache(ResilientRedisCache):
+    """A ResilientRedisCache that shares its Redis database: `clear()` deletes only the keys under this cache's
+    KEY_PREFIX instead of flushing the database (the test settings give each test run and worker a prefix)."""
+
+    def clear(self):
+        client = self._cache.get_client(None, write=True)
+        pattern = f"{self.key_prefix}:*" if self.key_prefix else "*"
+        batch = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) == 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)
+        return True

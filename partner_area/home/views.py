@@ -5,8 +5,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from partner_area.companies.access import partner_required
 from partner_area.announcements.selectors import announcement_unread_count, announcements_for
+from partner_area.companies.access import partner_required
 from partner_area.materials.selectors import partner_home_settings
 from partner_area.platform.sections import SECTIONS, figure_sections_for, home_figures, sections_for
 

@@ -3,13 +3,6 @@ from django.core.cache import cache
 from django.utils import translation
 
 from cms_pages.seed import public_site_seed
-from tests.xdist_groups import (  # noqa: F401 - hooks: xdist groups that hold (see the module)
-    pytest_collection_modifyitems,
-    pytest_configure,
-    pytest_runtest_logreport,
-    pytest_sessionfinish,
-    pytest_terminal_summary,
-)
 
 
 @pytest.fixture(autouse=True)

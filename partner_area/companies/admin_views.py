@@ -320,7 +320,7 @@ class CompanyCorrectView(
 
     model = Company
     permission_required = "change"
-    template_name = "organizations/admin/company_correct.html"
+    template_name = "companies/admin/company_correct.html"
     page_title = _("Correct company data")
 
     def setup(self, request, *args, **kwargs):
@@ -368,7 +368,7 @@ class CompanyStatusActionView(
 
     model = Company
     permission_required = "change"
-    template_name = "organizations/admin/company_status_action.html"
+    template_name = "companies/admin/company_status_action.html"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)

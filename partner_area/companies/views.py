@@ -62,7 +62,7 @@ def company_profile(request):
         "can_edit": membership.is_admin,
         "reaches_erp": company_reaches_erp(company),
     }
-    return render(request, "organizations/company.html", context)
+    return render(request, "companies/company.html", context)
 
 
 def _contact_form_page(request, *, contact=None):
@@ -84,7 +84,7 @@ def _contact_form_page(request, *, contact=None):
                 messages.success(request, _("%(name)s is saved.") % {"name": saved})
             return redirect("partner:company")
     context = {"form": form, "contact": contact, "reaches_erp": company_reaches_erp(request.membership.company)}
-    return render(request, "organizations/company_contact_form.html", context)
+    return render(request, "companies/company_contact_form.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

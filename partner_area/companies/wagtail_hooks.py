@@ -91,8 +91,8 @@ class CompanyViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     inspect_view_class = CompanyInspectView
     status_action_view_class = CompanyStatusActionView
     correct_view_class = CompanyCorrectView
-    index_template_name = "organizations/admin/company_index.html"
-    inspect_template_name = "organizations/admin/company_inspect.html"
+    index_template_name = "companies/admin/company_index.html"
+    inspect_template_name = "companies/admin/company_inspect.html"
     filterset_class = CompanyFilterSet
     # Searched by admin_filters.company_search (the database search backend cannot follow relations).
     search_fields = ["legal_name", "registration_number", "vat_number", "memberships__user__email"]
@@ -167,7 +167,7 @@ class ApplicationViewSet(CompanyViewSet):
     menu_label = _("Partner applications")
     icon = "form"
     index_view_class = ApplicationIndexView
-    index_template_name = "organizations/admin/application_index.html"
+    index_template_name = "companies/admin/application_index.html"
     filterset_class = ApplicationFilterSet
     menu_item_class = PartnerApplicationsMenuItem
     ordering = "created_at"  # first come, first served
@@ -192,7 +192,7 @@ class AuditLogViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     inspect_view_enabled = True
     index_view_class = AuditLogIndexView
     inspect_view_class = AuditLogInspectView
-    inspect_template_name = "organizations/admin/audit_inspect.html"
+    inspect_template_name = "companies/admin/audit_inspect.html"
     filterset_class = AuditLogFilterSet
     ordering = "-created_at"
     list_per_page = 50
@@ -243,7 +243,7 @@ class CompanyStatusBulkAction(PermissionCheckedMixin, BulkAction):
     models = [Company]
     permission_required = "change"
     status_action = ""
-    template_name = "organizations/admin/bulk_status_change.html"
+    template_name = "companies/admin/bulk_status_change.html"
     form_class = forms.Form
 
     def check_perm(self, company):

@@ -26,7 +26,7 @@ def home(request):
         "show_figures": bool(figure_sections_for(membership)),
         "video": partner_home_settings(request=request),
     }
-    return render(request, "organizations/home.html", context)
+    return render(request, "home/home.html", context)
 
 
 @require_GET
@@ -35,4 +35,4 @@ def home_figures_block(request):
     """The home's quick figures, loaded with htmx: only sections the member may open (404 if none)."""
     if not figure_sections_for(request.membership):
         raise Http404("No figures for this member")
-    return render(request, "materials/home/figures.html", {"blocks": home_figures(membership=request.membership)})
+    return render(request, "home/figures.html", {"blocks": home_figures(membership=request.membership)})

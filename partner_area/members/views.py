@@ -43,7 +43,7 @@ def _members_page(request, invite_form: InviteForm, status: int = 200):
         "invite_form": invite_form,
         "pending": InvitationStatus.PENDING,
     }
-    return render(request, "organizations/members.html", context, status=status)
+    return render(request, "members/members.html", context, status=status)
 
 
 @partner_required(admin=True)
@@ -102,7 +102,7 @@ def member_edit(request, member_id: int):
                 return redirect("partner:home")
             return redirect("partner:members")
     context = {"membership": membership, "member": member, "form": form, "is_you": member.pk == membership.pk}
-    return render(request, "organizations/member_edit.html", context)
+    return render(request, "members/member_edit.html", context)
 
 
 def _members_action(request, *, action, success: str, **target):
@@ -152,7 +152,7 @@ def invitation_revoke(request, invitation_id: int):
 def _invitation_invalid(request, invitation: Invitation | None, message: str | None = None):
     status = invitation.status if invitation is not None else None
     context = {"message": message or services.invitation_unavailable_message(status), "status": status}
-    return render(request, "organizations/invitation_invalid.html", context, status=410 if invitation else 404)
+    return render(request, "members/invitation_invalid.html", context, status=410 if invitation else 404)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -186,4 +186,4 @@ def invitation_accept(request, token: str):
             )
             return redirect("partner:home")
     context = {"invitation": invitation, "company": invitation.company, "form": form}
-    return render(request, "organizations/invitation_accept.html", context)
+    return render(request, "members/invitation_accept.html", context)

@@ -66,7 +66,7 @@ def register(request):
                 return redirect("partner:register_done")
     return render(
         request,
-        "organizations/register.html",
+        "onboarding/register.html",
         {"form": form, "terms_version": settings.PARTNER_TERMS_VERSION},
         status=status,
     )
@@ -97,7 +97,7 @@ def partner_terms(request):
 
 
 def register_done(request):
-    return render(request, "organizations/register_done.html", {"email": request.session.get("registered_email")})
+    return render(request, "onboarding/register_done.html", {"email": request.session.get("registered_email")})
 
 
 def confirm_email(request, token: str):
@@ -136,7 +136,7 @@ def resend_confirmation(request):
         # The same answer whether or not the address is known: nothing to learn here.
         messages.success(request, _("If that address is waiting for confirmation, a new link is on its way."))
         return redirect("partner:resend_confirmation")
-    return render(request, "organizations/resend_confirmation.html", {"form": form})
+    return render(request, "onboarding/resend_confirmation.html", {"form": form})
 
 
 @login_required
@@ -147,4 +147,4 @@ def status(request):
         raise Http404("Not a partner")
     if can_use_portal(membership):
         return redirect("partner:home")
-    return render(request, "organizations/status.html", {"membership": membership, "company": membership.company})
+    return render(request, "onboarding/status.html", {"membership": membership, "company": membership.company})

@@ -23,5 +23,79 @@ def _clean_cache():
 
 @pytest.fixture
 def public_site(db):
-    """The demo public site in English and Latvian, as `make run` builds it. Returns the English home."""
-    return public_site_seed()
+    """The demo public site in English and Latvian, as `make run` builds it (seeded once per run, see
+    `django_db_setup` below). Returns the English home."""
+    from wagtail.models import Site
+
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+# --- The database every test starts from ----------------------------------------------------------------------------
+# Migrations, then the bilingual demo site, built once per test run (per xdist worker) and kept as a snapshot.
+# A transactional test (browser, Celery worker, gunicorn) ends by truncating every table; the next test that runs
+# in a transaction of its own gets the snapshot back first, so no test depends on the order xdist sends them in.
+_snapshot: dict[str, str] = {}
+_flushed = {"since_snapshot": False}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        public_site_seed()
+        _snapshot["default"] = connection.creation.serialize_db_to_string()
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    by_marker = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    return bool(by_marker or "transactional_db" in fixtures or "live_server" in fixtures)
+
+
+def _uses_db(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "db" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if not (_flushed["since_snapshot"] and _uses_db(item)) or _is_transactional(item):
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        # post_migrate recreated content types and permissions after the truncation, under new ids: start empty.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(_snapshot["default"])
+    ContentType.objects.clear_cache()
+    _flushed["since_snapshot"] = False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    yield
+    if _is_transactional(item):
+        _flushed["since_snapshot"] = True
+
+
+# --- xdist groups ---------------------------------------------------------------------------------------------------
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`--dist loadgroup` again keeps each `xdist_group` on one worker (one Tryton server, one Chromium, one Celery
+    worker per group). xdist 3.8 marks a group by appending `@<group>` to the worker's node ids through
+    `item._nodeid`, which pytest 9.2 no longer reads (pytest-dev/pytest-xdist#1386), so the controller saw no
+    groups and spread them round-robin. Set the suffixed id where pytest 9.2 keeps it."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark is None or "@" in item.nodeid:
+            continue
+        name = mark.args[0] if mark.args else mark.kwargs.get("name", "default")
+        item._id = NodeId.parse(f"{item.nodeid}@{name}")

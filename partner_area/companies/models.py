@@ -138,8 +138,12 @@ class SectionGrants(models.Model):
             setattr(self, f"can_{section}", section in sections)
 
 
-for _section in Section:
-    SectionGrants.add_to_class(f"can_{_section.value}", models.BooleanField(_section.label, default=False))
+def _add_section_grants(model: type[models.Model]) -> None:
+    for section in Section:
+        model.add_to_class(f"can_{section.value}", models.BooleanField(section.label, default=False))
+
+
+_add_section_grants(SectionGrants)
 
 
 class Membership(SectionGrants):

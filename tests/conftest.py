@@ -63,8 +63,10 @@ def _uses_db(item: pytest.Item) -> bool:
 def pytest_runtest_setup(item):
     if not (_flushed["since_snapshot"] and _uses_db(item)) or _is_transactional(item):
         return
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key
 
@@ -72,6 +74,10 @@ def pytest_runtest_setup(item):
         # post_migrate recreated content types and permissions after the truncation, under new ids: start empty.
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(_snapshot["default"])
+        # The truncation restarted the id sequences; move them past the restored rows.
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+                cursor.execute(statement)
     ContentType.objects.clear_cache()
     _flushed["since_snapshot"] = False
 

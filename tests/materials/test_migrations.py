@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from wagtail.models import Collection
 
-# serialized_rollback: the flush after a transactional test would take the rows data migrations made
-# (root collection, locales, sites) from the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: the migrations run outside a test transaction. The tests that follow get the demo database back
+# from tests/conftest.py.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("materials", "0003_announcements_move_out")]
 

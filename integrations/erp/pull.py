@@ -1,5 +1,6 @@
 """ERP → portal: pull each entity's changes since its cursor, in pages, and apply them idempotently."""
 
+import dataclasses
 import logging
 import multiprocessing
 import pickle
@@ -35,10 +36,12 @@ SOURCES = {
 PULL_ORDER = (SyncEntity.COMPANIES, SyncEntity.CONTACTS, SyncEntity.INVOICES, SyncEntity.CLIENTS, SyncEntity.TURNOVER)
 
 
-def _pages_in_thread(method_name: str, since: Cursor, page_size: int, max_pages: int | None) -> Iterator[ChangePage]:
+def _pages_in_thread(
+    method_name: str, since: Cursor, page_size: int, max_pages: int | None, gateway=None
+) -> Iterator[ChangePage]:
     """The pages after `since`, up to `max_pages`, each read from the ERP in a thread while the caller applies the
     one before (memory: two pages at most). Reading and applying share one interpreter, so they take turns."""
-    fetch = getattr(get_erp_gateway(), method_name)
+    fetch = getattr(gateway or get_erp_gateway(), method_name)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="erp-pull") as reader:
         pending = reader.submit(fetch, since, page_size)
         pages = 0
@@ -59,13 +62,22 @@ def _sendable(error: BaseException) -> BaseException:
     return error
 
 
+@dataclasses.dataclass(frozen=True)
+class _ReadDone:
+    """The reader's last word: what the gateway looked up and cached (ids that never change), for the pulling
+    process to keep, so the next reader it forks does not ask the ERP for them again."""
+
+    cached: object = None
+
+
 def _read_pages(connection, method_name: str, since: Cursor, page_size: int, max_pages: int | None) -> None:
-    """The reader process: send each page after `since` (up to `max_pages`), then None, or the error that stopped
-    it. It never touches the portal's database; sending blocks until the pull has taken the page before."""
+    """The reader process: send each page after `since` (up to `max_pages`), then a _ReadDone, or the error that
+    stopped it. It never touches the portal's database; sending blocks until the pull has taken the page before."""
     try:
-        for page in _pages_in_thread(method_name, since, page_size, max_pages):
+        gateway = get_erp_gateway()
+        for page in _pages_in_thread(method_name, since, page_size, max_pages, gateway):
             connection.send(page)
-        connection.send(None)
+        connection.send(_ReadDone(cached=gateway.cached_lookups() if hasattr(gateway, "cached_lookups") else None))
     except BaseException as error:  # noqa: BLE001 - whatever stops the reader is the pull's error
         connection.send(_sendable(error))
     finally:
@@ -89,7 +101,9 @@ def _pages_in_process(method_name: str, since: Cursor, page_size: int, max_pages
                 item = receiver.recv()
             except EOFError:
                 raise ErpError("The ERP reader process stopped without an answer.") from None
-            if item is None:
+            if isinstance(item, _ReadDone):
+                if item.cached is not None:
+                    get_erp_gateway().keep_lookups(item.cached)
                 return
             if isinstance(item, BaseException):
                 raise item

@@ -178,6 +178,16 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
             _lookups.setdefault(key, value)
             return _lookups[key]
 
+    def cached_lookups(self) -> dict:
+        """This process's cached lookups (a pull's reader process hands them to the process that forked it)."""
+        with _lookups_lock:
+            return dict(_lookups)
+
+    def keep_lookups(self, cached: dict) -> None:
+        """Keep lookups cached by another process (see `cached_lookups`); its values are the fresher ones."""
+        with _lookups_lock:
+            _lookups.update(cached)
+
     def _forget(self, name: str) -> None:
         with _lookups_lock:
             _lookups.pop((self.client.url, self.client.database, name), None)

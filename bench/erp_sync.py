@@ -1,22 +1,27 @@
-"""Benchmark of the ERP pull against a real Tryton 8.2: creates N parties (each with one contact person) and
-M posted invoices in Tryton, runs a full pull of companies, contacts and invoices into the portal, changes 1 %
-of them, runs an incremental pull, and prints records per second, database queries per record, peak Python
-memory and how much of the time was spent waiting for Tryton. Prints figures; asserts nothing.
+"""Benchmark of the ERP pull against a real Tryton 8.2, at several sizes: for each, N parties (each with one contact
+person) and M posted invoices in Tryton, then, repeated and interleaved, (a) Tryton's own `search_read` of the same
+records and fields the pull reads, page by page by id as a client reads fastest, and (b) a full pull of companies,
+contacts and invoices into an emptied portal, with the reader in a process and in a thread. Prints records per
+second, the ratio of the pull's rate to Tryton's own rate (medians over the repetitions), database queries per
+record, the peak RSS of the pull and of its reader process, and the growth of each across sizes; then, at the
+largest size, an incremental pull after 1 % of the records changed. Prints figures; asserts nothing.
 
-    .venv/bin/python bench/erp_sync.py --parties 10000 --invoices 50000
-(the defaults, 2,000 parties and 1,000 invoices, take about 10 minutes on a busy 2-core machine, almost all of it
-Tryton posting invoices at ≈ 0.4 s each; parties cost ≈ 35 ms each with their contact person. Needs PostgreSQL
-on 127.0.0.1 and the dev requirements. Uses its own database, `brello_bench` unless DATABASE_URL says otherwise,
-recreated each run.)"""
+    .venv/bin/python bench/erp_sync.py --sizes 500:100,2000:400,4000:800 --keep-data var/bench-erp
+(parties:invoices per size. Creating the Tryton data is most of a run's time: ≈ 35 ms a party with its contact
+person and ≈ 0.4 s a posted invoice on a busy 2-core machine; --keep-data keeps it for the next run. Needs
+PostgreSQL on 127.0.0.1 and the dev requirements. Uses its own database, `brello_bench` unless DATABASE_URL says
+otherwise, recreated each run.)"""
 
 import argparse
 import datetime
 import json
 import os
 import random
+import re
+import statistics
 import sys
+import tempfile
 import time
-import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
@@ -100,39 +105,58 @@ def _create_tryton_data(server, args) -> tuple[list[int], list[int], list[int]]:
     return party_ids, person_ids, invoice_ids
 
 
-def _profile_rpc() -> dict[str, list]:
-    """Time every Tryton RPC by method: {method: [calls, seconds]}, filled as the pulls run."""
-    from integrations.erp.tryton.client import TrytonClient
+def _peak_rss_kib(pid: str = "self") -> int:
+    """The process's peak resident set size (VmHWM) in KiB."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        return int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1))
 
-    seconds: dict[str, list] = {}
-    original = TrytonClient.call
 
-    def call(self, method, *params):
-        t = time.perf_counter()
-        try:
-            return original(self, method, *params)
-        finally:
-            entry = seconds.setdefault(method, [0, 0.0])
-            entry[0] += 1
-            entry[1] += time.perf_counter() - t
+def _reset_peak_rss() -> None:
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+        refs.write("5")  # Linux: resets VmHWM to the current RSS
 
-    TrytonClient.call = call
-    return seconds
+
+def _tryton_data(server, args, parties: int, invoices: int) -> tuple[list[int], list[int], list[int]]:
+    """The Tryton database of this size served by `server`: reused from --keep-data, else created (and kept)."""
+    from tests.erp.tryton_server import _copy_database
+
+    size = argparse.Namespace(parties=parties, invoices=invoices, no_contacts=args.no_contacts)
+    kept = args.keep_data / f"v2-p{parties}-i{invoices}-c{int(not args.no_contacts)}" if args.keep_data else None
+    if kept and (kept / "ids.json").exists():
+        server.stop()
+        server.database = f"bench{parties}"
+        _copy_database(kept, "bench", server.data_dir, server.database)
+        server.start()
+        ids = json.loads((kept / "ids.json").read_text(encoding="utf-8"))
+        print(f"reusing the Tryton data kept in {kept}")
+        return ids["parties"], ids["persons"], ids["invoices"]
+    server.new_database(f"bench{parties}")
+    started = time.perf_counter()
+    party_ids, person_ids, invoice_ids = _create_tryton_data(server, size)
+    print(f"  (generating the data took {time.perf_counter() - started:.0f} s)")
+    if kept:
+        server.stop()
+        kept.mkdir(parents=True, exist_ok=True)
+        _copy_database(server.data_dir, server.database, kept, "bench")
+        ids = {"parties": party_ids, "persons": person_ids, "invoices": invoice_ids}
+        (kept / "ids.json").write_text(json.dumps(ids), encoding="utf-8")
+        server.start()
+    return party_ids, person_ids, invoice_ids
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--parties", type=int, default=2000)
-    parser.add_argument("--invoices", type=int, default=1000)
+    parser.add_argument("--sizes", default="500:100,2000:400,4000:800", help="parties:invoices, comma-separated")
     parser.add_argument("--page-size", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved repetitions per size (medians printed)")
     parser.add_argument("--no-contacts", action="store_true", help="create no contact persons")
     parser.add_argument(
         "--keep-data", type=Path, metavar="DIR",
         help="keep the Tryton data created in DIR and reuse it on the next run with the same sizes (creating it is "
              "most of a run's time)",
     )  # fmt: skip
-    parser.add_argument("--rpc-profile", action="store_true", help="print the time spent per Tryton RPC method")
     args = parser.parse_args()
+    sizes = [tuple(int(n) for n in size.split(":")) for size in args.sizes.split(",")]
 
     _recreate_database(os.environ["DATABASE_URL"])
     django.setup()
@@ -141,119 +165,152 @@ def main() -> None:
     from django.db import connection, reset_queries
 
     call_command("migrate", verbosity=0)
-    import tempfile
 
     from integrations.erp import pull
-    from integrations.erp.models import SyncCursor
-    from integrations.erp.tryton.adapter import TrytonGateway
-    from partner_area.billing.models import Invoice
+    from integrations.erp.models import RejectedRecord, SyncConflict, SyncCursor, SyncedValues
+    from integrations.erp.tryton import adapter
+    from integrations.erp.tryton.adapter import COMPANY_FIELDS, TrytonGateway
+    from integrations.erp.tryton.client import TrytonClient, forget_sessions
+    from partner_area.billing.models import Invoice, InvoiceLine
     from partner_area.companies.models import Company, CompanyContact, CompanyStatus
-    from tests.erp.tryton_server import TrytonServer, _copy_database, build_template
+    from tests.erp.tryton_server import TrytonServer, build_template
 
     server = TrytonServer(build_template(), Path(tempfile.mkdtemp(prefix="bench-tryton-")))
-    server.new_database()
     settings.ERP_BACKEND = "integrations.erp.tryton.adapter.TrytonGateway"
-    settings.ERP_TRYTON_URL, settings.ERP_TRYTON_DATABASE = server.url, server.database
     settings.ERP_TRYTON_USER, settings.ERP_TRYTON_PASSWORD = server.user, server.password
+    settings.ERP_TRYTON_TIMEOUT = 300
     settings.ERP_PULL_PAGE_SIZE = args.page_size
     settings.ERP_PULL_OVERLAP_SECONDS = 0
-    size = f"p{args.parties}-i{args.invoices}-c{int(not args.no_contacts)}"
-    kept = args.keep_data / f"v2-{size}" if args.keep_data else None
-    try:
-        if kept and (kept / "ids.json").exists():
-            server.stop()
-            _copy_database(kept, "bench", server.data_dir, server.database)
-            server.start()
-            ids = json.loads((kept / "ids.json").read_text(encoding="utf-8"))
-            party_ids, person_ids, invoice_ids = ids["parties"], ids["persons"], ids["invoices"]
-            print(f"reusing the Tryton data kept in {kept}")
-        else:
-            party_ids, person_ids, invoice_ids = _create_tryton_data(server, args)
-            if kept:
-                server.stop()
-                kept.mkdir(parents=True, exist_ok=True)
-                _copy_database(server.data_dir, server.database, kept, "bench")
-                ids = {"parties": party_ids, "persons": person_ids, "invoices": invoice_ids}
-                (kept / "ids.json").write_text(json.dumps(ids), encoding="utf-8")
-                server.start()
+    entities = ("companies", "contacts", "invoices")
+
+    # Each reader process reports its own peak RSS through this file (it has no other way back but the pages).
+    reader_rss = Path(tempfile.mkstemp(prefix="bench-reader-rss-")[1])
+    read_pages = pull._read_pages
+
+    def measured_read_pages(*arguments):
+        try:
+            read_pages(*arguments)
+        finally:
+            with reader_rss.open("a", encoding="ascii") as out:
+                out.write(f"{_peak_rss_kib()}\n")
+
+    pull._read_pages = measured_read_pages
+
+    def reset_portal(party_ids: list[int]) -> None:
+        """An empty portal holding only the companies linked to the parties (so the pull applies everything)."""
+        for model in (InvoiceLine, Invoice, CompanyContact, SyncedValues, SyncConflict, RejectedRecord, SyncCursor):
+            model._base_manager.all().delete()
+        Company.objects.all().delete()
         Company.objects.bulk_create(
             Company(
                 legal_name=f"Bench Partner {n}", registration_number=number, vat_number=f"LV{number}", country="LV",
-                address="Iela 1",
-                city="Rīga", postal_code="LV-1000", phone="+371 20000000", email=f"p{n}@bench.lv",
+                address="Iela 1", city="Rīga", postal_code="LV-1000", phone="+371 20000000", email=f"p{n}@bench.lv",
                 status=CompanyStatus.ACTIVE, erp_id=str(party_id),
             )
             for n, (party_id, number) in enumerate(zip(party_ids, registration_numbers(len(party_ids)), strict=True))
         )  # fmt: skip
-        rpc_seconds = _profile_rpc() if args.rpc_profile else None
-        # The pull reads page n+1 from Tryton (in a reader thread) while it applies page n: time each side.
-        erp_seconds: dict[str, float] = {}
-        portal_seconds: dict[str, float] = {}
-        methods = {"companies": "companies_changed", "contacts": "contacts_changed", "invoices": "invoices_changed"}
-        for entity, method in methods.items():
-            original = getattr(TrytonGateway, method)
 
-            def timed(self, since, limit, _original=original, _entity=entity):
-                t = time.perf_counter()
-                try:
-                    return _original(self, since, limit)
-                finally:
-                    erp_seconds[_entity] = erp_seconds.get(_entity, 0.0) + time.perf_counter() - t
-
-            setattr(TrytonGateway, method, timed)
-            method_name, apply_page = pull.SOURCES[entity]
-
-            def timed_apply(items, _apply=apply_page, _entity=entity):
-                t = time.perf_counter()
-                try:
-                    return _apply(items)
-                finally:
-                    portal_seconds[_entity] = portal_seconds.get(_entity, 0.0) + time.perf_counter() - t
-
-            pull.SOURCES[entity] = (method_name, timed_apply)
-
-        def measured_pull(label: str) -> None:
-            """Times a pull of every entity (tracemalloc would slow it down, so memory is measured apart)."""
-            erp_seconds.clear()
-            portal_seconds.clear()
-            if rpc_seconds is not None:
-                rpc_seconds.clear()
-            settings.DEBUG = True
-            reset_queries()
-            applied, seconds = {}, {}
-            for entity in methods:
-                t0 = time.perf_counter()
-                applied[entity] = pull.pull_entity(entity)
-                seconds[entity] = time.perf_counter() - t0
-            queries = len(connection.queries)
-            settings.DEBUG = False
-            total, total_seconds = sum(applied.values()), sum(seconds.values())
-            print(
-                f"{label:<18} {total:>7} records in {total_seconds:7.1f} s = {total / total_seconds:7.0f} records/s, "
-                f"{queries / max(total, 1):5.3f} queries/record; reading from Tryton (RPC and mapping) "
-                f"{sum(erp_seconds.values()):.1f} s and applying in the portal {sum(portal_seconds.values()):.1f} s, "
-                f"side by side"
-            )
-            for entity in methods:
-                took = seconds[entity]
-                print(
-                    f"  {entity:<10} {applied[entity]:>7} in {took:6.1f} s = {applied[entity] / took:7.0f}/s "
-                    f"(Tryton {erp_seconds.get(entity, 0.0):5.1f} s, portal {portal_seconds.get(entity, 0.0):5.1f} s)"
+    def tryton_search_read(gateway: TrytonGateway, client: TrytonClient) -> dict[str, tuple[int, float]]:
+        """Tryton's own rate: the records and fields the pull reads, one search_read per page by id."""
+        relation = gateway._relation_type()
+        reads = {
+            "companies": ("party.party", [("identifiers.type", "=", None)], COMPANY_FIELDS),
+            "contacts": ("party.party", [("relations.type", "=", relation)], gateway.CONTACT_FIELDS),
+            "invoices": ("account.invoice", [("type", "=", "out"), ("number", "!=", None)], gateway.INVOICE_FIELDS),
+        }
+        result = {}
+        for entity, (model, domain, fields) in reads.items():
+            started, count, last = time.perf_counter(), 0, 0
+            while True:
+                rows = client.search_read(
+                    model, [*domain, ("id", ">", last)], fields, limit=args.page_size, order=[("id", "ASC")]
                 )
-            for method, (calls, spent) in sorted((rpc_seconds or {}).items(), key=lambda item: -item[1][1]):
-                print(f"    {method:<48} {calls:>5} calls {spent:7.2f} s")
+                count += len(rows)
+                if len(rows) < args.page_size:
+                    break
+                last = rows[-1]["id"]
+            result[entity] = (count, time.perf_counter() - started)
+        return result
 
-        def peak_memory_of_full_pull() -> None:
-            SyncCursor.objects.all().delete()  # read everything again (it is applied already: nothing changes)
-            tracemalloc.start()
-            for entity in methods:
-                pull.pull_entity(entity)
-            _, peak = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-            print(f"peak Python memory during a full pull (tracemalloc, separate run): {peak / 2**20:.1f} MiB")
+    def full_pull(party_ids: list[int], reader: str) -> dict:
+        reset_portal(party_ids)
+        settings.ERP_PULL_READER = reader
+        reader_rss.write_text("", encoding="ascii")
+        settings.DEBUG = True
+        reset_queries()
+        _reset_peak_rss()
+        result = {}
+        for entity in entities:
+            started = time.perf_counter()
+            count = pull.pull_entity(entity)
+            result[entity] = (count, time.perf_counter() - started)
+        result["queries"] = len(connection.queries)
+        settings.DEBUG = False
+        result["rss"] = _peak_rss_kib()
+        result["reader_rss"] = max((int(n) for n in reader_rss.read_text(encoding="ascii").split()), default=0)
+        return result
 
-        measured_pull("full pull")
-        peak_memory_of_full_pull()
+    def rate(measures: list[dict], entity: str | None = None) -> float:
+        """The median rate over the repetitions, of one entity or of all."""
+        keys = [entity] if entity else entities
+        return statistics.median(sum(m[k][0] for k in keys) / sum(m[k][1] for k in keys) for m in measures)
+
+    def rss(measures: list[dict], key: str = "rss") -> float:
+        return statistics.median(m[key] for m in measures)
+
+    summary = []
+    try:
+        for parties, invoices in sizes:
+            print(f"\n== {parties} parties, {parties if not args.no_contacts else 0} contact persons, {invoices} "
+                  f"invoices, pages of {args.page_size}, {args.repeat} repetitions")  # fmt: skip
+            party_ids, person_ids, invoice_ids = _tryton_data(server, args, parties, invoices)
+            settings.ERP_TRYTON_URL, settings.ERP_TRYTON_DATABASE = server.url, server.database
+            forget_sessions()
+            adapter.forget_lookups()
+            gateway = TrytonGateway()
+            client = TrytonClient(server.url, server.database, server.user, server.password, timeout=300)
+            # Warm Tryton's caches and the adapter's lookups (ids that never change, kept per process), as a worker's
+            # pulls find them after its first one.
+            tryton_search_read(gateway, client)
+            full_pull(party_ids, "process")
+            measures: dict[str, list[dict]] = {"tryton": [], "process": [], "thread": []}
+            for _ in range(args.repeat):
+                measures["tryton"].append(tryton_search_read(gateway, client))
+                for reader in ("process", "thread"):
+                    measures[reader].append(full_pull(party_ids, reader))
+            records = sum(measures["tryton"][0][e][0] for e in entities)
+            tryton_rate = rate(measures["tryton"])
+            print(f"Tryton's own search_read: {records} records at {tryton_rate:7.0f} records/s  "
+                  + "  ".join(f"{e} {rate(measures['tryton'], e):.0f}/s" for e in entities))  # fmt: skip
+            for reader in ("process", "thread"):
+                runs = measures[reader]
+                pulled = sum(runs[0][e][0] for e in entities)
+                ratios = [rate([m]) / rate([t]) for m, t in zip(runs, measures["tryton"], strict=True)]
+                print(
+                    f"full pull, reader in a {reader:<7}: {pulled} records at {rate(runs):7.0f} records/s = "
+                    f"{rate(runs) / tryton_rate:.2f} of Tryton's rate (per repetition: "
+                    f"{', '.join(f'{r:.2f}' for r in ratios)}); {runs[-1]['queries'] / max(pulled, 1):.3f} "
+                    f"queries/record; peak RSS {statistics.median(m['rss'] for m in runs) / 1024:.0f} MiB"
+                    + (f", reader process {statistics.median(m['reader_rss'] for m in runs) / 1024:.0f} MiB"
+                       if reader == "process" else "")
+                )  # fmt: skip
+                print("    " + "  ".join(
+                    f"{e} {rate(runs, e):.0f}/s ({rate(runs, e) / rate(measures['tryton'], e):.2f})" for e in entities
+                ))  # fmt: skip
+            summary.append((parties, invoices, records, tryton_rate, measures))
+        print("\n== growth across sizes (the first size = 1.00)")
+        first = summary[0]
+        for parties, invoices, records, tryton_rate, measures in summary:
+            process = measures["process"]
+            line = (
+                f"{parties:>6} parties {invoices:>5} invoices ({records / first[2]:5.1f}× the records): Tryton rate "
+                f"{tryton_rate / first[3]:.2f}×, pull rate {rate(process) / rate(first[4]['process']):.2f}×, "
+                f"ratio {rate(process) / tryton_rate:.2f}; peak RSS {rss(process) / rss(first[4]['process']):.2f}×, "
+                f"reader process {rss(process, 'reader_rss') / rss(first[4]['process'], 'reader_rss'):.2f}×"
+            )
+            print(line)
+        # An incremental pull at the largest size, after 1 % of its records changed.
+        settings.ERP_PULL_READER = "process"
         changed = random.Random(1).sample(party_ids, max(1, len(party_ids) // 100))
         for party_id in changed:
             server.rename_party(party_id, f"Renamed {party_id}")
@@ -263,14 +320,20 @@ def main() -> None:
         paid = random.Random(2).sample(invoice_ids, max(1, len(invoice_ids) // 100))
         for invoice_id in paid:
             server.pay_invoice(invoice_id)
-        print(f"changed {len(changed)} parties and {len(moved)} contacts, and paid {len(paid)} invoices (1 %)")
-        measured_pull("incremental pull")
+        started = time.perf_counter()
+        applied = {entity: pull.pull_entity(entity) for entity in entities}
+        took = time.perf_counter() - started
+        print(
+            f"\nincremental pull after {len(changed)} parties and {len(moved)} contacts were renamed and {len(paid)} "
+            f"invoices paid (1 %): {applied} in {took:.2f} s"
+        )
         print(
             f"portal now has {Company.objects.count()} companies, {CompanyContact.unscoped.count()} contacts and "
             f"{Invoice.unscoped.count()} invoices"
         )
     finally:
         server.stop()
+        reader_rss.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """ERP → portal: pull each entity's changes since its cursor, in pages, and apply them idempotently."""
 
+import dataclasses
 import logging
+import multiprocessing
+import pickle
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -33,9 +36,12 @@ SOURCES = {
 PULL_ORDER = (SyncEntity.COMPANIES, SyncEntity.CONTACTS, SyncEntity.INVOICES, SyncEntity.CLIENTS, SyncEntity.TURNOVER)
 
 
-def _pages(fetch, since: Cursor, page_size: int, max_pages: int | None) -> Iterator[ChangePage]:
-    """The pages after `since`, up to `max_pages`. Each page is read from the ERP while the caller applies the one
-    before, so the ERP and the portal's database work at the same time (memory: two pages at most)."""
+def _pages_in_thread(
+    method_name: str, since: Cursor, page_size: int, max_pages: int | None, gateway=None
+) -> Iterator[ChangePage]:
+    """The pages after `since`, up to `max_pages`, each read from the ERP in a thread while the caller applies the
+    one before (memory: two pages at most). Reading and applying share one interpreter, so they take turns."""
+    fetch = getattr(gateway or get_erp_gateway(), method_name)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="erp-pull") as reader:
         pending = reader.submit(fetch, since, page_size)
         pages = 0
@@ -45,6 +51,82 @@ def _pages(fetch, since: Cursor, page_size: int, max_pages: int | None) -> Itera
             more = page.has_more and not (max_pages and pages >= max_pages)
             pending = reader.submit(fetch, page.next_cursor, page_size) if more else None
             yield page
+
+
+def _sendable(error: BaseException) -> BaseException:
+    """The error as the reader process can send it: itself when it survives pickling, else an ErpError saying it."""
+    try:
+        pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes, in memory
+    except Exception:  # noqa: BLE001 - any error that does not pickle is sent as its message
+        return ErpError(f"{type(error).__name__}: {error}")
+    return error
+
+
+@dataclasses.dataclass(frozen=True)
+class _ReadDone:
+    """The reader's last word: what the gateway looked up and cached (ids that never change), for the pulling
+    process to keep, so the next reader it forks does not ask the ERP for them again."""
+
+    cached: object = None
+
+
+def _read_pages(connection, method_name: str, since: Cursor, page_size: int, max_pages: int | None) -> None:
+    """The reader process: send each page after `since` (up to `max_pages`), then a _ReadDone, or the error that
+    stopped it. It never touches the portal's database; sending blocks until the pull has taken the page before."""
+    try:
+        gateway = get_erp_gateway()
+        for page in _pages_in_thread(method_name, since, page_size, max_pages, gateway):
+            connection.send(page)
+        connection.send(_ReadDone(cached=gateway.cached_lookups() if hasattr(gateway, "cached_lookups") else None))
+    except BaseException as error:  # noqa: BLE001 - whatever stops the reader is the pull's error
+        connection.send(_sendable(error))
+    finally:
+        connection.close()
+
+
+def _pages_in_process(method_name: str, since: Cursor, page_size: int, max_pages: int | None) -> Iterator[ChangePage]:
+    """The pages after `since`, up to `max_pages`, read by a forked process while this one applies: the reader has
+    its own interpreter, so decoding the ERP's answers never waits for the applier's turn (nor the applier for the
+    reader's), and it asks the ERP for the next page as soon as the last one is taken (memory: three pages)."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    reader = context.Process(
+        target=_read_pages, args=(sender, method_name, since, page_size, max_pages), name="erp-pull", daemon=True
+    )
+    reader.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                item = receiver.recv()
+            except EOFError:
+                raise ErpError("The ERP reader process stopped without an answer.") from None
+            if isinstance(item, _ReadDone):
+                if item.cached is not None:
+                    get_erp_gateway().keep_lookups(item.cached)
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        receiver.close()
+        if reader.is_alive():
+            reader.terminate()
+        reader.join()
+
+
+def _forks() -> bool:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    return not multiprocessing.current_process().daemon  # a daemonic process may have no children
+
+
+def _pages(method_name: str, since: Cursor, page_size: int, max_pages: int | None) -> Iterator[ChangePage]:
+    """The pages after `since`: read in a process beside this one (ERP_PULL_READER "process", where the platform
+    forks), else in a thread."""
+    if getattr(settings, "ERP_PULL_READER", "process") == "process" and _forks():
+        return _pages_in_process(method_name, since, page_size, max_pages)
+    return _pages_in_thread(method_name, since, page_size, max_pages)
 
 
 def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | None = None) -> int:
@@ -63,10 +145,9 @@ def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | N
         since = Cursor(cursor_row.changed_at - overlap, "")
     else:
         since = Cursor(cursor_row.changed_at, cursor_row.erp_id)
-    fetch = getattr(get_erp_gateway(), method_name)
     applied = 0
     try:
-        for page in _pages(fetch, since, page_size, max_pages):
+        for page in _pages(method_name, since, page_size, max_pages):
             count, rejected = apply_page(page.items)
             applied += count
             if entity == SyncEntity.COMPANIES:

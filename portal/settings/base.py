@@ -405,6 +405,9 @@ ERP_TRYTON_PAYMENT_METHOD = env("ERP_TRYTON_PAYMENT_METHOD", default="")  # id o
 ERP_PULL_INTERVAL_SECONDS = env.int("ERP_PULL_INTERVAL_SECONDS", default=60)
 ERP_PULL_PAGE_SIZE = env.int("ERP_PULL_PAGE_SIZE", default=500)
 ERP_PULL_OVERLAP_SECONDS = env.int("ERP_PULL_OVERLAP_SECONDS", default=2)
+# Where a pull reads the ERP's pages while it applies them: "process" (a forked reader, see integrations/erp/pull.py)
+# or "thread".
+ERP_PULL_READER = env.str("ERP_PULL_READER", default="process")
 ERP_OUTBOX_MAX_ATTEMPTS = env.int("ERP_OUTBOX_MAX_ATTEMPTS", default=8)
 ERP_OUTBOX_BACKOFF_SECONDS = env.float("ERP_OUTBOX_BACKOFF_SECONDS", default=5.0)
 ERP_OUTBOX_BACKOFF_CAP_SECONDS = env.float("ERP_OUTBOX_BACKOFF_CAP_SECONDS", default=3600.0)

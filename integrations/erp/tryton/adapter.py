@@ -178,6 +178,16 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
             _lookups.setdefault(key, value)
             return _lookups[key]
 
+    def cached_lookups(self) -> dict:
+        """This process's cached lookups (a pull's reader process hands them to the process that forked it)."""
+        with _lookups_lock:
+            return dict(_lookups)
+
+    def keep_lookups(self, cached: dict) -> None:
+        """Keep lookups cached by another process (see `cached_lookups`); its values are the fresher ones."""
+        with _lookups_lock:
+            _lookups.update(cached)
+
     def _forget(self, name: str) -> None:
         with _lookups_lock:
             _lookups.pop((self.client.url, self.client.database, name), None)
@@ -370,26 +380,31 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
             result.setdefault(m2o(row["party"]), []).append(row)
         return result
 
+    def _read_rows(self, model: str, ids: list[int], fields: list[str]) -> list[dict]:
+        """The rows of these ids in the same order, in one read (ids that no longer exist are left out)."""
+        rows = {row["id"]: row for row in self.client.read(model, ids, fields)}
+        return [rows[record_id] for record_id in ids if record_id in rows]
+
     def _read_companies(self, party_ids: list[int]) -> list[ErpCompany]:
-        """ErpCompany for each id, in the same order (ids that no longer exist are left out), in one read of the
-        parties with their identifiers, addresses and contact mechanisms. `changed_at` is the latest change of
-        the party and those records."""
-        if not party_ids:
+        """ErpCompany for each id, in the same order (ids that no longer exist are left out)."""
+        return self._companies_from_rows(self._read_rows("party.party", party_ids, COMPANY_FIELDS))
+
+    def _companies_from_rows(self, rows: list[dict]) -> list[ErpCompany]:
+        """ErpCompany for each party row read with COMPANY_FIELDS (identifiers, addresses and contact mechanisms
+        nested), in the same order. `changed_at` is the latest change of the party and those records."""
+        if not rows:
             return []
-        parties = {row["id"]: row for row in self.client.read("party.party", party_ids, COMPANY_FIELDS)}
         typed = {
-            party_id: [i for i in row["identifiers."] if i["type"]]
-            for party_id, row in parties.items()
+            row["id"]: [i for i in row["identifiers."] if i["type"]]
+            for row in rows
             if any(i["type"] for i in row["identifiers."])
         }
         vat = self._tax_identifiers(typed)
-        addresses = {party_id: row["addresses."][0] for party_id, row in parties.items() if row["addresses."]}
+        addresses = {row["id"]: row["addresses."][0] for row in rows if row["addresses."]}
         streets = self._streets(list(addresses.values()))
         companies = []
-        for party_id in party_ids:
-            party = parties.get(party_id)
-            if party is None:
-                continue
+        for party in rows:
+            party_id = party["id"]
             number = next((i["code"] for i in party["identifiers."] if not i["type"]), "")
             address = addresses.get(party_id) or {}
             values = self._first_mechanisms(party["contact_mechanisms."])
@@ -518,54 +533,62 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
         when, last_id = page[-1]
         return Cursor(changed_at=aware(when), erp_id=str(last_id))
 
-    def _changed_ids(self, sources: list[tuple], since: Cursor, limit: int) -> tuple[list[int], Cursor, bool]:
-        """One page of ids changed after `since` (see `_changes`), the cursor after it and whether more follow.
+    def _changed_rows(
+        self, sources: list[tuple], since: Cursor, limit: int, fields: list[str]
+    ) -> tuple[list[dict], Cursor, bool]:
+        """One page of the first source's records changed after `since` (see `_changes`), read with `fields`, in
+        order; the cursor after them and whether more follow.
 
-        An empty cursor starts a full read, which goes by id through the first source (the records themselves):
-        Tryton reads a page by id in a few milliseconds, while a page by change time sorts the whole table on an
-        unindexed expression and reads every related model's change rows too (measured: the full read went from
-        about 500 to over 1,000 records a second). The change time to resume from is taken before the first page,
-        so nothing that changes during the read is missed by the pull after it."""
+        An empty cursor starts a full read, which goes by id through the first source (the records themselves)
+        with one `search_read` per page: Tryton reads a page by id through its primary key, while a page by change
+        time sorts the whole table on an unindexed expression and reads every related model's change rows too. The
+        change time to resume from is taken before the first page, so nothing that changes during the read is
+        missed by the pull after it (see `_latest_change`)."""
+        model, _field, domain, context, *_rest = sources[0]
         if since.changed_at is not None:
             page, has_more = self._changes(sources, since, limit)
-            return [record_id for _, record_id in page], self._next_cursor(page, since), has_more
+            rows = self._read_rows(model, [record_id for _, record_id in page], fields)
+            return rows, self._next_cursor(page, since), has_more
         if since.snapshot_at is None:
-            end = self._latest_change(sources)
+            end = self._latest_change(sources[0])
             if end is None:  # nothing at all yet
                 return [], Cursor(), False
             after = 0
         else:
             end = Cursor(changed_at=since.snapshot_at, erp_id=since.erp_id.partition(":")[2])
             after = int(since.erp_id.partition(":")[0])
-        model, _field, domain, context, *_rest = sources[0]
         limit = max(1, min(int(limit), MAX_PAGE))
-        domain = [*domain, ("id", ">", after)]
-        ids = self.client.search(model, domain, limit=limit, order=[("id", "ASC")], context=context)
-        if len(ids) < limit:
-            return ids, end, False
+        rows = self.client.search_read(
+            model, [*domain, ("id", ">", after)], fields, limit=limit, order=[("id", "ASC")], context=context
+        )
+        if len(rows) < limit:
+            return rows, end, False
         # While reading: the last id read, and the id of the latest change (the tie-breaker to resume after).
-        return ids, Cursor(erp_id=f"{ids[-1]}:{end.erp_id}", snapshot_at=end.changed_at), True
+        return rows, Cursor(erp_id=f"{rows[-1]['id']}:{end.erp_id}", snapshot_at=end.changed_at), True
 
-    def _latest_change(self, sources: Iterable[tuple]) -> Cursor | None:
-        """The cursor after the latest change among the sources' records (a top-1 read per source), or None."""
-        keys = []
-        for model, field, domain, context, *rest in sources:
-            time_field = rest[0] if rest else "last_modified_at"
-            order_field = "id" if field == "id" else f"{field}.id"
-            rows = self.client.search_read(
-                model,
-                domain,
-                [time_field, field],
-                limit=1,
-                order=[(time_field, "DESC NULLS LAST"), (order_field, "DESC")],
-                context=context,
-            )
-            keys.extend(
-                (row[time_field], m2o(row[field]) if field != "id" else row["id"]) for row in rows if row[time_field]
-            )
+    def _latest_change(self, source: tuple) -> Cursor | None:
+        """The cursor of the latest change of the source's own records (one top-1 read), or None when it has none.
+
+        Only the records themselves are asked, not the related models whose changes also count (addresses,
+        contact mechanisms, lines): each of those would be one more call, and Tryton indexes none of these times,
+        so each sorts its whole table. Resuming from the records' own latest change is resuming from a time no
+        later than the latest change of all: what changed in a related model after it is read once more by the
+        first incremental pull (harmless), and nothing is missed."""
+        model, field, domain, context, *rest = source
+        time_field = rest[0] if rest else "last_modified_at"
+        order_field = "id" if field == "id" else f"{field}.id"
+        rows = self.client.search_read(
+            model,
+            domain,
+            [time_field, field],
+            limit=1,
+            order=[(time_field, "DESC NULLS LAST"), (order_field, "DESC")],
+            context=context,
+        )
+        keys = [(row[time_field], m2o(row[field]) if field != "id" else row["id"]) for row in rows if row[time_field]]
         if not keys:
             return None
-        when, last_id = max(keys)
+        when, last_id = keys[0]
         return Cursor(changed_at=aware(when), erp_id=str(last_id))
 
     def companies_changed(self, since: Cursor, limit: int) -> ChangePage[ErpCompany]:
@@ -578,46 +601,39 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
             ("party.address", "party", of_company, inactive_too),
             ("party.contact_mechanism", "party", of_company, inactive_too),
         ]
-        ids, cursor, has_more = self._changed_ids(sources, since, limit)
-        return ChangePage(items=self._read_companies(ids), next_cursor=cursor, has_more=has_more)
+        rows, cursor, has_more = self._changed_rows(sources, since, limit, COMPANY_FIELDS)
+        return ChangePage(items=self._companies_from_rows(rows), next_cursor=cursor, has_more=has_more)
 
     # -- contacts -------------------------------------------------------------------------------------------
 
-    def _person_companies(self, person_ids: list[int]) -> dict[int, int]:
-        rows = self.client.search_read(
-            "party.relation.all",
-            [("from_", "in", person_ids), ("type", "=", self._relation_type())],
-            ["from_", "to"],
-            order=[("id", "ASC")],
-        )
-        result: dict[int, int] = {}
-        for row in rows:
-            result.setdefault(m2o(row["from_"]), m2o(row["to"]))
-        return result
+    # A person with its contact mechanisms and its relations (to whom, of which type), in one read.
+    CONTACT_FIELDS = ["name", "_timestamp", *MECHANISM_FIELDS, "relations.to", "relations.type"]
 
     def _read_contacts(self, person_ids: list[int]) -> list[ErpContact]:
-        """ErpContact for each person still related to a company, in the same order. `changed_at` is the latest
-        change of the person and its contact mechanisms."""
-        if not person_ids:
-            return []
-        fields = ["name", "_timestamp", *MECHANISM_FIELDS]
-        parties = {row["id"]: row for row in self.client.read("party.party", person_ids, fields)}
-        companies = self._person_companies(list(parties))
+        """ErpContact for each person still related to a company, in the same order."""
+        return self._contacts_from_rows(self._read_rows("party.party", person_ids, self.CONTACT_FIELDS))
+
+    def _contacts_from_rows(self, rows: list[dict]) -> list[ErpContact]:
+        """ErpContact for each person row read with CONTACT_FIELDS that is related to a company as its contact
+        person, in the same order. The company is the one of the person's first such relation (Tryton lists a
+        party's relations by id, and only the active ones); `changed_at` is the latest change of the person and
+        its contact mechanisms."""
+        relation = self._relation_type() if rows else None
         contacts = []
-        for person_id in person_ids:
-            party = parties.get(person_id)
-            if party is None or person_id not in companies:
+        for party in rows:
+            company_id = next((m2o(r["to"]) for r in party["relations."] if m2o(r["type"]) == relation), None)
+            if company_id is None:
                 continue
-            rows = party["contact_mechanisms."]
-            values = self._first_mechanisms(rows)
+            mechanisms = party["contact_mechanisms."]
+            values = self._first_mechanisms(mechanisms)
             contacts.append(
                 ErpContact(
-                    company_erp_id=str(companies[person_id]),
+                    company_erp_id=str(company_id),
                     name=party["name"] or "",
                     email=values["email"],
                     phone=values["phone"],
-                    erp_id=str(person_id),
-                    changed_at=latest(from_timestamp(row["_timestamp"]) for row in (party, *rows)),
+                    erp_id=str(party["id"]),
+                    changed_at=latest(from_timestamp(row["_timestamp"]) for row in (party, *mechanisms)),
                 )
             )
         return contacts
@@ -720,5 +736,5 @@ class TrytonGateway(TrytonInvoices, TrytonClients):
             ("party.party", "id", [("relations.type", "=", relation)], {}),
             ("party.contact_mechanism", "party", [("party.relations.type", "=", relation)], {"active_test": False}),
         ]
-        ids, cursor, has_more = self._changed_ids(sources, since, limit)
-        return ChangePage(items=self._read_contacts(ids), next_cursor=cursor, has_more=has_more)
+        rows, cursor, has_more = self._changed_rows(sources, since, limit, self.CONTACT_FIELDS)
+        return ChangePage(items=self._contacts_from_rows(rows), next_cursor=cursor, has_more=has_more)

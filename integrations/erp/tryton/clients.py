@@ -72,18 +72,22 @@ class TrytonClients:
             partners.setdefault(m2o(row["from_"]), (m2o(row["to"]), row["write_date"] or row["create_date"]))
         return partners
 
+    CLIENT_FIELDS = ["name", "create_date", "last_modified_at"]
+
     def _read_clients(self, party_ids: list[int]) -> list[ErpClient]:
-        """ErpClient for each party still linked to a partner, in the same order. `created` is the day the party
-        was created in Tryton; `changed_at` the latest change of the party and of its relation."""
-        if not party_ids:
+        """ErpClient for each party still linked to a partner, in the same order."""
+        return self._clients_from_rows(self._read_rows("party.party", party_ids, self.CLIENT_FIELDS))
+
+    def _clients_from_rows(self, rows: list[dict]) -> list[ErpClient]:
+        """ErpClient for each party row (CLIENT_FIELDS) still linked to a partner, in the same order. `created` is
+        the day the party was created in Tryton; `changed_at` the latest change of the party and of its relation."""
+        if not rows:
             return []
-        fields = ["name", "create_date", "last_modified_at"]
-        parties = {row["id"]: row for row in self.client.read("party.party", party_ids, fields)}
-        partners = self._client_partners(list(parties))
+        partners = self._client_partners([row["id"] for row in rows])
         clients = []
-        for party_id in party_ids:
-            party = parties.get(party_id)
-            if party is None or party_id not in partners:
+        for party in rows:
+            party_id = party["id"]
+            if party_id not in partners:
                 continue
             partner_id, linked_at = partners[party_id]
             created = party.get("create_date")
@@ -107,8 +111,8 @@ class TrytonClients:
             ("party.relation.all", "from_", [("type", "=", forward)], {}, "create_date"),
             ("party.relation.all", "from_", [("type", "=", forward), ("write_date", "!=", None)], {}, "write_date"),
         ]
-        ids, cursor, has_more = self._changed_ids(sources, since, limit)
-        return ChangePage(items=self._read_clients(ids), next_cursor=cursor, has_more=has_more)
+        rows, cursor, has_more = self._changed_rows(sources, since, limit, self.CLIENT_FIELDS)
+        return ChangePage(items=self._clients_from_rows(rows), next_cursor=cursor, has_more=has_more)
 
     def clients_of(self, company_erp_id: str) -> list[ErpClient]:
         partner_id = int_id(company_erp_id, "party")
@@ -149,8 +153,7 @@ class TrytonClients:
     def turnover_changed(self, since: Cursor, limit: int) -> ChangePage[ErpTurnover]:
         forward, _reverse = self.client_relation_types()
         sources = [("account.invoice", "id", [("type", "=", "out"), ("party.relations.type", "=", forward)], {})]
-        ids, cursor, has_more = self._changed_ids(sources, since, limit)
-        rows = self.client.read("account.invoice", ids, TURNOVER_FIELDS)
+        rows, cursor, has_more = self._changed_rows(sources, since, limit, TURNOVER_FIELDS)
         # The (client, month, currency) totals the changed invoices belong to, each recomputed whole.
         touched: dict[tuple, dt.datetime] = {}
         for row in rows:

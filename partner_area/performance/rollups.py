@@ -69,6 +69,27 @@ def rollup_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
+# A change reaches a few thousand rows of a table of millions through joins to VALUES lists, whose size the planner
+# cannot see: left alone it hashes the whole table (0.4–0.6 s a statement at 10,000 partners instead of 10–60 ms)
+# and compiles the plan (JIT). For the roll-up statements only, index nested loops it is.
+INDEX_PLANS = {"enable_hashjoin": "off", "enable_mergejoin": "off", "jit": "off"}
+
+
+@contextmanager
+def _index_plans(cursor) -> Iterator[None]:
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = list(INDEX_PLANS)
+    cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+    previous = cursor.fetchone()
+    settings_sql = "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names))
+    cursor.execute(settings_sql, [v for name in names for v in (name, INDEX_PLANS[name])])
+    yield
+    # On an error the transaction (or savepoint) rolls back, and these transaction-local settings with it.
+    cursor.execute(settings_sql, [v for name, value in zip(names, previous, strict=True) for v in (name, value)])
+
+
 def _typed(sql_type: str) -> str:
     # A VALUES list has no column types on PostgreSQL; SQLite keeps dates as text and must not cast them.
     return f"CAST(%s AS {sql_type})" if connection.vendor == "postgresql" else "%s"
@@ -82,6 +103,16 @@ def _chunks(items: Sequence, params_each: int) -> Iterator[Sequence]:
 
 def _values(row_sql: str, count: int) -> str:
     return ", ".join([f"({row_sql})"] * count)
+
+
+def _pair_rows(alias: str, condition: str = "") -> str:
+    """A join from the `touched` pairs (alias t) to their roll-up rows. On PostgreSQL a LATERAL subquery, kept
+    from being flattened into a plain join by OFFSET 0: the planner cannot estimate a join to a VALUES list and
+    would scan the whole table (measured: 0.4 s instead of 10 ms for 2,000 pairs at 10,000 partners)."""
+    match = f"{alias}.company_id = t.company_id AND {alias}.currency = t.currency {condition}"
+    if connection.vendor == "postgresql":
+        return f"CROSS JOIN LATERAL (SELECT * FROM {ROLLUP} {alias} WHERE {match} OFFSET 0) {alias}"  # noqa: S608
+    return f"JOIN {ROLLUP} {alias} ON {match}"
 
 
 UPSERT = f"""
@@ -160,13 +191,12 @@ def _trim(cursor, pairs: Sequence[Pair]) -> None:
             WITH touched (company_id, currency) AS (VALUES {_values("%s, %s", len(chunk))}),
             backed AS (
                 SELECT r.company_id, r.currency, MIN(r.month) AS first_month, MAX(r.month) AS last_month
-                FROM {ROLLUP} r JOIN touched t ON r.company_id = t.company_id AND r.currency = t.currency
-                WHERE r.turnover_rows > 0
+                FROM touched t {_pair_rows("r", "AND r.turnover_rows > 0")}
                 GROUP BY r.company_id, r.currency
             )
             DELETE FROM {ROLLUP} WHERE id IN (
                 SELECT r.id
-                FROM {ROLLUP} r JOIN touched t ON r.company_id = t.company_id AND r.currency = t.currency
+                FROM touched t {_pair_rows("r")}
                 LEFT JOIN backed b ON b.company_id = r.company_id AND b.currency = r.currency
                 WHERE b.company_id IS NULL OR r.month < b.first_month OR r.month > b.last_month
             )
@@ -216,9 +246,7 @@ def _running_totals(cursor, first_months: dict[Pair, date]) -> None:
                        COALESCE(prior.cumulative_direct, 0) + SUM(r.direct) OVER by_month AS direct_sum,
                        COALESCE(prior.cumulative_indirect, 0)
                            + SUM(r.level_1 + r.level_2 + r.level_3_plus) OVER by_month AS indirect_sum
-                FROM touched t
-                JOIN {ROLLUP} r
-                  ON r.company_id = t.company_id AND r.currency = t.currency AND r.month >= t.first_month
+                FROM touched t {_pair_rows("r", "AND r.month >= t.first_month")}
                 LEFT JOIN {ROLLUP} prior
                   ON prior.company_id = t.company_id AND prior.currency = t.currency
                  AND prior.month = t.month_before
@@ -230,32 +258,44 @@ def _running_totals(cursor, first_months: dict[Pair, date]) -> None:
         )
 
 
-def _rewrite_spans(cursor, pairs: Sequence[Pair]) -> None:
-    """The span rows of these pairs again: first and last month, running totals at the last."""
-    for chunk in _chunks(pairs, 2):
-        touched = f"WITH touched (company_id, currency) AS (VALUES {_values('%s, %s', len(chunk))})"
-        params = [value for pair in chunk for value in pair]
+def _rewrite_spans(cursor, pairs: Sequence[Pair], trimmed: Sequence[Pair]) -> None:
+    """The span rows of these pairs again: first and last month, running totals at the last; a trimmed pair may
+    have no rows left, and then no span."""
+    for chunk in _chunks(trimmed, 2):
         cursor.execute(
-            f"""{touched}
+            f"""
+            WITH touched (company_id, currency) AS (VALUES {_values("%s, %s", len(chunk))})
             DELETE FROM {SPAN} WHERE EXISTS (
                 SELECT 1 FROM touched t WHERE t.company_id = {SPAN}.company_id AND t.currency = {SPAN}.currency
+            ) AND NOT EXISTS (
+                SELECT 1 FROM {ROLLUP} r WHERE r.company_id = {SPAN}.company_id AND r.currency = {SPAN}.currency
             )
             """,  # noqa: S608
-            params,
+            [value for pair in chunk for value in pair],
         )
+    for chunk in _chunks(pairs, 2):
         cursor.execute(
-            f"""{touched},
+            f"""
+            WITH touched (company_id, currency) AS (VALUES {_values("%s, %s", len(chunk))}),
             bounds AS (
-                SELECT r.company_id, r.currency, MIN(r.month) AS first_month, MAX(r.month) AS last_month
-                FROM {ROLLUP} r JOIN touched t ON r.company_id = t.company_id AND r.currency = t.currency
-                GROUP BY r.company_id, r.currency
+                -- one index probe at each end per pair (PostgreSQL turns MIN/MAX into ORDER BY … LIMIT 1)
+                SELECT t.company_id, t.currency,
+                       (SELECT MIN(f.month) FROM {ROLLUP} f
+                        WHERE f.company_id = t.company_id AND f.currency = t.currency) AS first_month,
+                       (SELECT MAX(l.month) FROM {ROLLUP} l
+                        WHERE l.company_id = t.company_id AND l.currency = t.currency) AS last_month
+                FROM touched t
             )
             INSERT INTO {SPAN} (company_id, currency, first_month, last_month, cumulative_direct, cumulative_indirect)
             SELECT b.company_id, b.currency, b.first_month, b.last_month, r.cumulative_direct, r.cumulative_indirect
             FROM bounds b JOIN {ROLLUP} r
               ON r.company_id = b.company_id AND r.currency = b.currency AND r.month = b.last_month
+            WHERE 1 = 1
+            ON CONFLICT (company_id, currency) DO UPDATE SET
+                first_month = excluded.first_month, last_month = excluded.last_month,
+                cumulative_direct = excluded.cumulative_direct, cumulative_indirect = excluded.cumulative_indirect
             """,  # noqa: S608
-            params,
+            [value for pair in chunk for value in pair],
         )
 
 
@@ -275,7 +315,8 @@ def _settle(cursor, touched: _Touched) -> None:
             for company_id, first, last in found.values_list("company_id", "first_month", "last_month"):
                 spans[(company_id, currency)] = (first, last)
     # A month left without turnover rows only matters at either end; a month outside the old span may leave a gap.
-    _trim(cursor, [pair for pair in pairs if 0 in touched.months[pair].values()])
+    trimmed = [pair for pair in pairs if 0 in touched.months[pair].values()]
+    _trim(cursor, trimmed)
     gappy = []
     for pair in pairs:
         months, span = touched.months[pair], spans.get(pair)
@@ -286,7 +327,7 @@ def _settle(cursor, touched: _Touched) -> None:
         pair = (gap.company_id, gap.currency)
         first_months[pair] = min(first_months[pair], gap.month)
     _running_totals(cursor, first_months)
-    _rewrite_spans(cursor, pairs)
+    _rewrite_spans(cursor, pairs, trimmed)
 
 
 def rollup_turnover_changed(*, deltas: Iterable[TurnoverDelta]) -> None:
@@ -297,8 +338,9 @@ def rollup_turnover_changed(*, deltas: Iterable[TurnoverDelta]) -> None:
     touched = _Touched()
     with transaction.atomic(), connection.cursor() as cursor:
         rollup_lock()
-        _propagate(cursor, deltas, touched)
-        _settle(cursor, touched)
+        with _index_plans(cursor):
+            _propagate(cursor, deltas, touched)
+            _settle(cursor, touched)
 
 
 @contextmanager
@@ -308,10 +350,10 @@ def rollup_subtree_moving(*, company_id: int) -> Iterator[None]:
     touched = _Touched()
     with transaction.atomic():
         rollup_lock()
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, _index_plans(cursor):
             _shift_subtree(cursor, company_id, -1, touched)
         yield
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, _index_plans(cursor):
             _shift_subtree(cursor, company_id, 1, touched)
             _settle(cursor, touched)
 
@@ -321,8 +363,9 @@ def rollup_subtree_removed(*, company_id: int) -> None:
     touched = _Touched()
     with transaction.atomic(), connection.cursor() as cursor:
         rollup_lock()
-        _shift_subtree(cursor, company_id, -1, touched)
-        _settle(cursor, touched)
+        with _index_plans(cursor):
+            _shift_subtree(cursor, company_id, -1, touched)
+            _settle(cursor, touched)
 
 
 def _insert_sql(*, ancestors: str, months: str) -> str:

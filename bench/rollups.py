@@ -226,6 +226,7 @@ def page_of_500(network: Network, rng: random.Random, old: bool) -> float:
             client, month, currency, Decimal(rng.randint(0, 900_000)) / 100
         )
     if not old:
+        REACH.setdefault(network.size, []).append(_reach(rows.values()))
         return _timed(lambda: turnover_import(rows=rows.values()))
 
     def old_import():
@@ -278,6 +279,21 @@ def upline_changes(network: Network, rng: random.Random, old: bool) -> float:
     return _timed(old_move)
 
 
+def _reach(rows) -> int:
+    """How many roll-up rows (upline, month, currency) a page of turnover reaches: the size of the change."""
+    from partner_area.performance.models import PartnerTreePath
+
+    keys = {(row.client.company_id, row.month, row.currency) for row in rows}
+    paths = PartnerTreePath.objects.filter(descendant_id__in={key[0] for key in keys}).values_list(
+        "descendant_id", "ancestor_id"
+    )
+    uplines: dict[int, list[int]] = {}
+    for descendant_id, ancestor_id in paths:
+        uplines.setdefault(descendant_id, []).append(ancestor_id)
+    return len({(ancestor, month, currency) for company, month, currency in keys for ancestor in uplines[company]})
+
+
+REACH: dict[int, list[int]] = {}
 MEASURES = (one_leaf_month, page_of_500, client_moves, upline_changes)
 
 
@@ -322,6 +338,11 @@ def run(repeat: int) -> None:
                 "".join(f"{m:9.3f}" for m in medians) + f"  {medians[-1] / medians[0]:9.1f}" + (" |" if not old else "")
             )
         print(line)
+    page = OPERATIONS[1]
+    print("\nThe page's size as a change: roll-up rows (upline, month, currency) it reaches, and the cost per 1,000")
+    for size in SIZES:
+        reach, seconds = statistics.median(REACH[size]), statistics.median(times[(page, size, False)])
+        print(f"  {size:>6,} partners: {reach:7,.0f} rows, {1000 * seconds / reach:6.3f} s per 1,000 rows")
     with connection.cursor() as cursor:
         incremental = _checksum(cursor)
         rollup_rebuild()

@@ -3,9 +3,9 @@
 - `PartnerTreePath` is a closure table of the upline tree (`Company.parent`): one row per ancestor/descendant
   pair, including each company with itself at depth 0. Subtree reads are one indexed join, never recursion.
 - `PartnerMonthlyRollup` holds, per partner, month and currency, the turnover of its own clients (direct) and
-  of its network by level, plus running totals since the partner's first month. It is maintained by
-  `services.turnover_import` and `tree` when the tree changes, so the dashboard reads a few dozen rows whatever
-  the size of the network.
+  of its network by level, plus running totals since the partner's first month. It is maintained incrementally
+  by `rollups` (called from `services` and `tree`): a change costs what changed, not the network, and the dashboard
+  reads a few dozen rows whatever the size of the network.
 - `PartnerRollupSpan` is, per partner and currency, the first and last month of its roll-up rows and the running
   totals at the last one. With the running totals, the turnover of any run of months is one subtraction, so the
   table of every sub-partner below a distributor reads three rows per sub-partner instead of two years of them.
@@ -98,6 +98,11 @@ class PartnerMonthlyRollup(TenantModel):
     # between can be looked up exactly.
     cumulative_direct = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     cumulative_indirect = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    # How many stored turnover rows (client-months, zeros included) of the partner's network fall in this month and
+    # currency; a row without any is a gap row. Incremental updates need it to know when a month at either end no
+    # longer has turnover behind it, so the partner's first or last month moves (see rollups.py). Not a positive
+    # integer field: PostgreSQL checks an upsert's proposed row, a negative delta, before it finds the conflict.
+    turnover_rows = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly roll-up")

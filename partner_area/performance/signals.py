@@ -1,17 +1,16 @@
 """Keep the partner tree's closure table in step with Company.parent, whoever saves the company."""
 
 from django.core.exceptions import ValidationError
-from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
+from django.db.models.signals import post_init, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from partner_area.companies.models import Company
 
 from .models import PartnerTreePath
-from .rollups import rollup_refresh
+from .rollups import rollup_subtree_removed
 from .tree import CYCLE_MESSAGE, partner_tree_sync
 
 _LOADED_PARENT = "_performance_loaded_parent_id"
-_UPLINES = "_performance_uplines"
 _UNKNOWN = object()
 
 
@@ -46,13 +45,6 @@ def follow_parent_change(sender, instance: Company, created: bool, raw: bool = F
 
 
 @receiver(pre_delete, sender=Company, dispatch_uid="performance_company_deleting")
-def remember_uplines(sender, instance: Company, **kwargs) -> None:
-    # The closure rows go with the company, so the uplines whose figures change are looked up first.
-    uplines = PartnerTreePath.objects.filter(descendant=instance, depth__gte=1).values_list("ancestor_id", flat=True)
-    setattr(instance, _UPLINES, list(uplines))
-
-
-@receiver(post_delete, sender=Company, dispatch_uid="performance_company_deleted")
-def refresh_uplines(sender, instance: Company, **kwargs) -> None:
-    if uplines := getattr(instance, _UPLINES, None):
-        rollup_refresh(company_ids=uplines)
+def subtract_from_uplines(sender, instance: Company, **kwargs) -> None:
+    # Sent inside the deletion's transaction, while the closure rows still say who the uplines are.
+    rollup_subtree_removed(company_id=instance.pk)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from partner_area.companies.models import Company
 
 from .models import PartnerTreePath
-from .rollups import rollup_refresh
+from .rollups import rollup_subtree_moving
 
 CYCLE_MESSAGE = _("A partner cannot be placed below itself or one of its own sub-partners.")
 MAX_DEPTH = 64  # a guard against a cycle that slipped into Company.parent; real trees are about 5 deep
@@ -51,12 +51,6 @@ def _current_parent_id(company_id: int) -> int | None:
     )
 
 
-def _ancestor_ids(company_id: int) -> list[int]:
-    return list(
-        PartnerTreePath.objects.filter(descendant_id=company_id, depth__gte=1).values_list("ancestor_id", flat=True)
-    )
-
-
 def partner_tree_sync(*, company: Company) -> bool:
     """Bring the company's place in the closure table in line with its parent; True when something moved."""
     path_table, _company_table = _tables()
@@ -75,8 +69,8 @@ def partner_tree_sync(*, company: Company) -> bool:
             and PartnerTreePath.objects.filter(ancestor_id=company.pk, descendant_id=company.parent_id).exists()
         ):
             raise ValidationError(CYCLE_MESSAGE)
-        old_ancestors = _ancestor_ids(company.pk)
-        with connection.cursor() as cursor:
+        # The subtree's own figures are relative to itself and do not change; its old and new uplines' do.
+        with rollup_subtree_moving(company_id=company.pk), connection.cursor() as cursor:
             # Cut the subtree loose from its old uplines...
             cursor.execute(
                 f"""
@@ -97,9 +91,4 @@ def partner_tree_sync(*, company: Company) -> bool:
                     """,  # noqa: S608
                     [company.parent_id, company.pk],
                 )
-        new_ancestors = _ancestor_ids(company.pk)
-        # The subtree's own figures are relative to itself and do not change; its old and new uplines' do.
-        touched = set(old_ancestors) | set(new_ancestors)
-        if touched:
-            rollup_refresh(company_ids=touched)
         return True

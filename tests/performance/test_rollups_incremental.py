@@ -1,0 +1,164 @@
+"""Incremental roll-ups equal a full rebuild (`performance_rebuild`), to the cent and in every column, on random
+irregular partner trees after random sequences of what the ERP sync and staff do: pages of turnover (new months
+and currencies, replacements, zeros, negatives), new clients, clients changing partner, sub-partners moving to
+another upline or to the top, and partners deleted."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from partner_area.companies.models import Company
+from partner_area.performance.models import Client, PartnerMonthlyRollup, PartnerRollupSpan, PartnerTreePath
+from partner_area.performance.periods import add_months
+from partner_area.performance.rollups import rollup_rebuild
+from partner_area.performance.services import ClientRow, TurnoverRow, client_upsert, clients_import, turnover_import
+from tests.organizations.factories import CompanyFactory
+
+pytestmark = pytest.mark.django_db
+
+START = date(2024, 1, 1)
+CURRENCIES = ("EUR", "USD", "GBP")
+ROLLUP_COLUMNS = ("company_id", "month", "currency", "direct", "level_1", "level_2", "level_3_plus",
+                  "cumulative_direct", "cumulative_indirect", "turnover_rows")  # fmt: skip
+SPAN_COLUMNS = ("company_id", "currency", "first_month", "last_month", "cumulative_direct", "cumulative_indirect")
+
+amounts = st.one_of(st.just(0), st.integers(-20_000, 500_000)).map(lambda cents: Decimal(cents) / 100)
+turnover_rows = st.tuples(st.integers(0, 99), st.integers(0, 11), st.sampled_from(CURRENCIES), amounts)
+operations = st.one_of(
+    st.tuples(st.just("turnover"), st.lists(turnover_rows, min_size=1, max_size=12)),
+    st.tuples(st.just("new client"), st.integers(0, 99)),
+    st.tuples(st.just("client moves"), st.integers(0, 99), st.integers(0, 99), st.booleans()),
+    st.tuples(st.just("partner moves"), st.integers(0, 99), st.integers(-1, 99)),
+    st.tuples(st.just("partner deleted"), st.integers(0, 99)),
+)
+
+
+@st.composite
+def scenarios(draw):
+    size = draw(st.integers(2, 15))
+    parents = [None] + [draw(st.integers(-1, index - 1)) for index in range(1, size)]  # -1: another top partner
+    clients = draw(st.lists(st.integers(0, size - 1), min_size=1, max_size=2 * size))
+    first_page = draw(st.lists(turnover_rows, min_size=1, max_size=20))
+    return parents, clients, first_page, draw(st.lists(operations, min_size=1, max_size=8))
+
+
+def tables() -> tuple[list, list]:
+    return (
+        sorted(PartnerMonthlyRollup.unscoped.values_list(*ROLLUP_COLUMNS)),
+        sorted(PartnerRollupSpan.unscoped.values_list(*SPAN_COLUMNS)),
+    )
+
+
+class _Discard(Exception):
+    pass
+
+
+def rebuilt_tables() -> tuple[list, list]:
+    """The tables as a full rebuild from stored turnover leaves them, without touching the incremental ones."""
+    try:
+        with transaction.atomic():
+            rollup_rebuild()
+            expected = tables()
+            raise _Discard
+    except _Discard:
+        return expected
+
+
+class Network:
+    """The partners and clients of one scenario, applied through the services the ERP sync and staff use."""
+
+    def __init__(self, parents: list[int | None]):
+        self.partners: list[Company] = []
+        for parent in parents:
+            self.partners.append(CompanyFactory(parent=self.partners[parent] if parent not in (None, -1) else None))
+        self.clients: list[Client] = []
+        self.serial = 0
+
+    def add_clients(self, owners: list[int]) -> None:
+        rows = []
+        for owner in owners:
+            self.serial += 1
+            rows.append(ClientRow(self.partners[owner % len(self.partners)].pk, f"c-{self.serial}", "Client", START))
+        self.clients += clients_import(rows=rows).values()
+
+    def turnover(self, page: list[tuple]) -> None:
+        if self.clients:
+            turnover_import(
+                rows=[
+                    TurnoverRow(self.clients[index % len(self.clients)], add_months(START, offset), currency, amount)
+                    for index, offset, currency, amount in page
+                ]
+            )
+
+    def apply(self, operation: tuple) -> None:
+        kind, *args = operation
+        if kind == "turnover":
+            self.turnover(args[0])
+        elif kind == "new client":
+            self.add_clients([args[0]])
+        elif kind == "client moves" and self.clients:
+            client, partner = self.clients[args[0] % len(self.clients)], self.partners[args[1] % len(self.partners)]
+            if args[2]:  # a page of the ERP sync
+                clients_import(rows=[ClientRow(partner.pk, client.erp_id, client.name, client.created)])
+            else:
+                client_upsert(company=partner, erp_id=client.erp_id, name=client.name, created=client.created)
+            client.company_id = partner.pk  # the page's later turnover rows carry the client's new partner
+        elif kind == "partner moves":
+            self.move(self.partners[args[0] % len(self.partners)], args[1])
+        elif kind == "partner deleted":
+            self.delete(self.partners[args[0] % len(self.partners)])
+
+    def move(self, partner: Company, parent_index: int) -> None:
+        below = set(PartnerTreePath.objects.filter(ancestor=partner).values_list("descendant_id", flat=True))
+        candidates = [company for company in self.partners if company.pk not in below]
+        partner.parent = candidates[parent_index % len(candidates)] if parent_index >= 0 and candidates else None
+        partner.save()
+
+    def delete(self, partner: Company) -> None:
+        if len(self.partners) > 1 and not Company.objects.filter(parent=partner).exists():
+            partner.delete()
+            self.partners.remove(partner)
+            self.clients = [client for client in self.clients if client.company_id != partner.pk]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(scenario=scenarios())
+def test_incremental_rollups_equal_a_full_rebuild(scenario):
+    parents, owners, first_page, steps = scenario
+    try:
+        with transaction.atomic():  # each example starts from an empty database
+            network = Network(parents)
+            network.add_clients(owners)
+            network.turnover(first_page)
+            assert tables() == rebuilt_tables(), "after the first import"
+            for number, operation in enumerate(steps, start=1):
+                network.apply(operation)
+                assert tables() == rebuilt_tables(), f"after step {number}: {operation[0]}"
+            raise _Discard
+    except _Discard:
+        pass
+
+
+def test_a_month_left_without_turnover_at_either_end_leaves_the_span():
+    top = CompanyFactory()
+    seller = CompanyFactory(parent=top)
+    (client,) = clients_import(rows=[ClientRow(seller.pk, "c-ends", "Client", START)]).values()
+    turnover_import(
+        rows=[TurnoverRow(client, add_months(START, offset), "EUR", Decimal("10.00")) for offset in (0, 3, 6)]
+    )
+    other = CompanyFactory()
+    clients_import(rows=[ClientRow(other.pk, "c-ends", "Client", START)])  # the client changes partner
+    assert not PartnerMonthlyRollup.unscoped.filter(company__in=[top, seller]).exists()
+    assert not PartnerRollupSpan.unscoped.filter(company__in=[top, seller]).exists()
+    span = PartnerRollupSpan.unscoped.get(company=other)
+    assert (span.first_month, span.last_month, span.cumulative_direct) == (START, date(2024, 7, 1), Decimal(30))
+    assert PartnerMonthlyRollup.unscoped.filter(company=other).count() == 7  # gap months included

@@ -104,7 +104,7 @@ class Announcement(
         source's publishing state, live revision and lock); editors publish it when the text is ready."""
         translated = super().copy_for_translation(locale, exclude_fields=exclude_fields)
         translated.live, translated.has_unpublished_changes, translated.live_revision = False, True, None
-        translated.first_published_at = translated.last_published_at = translated.latest_revision_created_at = None
+        translated.first_published_at = translated.last_published_at = None
         translated.locked, translated.locked_at, translated.locked_by = False, None, None
         translated.go_live_at = translated.expire_at = None
         return translated

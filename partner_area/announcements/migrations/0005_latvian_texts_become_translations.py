@@ -25,7 +25,6 @@ NOT_COPIED = {
     "locked_at",
     "locked_by",
     "has_unpublished_changes",
-    "latest_revision_created_at",
     *TEXTS,
     *(f"{name}_lv" for name in TEXTS),
 }
@@ -110,7 +109,7 @@ def latvian_texts_to_translations(apps, schema_editor):
                 created_at=draft.created_at,
             )
             Announcement.objects.filter(pk=translation.pk).update(
-                latest_revision=revision, latest_revision_created_at=draft.created_at, has_unpublished_changes=True
+                latest_revision=revision, has_unpublished_changes=True
             )
 
 

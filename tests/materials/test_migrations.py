@@ -1,7 +1,8 @@
-"""Material categories become Wagtail translations without losing a Latvian name: a database with categories
-(one with a Latvian name, one without) and a material comes out of `migrate` with an English row per
-category, a Latvian translation where there was a Latvian name, and the material on its category; migrating
-back folds the translations into `name_lv` again."""
+"""Material categories and the featured video become Wagtail translations without losing a Latvian text: a
+database with categories (one with a Latvian name, one without) and a material comes out of `migrate` with an
+English row per category, a Latvian translation where there was a Latvian name, and the material on its
+category; the partner home's video, with its Latvian title, becomes a FeaturedVideo in English with a Latvian
+translation, chosen by the setting. Migrating back folds the translations into the `_lv` columns again."""
 
 import pytest
 from django.db import connection

@@ -6,14 +6,19 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from partner_area.announcements.wagtail_hooks import AnnouncementViewSet
-from partner_area.materials.wagtail_hooks import MaterialCategoryViewSet, MaterialViewSet, ProductViewSet
+from partner_area.materials.wagtail_hooks import (
+    FeaturedVideoViewSet,
+    MaterialCategoryViewSet,
+    MaterialViewSet,
+    ProductViewSet,
+)
 
 
 class PartnerContentGroup(SnippetViewSetGroup):
     menu_label = _("Partner content")
     menu_icon = "doc-full-inverse"
     menu_order = 240
-    items = (AnnouncementViewSet, MaterialViewSet, ProductViewSet, MaterialCategoryViewSet)
+    items = (AnnouncementViewSet, MaterialViewSet, ProductViewSet, MaterialCategoryViewSet, FeaturedVideoViewSet)
 
 
 register_snippet(PartnerContentGroup)

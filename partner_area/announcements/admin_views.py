@@ -12,6 +12,7 @@ from partner_area.platform.audit.services import audit_record
 
 from . import selectors, services
 from .models import Announcement
+from .selectors import announcements_of_record
 from .tasks import announcement_distribute
 
 
@@ -27,7 +28,7 @@ class AnnouncementEmailView(generic.PermissionCheckedMixin, generic.WagtailAdmin
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(Announcement, pk=kwargs["pk"])
+        self.object = get_object_or_404(announcements_of_record(), pk=kwargs["pk"])
 
     def get_page_subtitle(self):
         return str(self.object)

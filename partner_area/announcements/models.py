@@ -1,26 +1,61 @@
 """News for partners and its e-mail distribution. The tables keep the names they had in the materials app
-(migration announcements 0001): moving the models did not move any data."""
+(migration announcements 0001): moving the models did not move any data.
+
+Announcements are translated the Wagtail way (TranslatableMixin, simple_translation's "Translate"): the row in
+the default locale is the announcement of record — its audience, product, pinning, publishing, reads and
+e-mails are the announcement's. A row in another locale with the same translation_key only supplies the
+title, summary and body for that language, once it is published; partners never see it as an announcement
+of its own."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import ClusterableModel
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField
-from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin, WorkflowMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from partner_area.companies.models import Company, CompanyStatus
 from partner_area.platform.audience import Audience, audience_includes
-from partner_area.platform.latvian import TRANSLATED_LANGUAGE, LatvianVersionMixin
 from partner_area.platform.tenancy import TenantManager
 
 ANNOUNCEMENT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image", "embed"]
+# What a translation supplies; everything else is the default-locale row's.
+TRANSLATED_FIELDS = ("title", "summary", "body")
+LATVIAN = "lv"
+
+
+def content_language(language: str | None = None) -> str:
+    """The content locale's language code for this (or the active) language; the default one if unsupported."""
+    try:
+        return get_supported_content_language_variant(language or translation.get_language() or "")
+    except LookupError:
+        return default_content_language()
+
+
+def default_content_language() -> str:
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+def has_text(value: str | None) -> bool:
+    # An emptied rich text editor can leave an empty paragraph behind: that is no text to show.
+    value = (value or "").strip()
+    return bool(value) and (bool(strip_tags(value).strip()) or "<embed" in value or "<img" in value)
 
 
 class Announcement(
-    LatvianVersionMixin,
+    TranslatableMixin,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
@@ -34,9 +69,6 @@ class Announcement(
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=400, help_text=_("Shown in lists and in the e-mail."))
     body = RichTextField(_("body"), features=ANNOUNCEMENT_FEATURES, blank=True)
-    title_lv = models.CharField(_("title in Latvian"), max_length=200, blank=True)
-    summary_lv = models.TextField(_("summary in Latvian"), max_length=400, blank=True)
-    body_lv = RichTextField(_("body in Latvian"), features=ANNOUNCEMENT_FEATURES, blank=True)
     product = models.ForeignKey(
         "materials.Product",
         verbose_name=_("product"),
@@ -54,13 +86,11 @@ class Announcement(
     search_fields = [
         index.SearchField("title"),
         index.SearchField("summary"),
-        index.SearchField("title_lv"),
-        index.SearchField("summary_lv"),
         index.AutocompleteField("title"),
-        index.AutocompleteField("title_lv"),
+        index.FilterField("locale_id"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         db_table = "materials_announcement"
         verbose_name = _("announcement")
         verbose_name_plural = _("announcements")
@@ -69,17 +99,55 @@ class Announcement(
     def __str__(self) -> str:
         return self.title
 
+    def copy_for_translation(self, locale, exclude_fields=None):
+        """A translation starts as an unpublished draft of its own (Wagtail's copy would carry over the
+        source's publishing state, live revision and lock); editors publish it when the text is ready."""
+        translated = super().copy_for_translation(locale, exclude_fields=exclude_fields)
+        translated.live, translated.has_unpublished_changes, translated.live_revision = False, True, None
+        translated.first_published_at = translated.last_published_at = None
+        translated.locked, translated.locked_at, translated.locked_by = False, None, None
+        translated.go_live_at = translated.expire_at = None
+        return translated
+
+    def live_translation(self, language: str | None = None) -> "Announcement | None":
+        """The published translation into this (or the active) language, or None (then partners read this row)."""
+        language = content_language(language)
+        if language == default_content_language():
+            return None
+        cache = self.__dict__.setdefault("_live_translations", {})
+        if language not in cache:
+            cache[language] = (
+                Announcement.objects.filter(
+                    translation_key=self.translation_key, locale__language_code=language, live=True
+                )
+                .exclude(pk=self.pk)
+                .first()
+            )
+        return cache[language]
+
+    def in_active_language(self, field_name: str) -> str:
+        """A translated field as partners read it in the active language: the live translation's text, else
+        this row's. announcements_for() annotates the translation's texts (`translated_<field>`), so that a
+        list costs no query per announcement."""
+        annotated = f"translated_{field_name}"
+        if annotated in self.__dict__:
+            value = self.__dict__[annotated]
+        else:
+            translated = self.live_translation()
+            value = getattr(translated, field_name) if translated else ""
+        return value if has_text(value) else getattr(self, field_name)
+
     @property
     def localized_title(self) -> str:
-        return self.in_language("title")
+        return self.in_active_language("title")
 
     @property
     def localized_summary(self) -> str:
-        return self.in_language("summary")
+        return self.in_active_language("summary")
 
     @property
     def localized_body(self) -> str:
-        return self.in_language("body")
+        return self.in_active_language("body")
 
     @property
     def revisions(self):
@@ -91,13 +159,13 @@ class Announcement(
         companies = Company.objects.filter(status=CompanyStatus.ACTIVE).order_by("legal_name")[:200]
         return [
             ("", _("Partner view")),
-            (TRANSLATED_LANGUAGE, _("Partner view in Latvian")),
+            (LATVIAN, _("Partner view in Latvian")),
             *((f"company-{c.pk}", _("As %(company)s") % {"company": c}) for c in companies),
         ]
 
     def serve_preview(self, request, mode_name):
         # Rendered in the partner's language, not the editor's admin language: English, or the Latvian mode.
-        language = TRANSLATED_LANGUAGE if mode_name == TRANSLATED_LANGUAGE else settings.LANGUAGE_CODE
+        language = LATVIAN if mode_name == LATVIAN else settings.LANGUAGE_CODE
         with translation.override(language):
             return super().serve_preview(request, mode_name).render()
 

@@ -1,21 +1,49 @@
 """Reads of announcements. Partner-facing reads take the acting membership and return only what its company
 and role are meant to see; anything else is not found, like a missing id."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from partner_area.companies.models import CompanyStatus, Membership, Role
 from partner_area.platform.audience import audience_for_company_q, audience_members_q
 
-from .models import Announcement, AnnouncementDelivery, AnnouncementRead, DeliveryStatus
+from .models import (
+    TRANSLATED_FIELDS,
+    Announcement,
+    AnnouncementDelivery,
+    AnnouncementRead,
+    DeliveryStatus,
+    content_language,
+    default_content_language,
+)
 
 
-def announcements_for(*, membership: Membership) -> QuerySet[Announcement]:
-    """Published, unexpired announcements for this member's company and role: pinned first, then newest,
-    each with `is_read`."""
+def announcements_of_record() -> QuerySet[Announcement]:
+    """The announcements themselves: rows in the default locale (a translation only lends them its texts)."""
+    return Announcement.objects.filter(locale__language_code=default_content_language())
+
+
+def with_translated_texts(announcements: QuerySet[Announcement], *, language: str) -> QuerySet[Announcement]:
+    """Each announcement with its live translation's title, summary and body for `language` (empty where it
+    has none), in the same query: `localized_title` & co. read them instead of asking per announcement."""
+    language = content_language(language)
+    if language == default_content_language():
+        return announcements
+    translations = Announcement.objects.filter(
+        translation_key=OuterRef("translation_key"), locale__language_code=language, live=True
+    )
+    return announcements.annotate(
+        **{f"translated_{name}": Subquery(translations.values(name)[:1]) for name in TRANSLATED_FIELDS}
+    )
+
+
+def announcements_for(*, membership: Membership, language: str | None = None) -> QuerySet[Announcement]:
+    """Published, unexpired announcements for this member's company and role, with their texts in this (or
+    the active) language: pinned first, then newest, each with `is_read`."""
     now = timezone.now()
+    announcements = with_translated_texts(announcements_of_record(), language=language or "")
     return (
-        Announcement.objects.filter(live=True)
+        announcements.filter(live=True)
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .filter(audience_for_company_q(Announcement, company=membership.company, is_admin=membership.is_admin))
         .annotate(

@@ -5,13 +5,13 @@ from celery import shared_task
 from django.core.management import call_command
 
 from . import services
-from .models import Announcement
+from .selectors import announcements_of_record
 
 
 @shared_task(name="materials.announcement_distribute")
 def announcement_distribute(announcement_id: int) -> int:
     """Queue the announcement's e-mails and hand them to workers in batches; returns the number of batches."""
-    announcement = Announcement.objects.filter(pk=announcement_id, live=True).first()
+    announcement = announcements_of_record().filter(pk=announcement_id, live=True).first()
     if announcement is None:
         return 0
     batches = services.announcement_distribution_queue(announcement=announcement)

@@ -1,12 +1,16 @@
 """Announcements in the Wagtail admin: drafts, revisions, scheduling, locking, workflow, preview as a company,
-and e-mail to the audience. portal/wagtail_hooks.py puts them in the "Partner content" menu."""
+translations (simple_translation's "Translate" makes the Latvian version, a draft in the Latvian locale) and
+e-mail to the audience. portal/wagtail_hooks.py puts them in the "Partner content" menu."""
+
+from functools import cached_property
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.widgets import ListingButton
+from wagtail.models import Locale
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -18,9 +22,15 @@ from .models import Announcement
 
 
 class AnnouncementIndexView(SnippetIndexView):
+    @cached_property
+    def default_locale_id(self) -> int:
+        return Locale.get_default().pk
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if instance.live and self.permission_policy.user_has_permission(self.request.user, "publish"):
+        # A translation is sent with its announcement (each person reads their language), never on its own.
+        of_record = instance.locale_id == self.default_locale_id
+        if of_record and instance.live and self.permission_policy.user_has_permission(self.request.user, "publish"):
             buttons.append(
                 ListingButton(
                     _("Send by e-mail"),
@@ -44,7 +54,7 @@ class AnnouncementViewSet(SnippetViewSet):
         DateColumn("first_published_at"),
     ]
     list_filter = ["pinned", "live", "product"]
-    search_fields = ["title", "summary", "title_lv", "summary_lv"]
+    search_fields = ["title", "summary"]
     edit_handler = TabbedInterface(
         [
             ObjectList(
@@ -55,19 +65,6 @@ class AnnouncementViewSet(SnippetViewSet):
                     FieldRowPanel([FieldPanel("product"), FieldPanel("pinned")]),
                 ],
                 heading=_("Content"),
-            ),
-            ObjectList(
-                [
-                    MultiFieldPanel(
-                        [FieldPanel("title_lv"), FieldPanel("summary_lv"), FieldPanel("body_lv")],
-                        heading=_("Latvian version"),
-                        help_text=_(
-                            "Partners on Latvian pages, and Latvian-speaking partners in their e-mail, read these "
-                            "texts. Where a field is empty they read the English text from the Content tab."
-                        ),
-                    )
-                ],
-                heading=_("Latvian"),
             ),
             ObjectList([audience_panel()], heading=_("Audience")),
             ObjectList(

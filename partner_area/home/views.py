@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from partner_area.announcements.selectors import announcement_unread_count, announcements_for
 from partner_area.companies.access import partner_required
-from partner_area.materials.selectors import partner_home_settings
+from partner_area.materials.selectors import featured_video_for_home
 from partner_area.platform.sections import SECTIONS, figure_sections_for, home_figures, sections_for
 
 
@@ -24,7 +24,7 @@ def home(request):
         "announcements": announcements_for(membership=membership)[:5],
         "unread_count": announcement_unread_count(membership=membership),
         "show_figures": bool(figure_sections_for(membership)),
-        "video": partner_home_settings(request=request),
+        "video": featured_video_for_home(request=request),
     }
     return render(request, "home/home.html", context)
 

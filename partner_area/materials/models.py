@@ -11,14 +11,13 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import TranslatableMixin, get_root_collection_id
 from wagtail.search import index
 
 from partner_area.companies.models import Company, Role
 from partner_area.platform.audience import Audience
-from partner_area.platform.latvian import LATVIAN_HELP, LatvianVersionMixin
 from partner_area.platform.storage import private_file_storage
 from partner_area.platform.tenancy import TenantModel
 
@@ -176,16 +175,14 @@ class MaterialsVisit(TenantModel):
         return f"{self.user_id} @ {self.last_visit_at:%Y-%m-%d %H:%M}"
 
 
-@register_setting(icon="media")
-class PartnerHomeSettings(LatvianVersionMixin, BaseGenericSetting):
-    """What editors put on every partner's home page: the featured video."""
+class FeaturedVideo(TranslatableMixin, models.Model):
+    """A video for the partner home, one row per language (Wagtail translations): partners on Latvian pages
+    see its Latvian translation — its title, or another video altogether — and the default language's where
+    there is none."""
 
-    featured_video_url = models.URLField(
-        _("featured video"), blank=True, help_text=_("A YouTube or Vimeo address. Leave empty to show no video.")
-    )
-    featured_video_title = models.CharField(_("video title"), max_length=120, blank=True)
-    featured_video_title_lv = models.CharField(
-        _("video title in Latvian"), max_length=120, blank=True, help_text=LATVIAN_HELP
+    url = models.URLField(_("video address"), help_text=_("A YouTube or Vimeo address."))
+    title = models.CharField(
+        _("title"), max_length=120, blank=True, help_text=_("Leave empty to use the title the provider gives.")
     )
     # A snapshot of the provider's oEmbed answer, taken when the address changes: the home page
     # renders it without calling the provider.
@@ -194,19 +191,21 @@ class PartnerHomeSettings(LatvianVersionMixin, BaseGenericSetting):
     video_provider = models.CharField(editable=False, blank=True, max_length=80)
     video_fetched_url = models.URLField(editable=False, blank=True)
 
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("featured_video_url"), FieldPanel("featured_video_title")], heading=_("Featured video")
-        ),
-        MultiFieldPanel([FieldPanel("featured_video_title_lv")], heading=_("Latvian")),
-    ]
+    panels = [FieldPanel("url"), FieldPanel("title")]
 
-    class Meta:
-        verbose_name = _("partner home")
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("featured video")
+        verbose_name_plural = _("featured videos")
 
-    @property
-    def localized_video_title(self) -> str:
-        return self.in_language("featured_video_title")
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def save(self, *args, **kwargs):
+        if self.url != self.video_fetched_url:
+            from .services import featured_video_snapshot
+
+            featured_video_snapshot(video=self)
+        super().save(*args, **kwargs)
 
     @property
     def player_html(self) -> str:
@@ -216,16 +215,32 @@ class PartnerHomeSettings(LatvianVersionMixin, BaseGenericSetting):
         match = IFRAME_TAG.search(html)
         if match is None:
             return html
-        title = escape(self.localized_video_title or _("Featured video"))
+        title = escape(self.title or _("Featured video"))
         tag = re.sub(r'\stitle="[^"]*"', "", match.group(0))
         tag = tag.replace("<iframe", f'<iframe title="{title}"', 1)
         if re.search(r'\sallow="[^"]*fullscreen', tag):
             tag = re.sub(r'\sallowfullscreen(?:="[^"]*")?(?=[\s>/])', "", tag)
         return html[: match.start()] + tag + html[match.end() :]
 
-    def save(self, *args, **kwargs):
-        if self.featured_video_url != self.video_fetched_url:
-            from .services import featured_video_snapshot
 
-            featured_video_snapshot(settings=self)
-        super().save(*args, **kwargs)
+@register_setting(icon="media")
+class PartnerHomeSettings(BaseGenericSetting):
+    """What editors put on every partner's home page: the featured video."""
+
+    featured_video = models.ForeignKey(
+        FeaturedVideo,
+        verbose_name=_("featured video"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Leave empty to show no video. Partners on Latvian pages see the video's Latvian translation "
+            "where it has one."
+        ),
+    )
+
+    panels = [FieldPanel("featured_video")]
+
+    class Meta:
+        verbose_name = _("partner home")

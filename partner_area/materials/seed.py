@@ -13,7 +13,7 @@ from wagtail.models import Locale
 from partner_area.companies.models import Company, Tier
 
 from .editors import editor_setup
-from .models import Material, MaterialCategory, PartnerHomeSettings, Product
+from .models import FeaturedVideo, Material, MaterialCategory, PartnerHomeSettings, Product
 from .services import material_create
 
 PRODUCTS = [
@@ -132,17 +132,35 @@ def materials_seed() -> None:
         added = timezone.now() - timedelta(days=40 - number * 3)
         Material.objects.filter(pk=material.pk).update(created_at=added, version_date=added.date())
 
-    video = PartnerHomeSettings.load()
-    if not video.featured_video_url:
-        url = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
-        video.featured_video_url = video.video_fetched_url = url  # no provider call in the demo: a stored snapshot
-        video.featured_video_title = "Brello 360 in two minutes"
-        video.video_provider = "YouTube"
-        video.video_html = (
-            '<iframe src="https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ" title="Brello 360 in two minutes" '
-            'loading="lazy" allow="encrypted-media; picture-in-picture; fullscreen" allowfullscreen></iframe>'
+    _featured_video_seed(english=english, latvian=latvian)
+
+
+DEMO_VIDEO_URL = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
+
+
+def _featured_video_seed(*, english: Locale, latvian: Locale) -> None:
+    """The demo video on the partner home, with its Latvian title as the Latvian translation; a video the
+    editors chose stays."""
+    home = PartnerHomeSettings.load()
+    video = home.featured_video
+    if video is None:
+        video = FeaturedVideo.objects.filter(url=DEMO_VIDEO_URL, locale=english).first() or FeaturedVideo(
+            url=DEMO_VIDEO_URL,
+            video_fetched_url=DEMO_VIDEO_URL,  # no provider call in the demo: a stored snapshot
+            title="Brello 360 in two minutes",
+            video_provider="YouTube",
+            video_html=(
+                '<iframe src="https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ" title="Brello 360 in two minutes" '
+                'loading="lazy" allow="encrypted-media; picture-in-picture; fullscreen" allowfullscreen></iframe>'
+            ),
+            locale=english,
         )
+        video.full_clean()
         video.save()
-    if not video.featured_video_title_lv and video.featured_video_title == "Brello 360 in two minutes":
-        video.featured_video_title_lv = "Brello 360 divās minūtēs"
-        video.save()
+        home.featured_video = video
+        home.save()
+    if video.url == DEMO_VIDEO_URL and not video.has_translation(latvian):
+        translation = video.copy_for_translation(latvian)
+        translation.title = "Brello 360 divās minūtēs"
+        translation.full_clean()
+        translation.save()

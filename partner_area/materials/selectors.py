@@ -11,7 +11,7 @@ from partner_area.companies.models import Membership
 from partner_area.platform.audience import audience_for_company_q
 from partner_area.platform.sections import Section
 
-from .models import Material, MaterialCategory, MaterialsVisit, Product
+from .models import FeaturedVideo, Material, MaterialCategory, MaterialsVisit, Product
 
 
 def product_by_slug(*, slug: str) -> Product | None:
@@ -109,8 +109,10 @@ def materials_new_count(*, membership: Membership) -> int:
     return materials_for(membership=membership).filter(created_at__gt=since).count()
 
 
-def partner_home_settings(*, request):
-    """The partner home's editable settings (the featured video) for the request's site."""
+def featured_video_for_home(*, request) -> "FeaturedVideo | None":
+    """The partner home's featured video for the request's site, in the active language (its translation,
+    else the chosen row), or None."""
     from .models import PartnerHomeSettings
 
-    return PartnerHomeSettings.load(request_or_site=request)
+    video = PartnerHomeSettings.load(request_or_site=request).featured_video
+    return video.localized if video is not None else None

@@ -10,7 +10,7 @@ from django.utils import timezone
 from partner_area.companies.models import Membership
 from partner_area.platform.storage import private_file_response
 
-from .models import Material, MaterialDownload, MaterialsVisit, PartnerHomeSettings
+from .models import FeaturedVideo, Material, MaterialDownload, MaterialsVisit
 from .selectors import first_visit_new_since
 from .thumbnails import thumbnail_for
 from .validators import safe_file_name, validate_material_file
@@ -71,25 +71,25 @@ def materials_visit_record(*, membership: Membership) -> datetime:
     return visit.previous_visit_at or first_visit_new_since()
 
 
-def featured_video_snapshot(*, settings: PartnerHomeSettings) -> None:
+def featured_video_snapshot(*, video: FeaturedVideo) -> None:
     """Ask the provider (through Wagtail embeds) once for the video's player; keep what the page needs."""
     from wagtail.embeds.embeds import get_embed
     from wagtail.embeds.exceptions import EmbedException
 
-    settings.video_html = settings.video_thumbnail_url = settings.video_provider = ""
-    settings.video_fetched_url = settings.featured_video_url
-    if not settings.featured_video_url:
+    video.video_html = video.video_thumbnail_url = video.video_provider = ""
+    video.video_fetched_url = video.url
+    if not video.url:
         return
     try:
-        embed = get_embed(settings.featured_video_url)
+        embed = get_embed(video.url)
     except (EmbedException, OSError) as error:
-        logger.warning("Featured video %s could not be embedded: %s", settings.featured_video_url, error)
+        logger.warning("Featured video %s could not be embedded: %s", video.url, error)
         return
-    settings.video_html = embed.html
-    settings.video_thumbnail_url = (embed.thumbnail_url or "")[:500]
-    settings.video_provider = (embed.provider_name or "")[:80]
-    if not settings.featured_video_title:
-        settings.featured_video_title = (embed.title or "")[:120]
+    video.video_html = embed.html
+    video.video_thumbnail_url = (embed.thumbnail_url or "")[:500]
+    video.video_provider = (embed.provider_name or "")[:80]
+    if not video.title:
+        video.title = (embed.title or "")[:120]
 
 
 def material_create(

@@ -1,5 +1,6 @@
 """The materials library in the Wagtail admin: materials (collection permissions, download counts), products,
-categories and the download log. portal/wagtail_hooks.py puts them in the "Partner content" menu."""
+categories, the partner home's featured videos and the download log. portal/wagtail_hooks.py puts them in the
+"Partner content" menu."""
 
 from django.db.models import Count
 from django.urls import path
@@ -15,7 +16,7 @@ from partner_area.platform.audience_admin import audience_panel
 
 from .admin_views import material_file_admin
 from .forms import MaterialAdminForm
-from .models import Material, MaterialCategory, MaterialDownload, Product
+from .models import FeaturedVideo, Material, MaterialCategory, MaterialDownload, Product
 
 
 class ProductViewSet(SnippetViewSet):
@@ -43,6 +44,17 @@ class MaterialCategoryViewSet(SnippetViewSet):
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name"]
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+
+class FeaturedVideoViewSet(SnippetViewSet):
+    """Videos for the partner home (Settings → Partner home picks one); "Translate" (simple_translation) makes
+    the Latvian version, whose title — or another video — partners on Latvian pages see."""
+
+    model = FeaturedVideo
+    icon = "media"
+    menu_label = _("Featured videos")
+    list_display = ["title", "url", "video_provider"]
+    search_fields = ["title"]
 
 
 class MaterialViewSet(SnippetViewSet):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from wagtail.models import Locale
 
 from partner_area.announcements.models import Announcement
 
@@ -27,3 +28,17 @@ def make_announcement(*, publish: bool = True, audience_companies=(), audience_p
 
 def hours(n: int):
     return timezone.now() + timedelta(hours=n)
+
+
+def make_translation(announcement: Announcement, *, publish: bool = True, language: str = "lv", **texts):
+    """The announcement's translation (as simple_translation's "Translate" makes it) with these texts, published
+    through Wagtail unless publish=False."""
+    translation = announcement.copy_for_translation(Locale.objects.get_or_create(language_code=language)[0])
+    for name, value in texts.items():
+        setattr(translation, name, value)
+    translation.save()
+    revision = translation.save_revision()
+    if publish:
+        revision.publish()
+        translation.refresh_from_db()
+    return translation

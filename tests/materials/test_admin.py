@@ -27,6 +27,7 @@ def test_editor_screens_render(client):
         f"/admin/snippets/materials/material/edit/{material.pk}/": "Who may download it",
         "/admin/snippets/materials/product/": "Products",
         "/admin/snippets/materials/materialcategory/": "Material categories",
+        "/admin/snippets/materials/featuredvideo/": "Featured videos",
         "/admin/partner-content/downloads/": "Download log",
         f"/admin/settings/materials/partnerhomesettings/{home_settings.pk}/": "Featured video",
     }

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from partner_area.companies.models import Role
-from partner_area.materials.models import PartnerHomeSettings
+from partner_area.materials.models import FeaturedVideo, PartnerHomeSettings
 from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +22,13 @@ def test_the_featured_video_is_fetched_once_and_rendered_from_the_snapshot(clien
         return SimpleNamespace(html=PLAYER, title="Brello in two minutes", thumbnail_url="", provider_name="YouTube")
 
     monkeypatch.setattr("wagtail.embeds.embeds.get_embed", fake_get_embed)
-    home_settings = PartnerHomeSettings.load()
-    home_settings.featured_video_url = "https://www.youtube.com/watch?v=abc"
-    home_settings.save()
-    home_settings.save()  # saving again with the same address asks nobody
+    video = FeaturedVideo(url="https://www.youtube.com/watch?v=abc")
+    video.save()
+    video.save()  # saving again with the same address asks nobody
     assert calls == ["https://www.youtube.com/watch?v=abc"]
+    home_settings = PartnerHomeSettings.load()
+    home_settings.featured_video = video
+    home_settings.save()
 
     member = make_member(make_company(), role=Role.USER)
     client.force_login(member.user)
@@ -44,9 +46,13 @@ def test_a_video_the_provider_cannot_embed_shows_a_link(client, monkeypatch):
 
     monkeypatch.setattr("wagtail.embeds.embeds.get_embed", failing_get_embed)
     home_settings = PartnerHomeSettings.load()
-    home_settings.featured_video_url = "https://example.com/video"
-    home_settings.featured_video_title = "Our video"
+    home_settings.featured_video = FeaturedVideo.objects.create(url="https://example.com/video", title="Our video")
     home_settings.save()
     client.force_login(make_member(make_company(), role=Role.USER).user)
     html = client.get("/en/partner/").content.decode()
-    assert 'href="https://example.com/video"' in html and "Watch the video" in html
+    assert 'href="https://example.com/video"' in html and "Watch the video" in html and "Our video" in html
+
+
+def test_without_a_chosen_video_the_home_shows_none(client):
+    client.force_login(make_member(make_company(), role=Role.USER).user)
+    assert "home-video-heading" not in client.get("/en/partner/").content.decode()

@@ -1,7 +1,8 @@
-"""Material categories become Wagtail translations without losing a Latvian name: a database with categories
-(one with a Latvian name, one without) and a material comes out of `migrate` with an English row per
-category, a Latvian translation where there was a Latvian name, and the material on its category; migrating
-back folds the translations into `name_lv` again."""
+"""Material categories and the featured video become Wagtail translations without losing a Latvian text: a
+database with categories (one with a Latvian name, one without) and a material comes out of `migrate` with an
+English row per category, a Latvian translation where there was a Latvian name, and the material on its
+category; the partner home's video, with its Latvian title, becomes a FeaturedVideo in English with a Latvian
+translation, chosen by the setting. Migrating back folds the translations into the `_lv` columns again."""
 
 import pytest
 from django.db import connection
@@ -60,3 +61,40 @@ def test_latvian_category_names_become_latvian_translations_and_back(latest):
         ("brochure", "Brochures", "Brošūras"),
         ("case-studies", "Case studies", ""),
     ]
+
+
+def test_the_featured_video_and_its_latvian_title_become_a_translated_snippet_and_back(latest):
+    before = [("materials", "0007_tenant_managers_on_child_tables")]
+    old = _migrate(before)
+    snapshot = {
+        "video_html": '<iframe src="https://www.youtube-nocookie.com/embed/abc"></iframe>',
+        "video_thumbnail_url": "https://i.ytimg.com/vi/abc/hqdefault.jpg",
+        "video_provider": "YouTube",
+        "video_fetched_url": "https://www.youtube.com/watch?v=abc",
+    }
+    home = old.get_model("materials", "PartnerHomeSettings").objects.create(
+        featured_video_url="https://www.youtube.com/watch?v=abc",
+        featured_video_title="Brello 360 in two minutes",
+        featured_video_title_lv="Brello 360 divās minūtēs",
+        **snapshot,
+    )
+
+    new = _migrate(_latest())
+    home = new.get_model("materials", "PartnerHomeSettings").objects.get(pk=home.pk)
+    FeaturedVideo = new.get_model("materials", "FeaturedVideo")
+    videos = {v.locale.language_code: v for v in FeaturedVideo.objects.select_related("locale")}
+    assert set(videos) == {"en", "lv"} and home.featured_video_id == videos["en"].pk
+    assert (videos["en"].title, videos["lv"].title) == ("Brello 360 in two minutes", "Brello 360 divās minūtēs")
+    assert videos["en"].translation_key == videos["lv"].translation_key
+    for video in videos.values():
+        assert video.url == "https://www.youtube.com/watch?v=abc"
+        assert {name: getattr(video, name) for name in snapshot} == snapshot
+
+    back = _migrate(before)
+    home = back.get_model("materials", "PartnerHomeSettings").objects.get(pk=home.pk)
+    assert (home.featured_video_url, home.featured_video_title, home.featured_video_title_lv) == (
+        "https://www.youtube.com/watch?v=abc",
+        "Brello 360 in two minutes",
+        "Brello 360 divās minūtēs",
+    )
+    assert home.video_html == snapshot["video_html"]

@@ -11,7 +11,6 @@ Latvian translation wherever there was Latvian text, live like its announcement;
 translations into the `_lv` columns again."""
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -44,9 +43,6 @@ def latest():
     """Whatever a test does to the schema, the next test finds it fully migrated again."""
     yield
     _migrate(_latest(), content_types_change=True)
-    # Fill the cache again from the migrated database: with it empty, the next serialized_rollback test's
-    # setup would create content types (saving restored rows asks for them) before restoring the same ones.
-    ContentType.objects.get_for_models(*django_apps.get_models(), for_concrete_models=False)
 
 
 @pytest.fixture

@@ -215,6 +215,8 @@ def _period_build(cursor, period: Period) -> None:
             """,  # noqa: S608
             [BUILT_PERIODS_KEPT],
         )
+        # Fresh statistics for the planner (see migration 0006): the totals grew by a network's worth of rows.
+        cursor.execute(f"ANALYZE {built}, {totals}")
 
 
 def _precomputed() -> bool:
@@ -231,21 +233,28 @@ def _figures_sql() -> str:
     if _precomputed():
         totals = PartnerPeriodTotals._meta.db_table
         fresh = _running_sql("span.company_id IN (SELECT company_id FROM gone)", PARAMETER_MONTHS)
+        # The partner's own closure rows drive the query: one index probe into the totals per sub-partner
+        # (LATERAL, fenced by OFFSET 0), so a mid-level partner never reads the totals of the rest of the network.
         return f"""
-            SELECT path.descendant_id AS company_id, path.depth, figures.currency, figures.direct,
-                   figures.indirect, COALESCE(figures.previous_total, 0) AS previous_total,
-                   COALESCE(figures.total, 0) AS total, figures.change
+            SELECT path.descendant_id AS company_id, path.depth, stored.currency, stored.direct, stored.indirect,
+                   COALESCE(stored.previous_total, 0) AS previous_total, COALESCE(stored.total, 0) AS total,
+                   stored.change
             FROM {path} path
-            LEFT JOIN (
-                SELECT company_id, currency, direct, indirect, previous_total, total, change
-                FROM {totals}
-                WHERE first_month = %(first)s AND last_month = %(last)s
-                  AND company_id NOT IN (SELECT company_id FROM gone)
-                UNION ALL
-                SELECT company_id, currency, direct, indirect, previous_total, direct + indirect, {CHANGE_SQL}
-                FROM ({fresh}) fresh
-            ) figures ON figures.company_id = path.descendant_id
+            LEFT JOIN LATERAL (
+                SELECT currency, direct, indirect, previous_total, total, change FROM {totals} totals
+                WHERE totals.first_month = %(first)s AND totals.last_month = %(last)s
+                  AND totals.company_id = path.descendant_id
+                OFFSET 0  -- keeps the planner from flattening this into a hash join over every partner's totals
+            ) stored ON TRUE
             WHERE path.ancestor_id = %(ancestor)s AND path.depth >= 1
+              AND path.descendant_id NOT IN (SELECT company_id FROM gone)
+            UNION ALL
+            SELECT path.descendant_id, path.depth, fresh.currency, fresh.direct, fresh.indirect,
+                   COALESCE(fresh.previous_total, 0), COALESCE(fresh.direct + fresh.indirect, 0), {CHANGE_SQL}
+            FROM {path} path
+            LEFT JOIN ({fresh}) fresh ON fresh.company_id = path.descendant_id
+            WHERE path.ancestor_id = %(ancestor)s AND path.depth >= 1
+              AND path.descendant_id IN (SELECT company_id FROM gone)
         """  # noqa: S608
     running = _running_sql(
         f"span.company_id IN (SELECT descendant_id FROM {path} WHERE ancestor_id = %(ancestor)s AND depth >= 1)",  # noqa: S608, E501

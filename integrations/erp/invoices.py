@@ -6,7 +6,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine, PaymentNotice, PaymentNoticeStatus
-from partner_area.billing.services import payment_notice_mark_recorded, payment_notice_park_conflict
+from partner_area.billing.services import (
+    invoice_figures_forget,
+    payment_notice_mark_recorded,
+    payment_notice_park_conflict,
+)
 from partner_area.companies.selectors import companies_by_erp_id
 from partner_area.platform.outbox import handler
 from partner_area.platform.ports.erp import ErpGateway, ErpInvoice
@@ -153,6 +157,7 @@ def invoices_apply_page(records: list[ErpInvoice]) -> tuple[int, list[tuple[ErpI
             else:
                 lines.pop(erp_id, None)
     with transaction.atomic():
+        moved_from = list(Invoice.unscoped.filter(erp_id__in=rows).values_list("company_id", flat=True).distinct())
         # PostgreSQL and SQLite give each row its primary key back, updated rows included.
         Invoice.unscoped.bulk_create(
             rows.values(),
@@ -164,6 +169,9 @@ def invoices_apply_page(records: list[ErpInvoice]) -> tuple[int, list[tuple[ErpI
         if len(pks) < len(rows):  # a database that does not return them
             pks = dict(Invoice.unscoped.filter(erp_id__in=rows).values_list("erp_id", "pk"))
         _lines_replace({pks[erp_id]: record_lines for erp_id, record_lines in lines.items()})
+        # bulk_create sends no signals: forget the figures of the companies the page's invoices belong to now
+        # and belonged to before (an invoice moved to another company changes both)
+        invoice_figures_forget(company_ids=[row.company_id for row in rows.values()] + moved_from)
     return len(rows), rejected
 
 

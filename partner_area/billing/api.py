@@ -3,7 +3,6 @@ list (same filters as the page), one invoice, and the payments reported on it.""
 
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
@@ -22,13 +21,14 @@ from partner_area.platform.sections import Section
 
 from .forms import STATUS_CHOICES, InvoiceFilterForm
 from .models import Invoice, InvoiceLine, InvoiceStatus, PaymentNotice, PaymentNoticeStatus
+from .paging import CountedPaginator
 from .selectors import (
     SORTS,
     invoice_balances,
     invoice_get,
     invoice_list,
+    invoice_list_totals,
     invoice_payment_reported,
-    invoice_totals,
     payment_notices_for,
     with_payment_reported,
 )
@@ -124,13 +124,16 @@ class InvoiceListView(APIView):
             page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
         except (TypeError, ValueError):
             raise ValidationError({"page_size": ["Enter a whole number."]}) from None
-        invoices = invoice_list(company=company, filters=form.filters(), today=today)
-        page = Paginator(with_payment_reported(invoices), page_size).get_page(form.page_number)
+        filters = form.filters()
+        invoices = invoice_list(company=company, filters=filters, today=today)
+        totals = invoice_list_totals(company=company, filters=filters, invoices=invoices, today=today)
+        count = sum(item.count for item in totals)
+        page = CountedPaginator(with_payment_reported(invoices), page_size, count=count).get_page(form.page_number)
         data = {
             "count": page.paginator.count,
             "page": page.number,
             "page_count": page.paginator.num_pages,
-            "totals": invoice_totals(invoices=invoices) if page.paginator.count else [],
+            "totals": totals,
             "results": list(page.object_list),
         }
         return Response(InvoicePageOutput(data, context={"today": today}).data)

@@ -8,4 +8,7 @@ class BillingConfig(AppConfig):
     verbose_name = _("Invoices")
 
     def ready(self):
-        from . import home  # noqa: F401  registers the outstanding/overdue figures on the partner home
+        from . import (
+            home,  # noqa: F401  registers the outstanding/overdue figures on the partner home
+            signals,  # noqa: F401  saved or deleted invoices forget the cached figures
+        )

@@ -1,10 +1,17 @@
 """Reads of a partner's invoices. Everything goes through `Invoice.objects.for_company`, so another company's
-invoice is not found, and status is computed at read time from the due date and balance."""
+invoice is not found, and status is computed at read time from the due date and balance.
+
+The figures per currency over all of a partner's invoices (what is outstanding and overdue, and the count and
+sums of the unfiltered list) are one aggregate kept in the cache per company and day: the invoice list, the
+dashboard and the home read it on every request, and it changes only when the company's invoices do. Every
+write path forgets it (services.invoice_figures_forget: the ERP pull, a payment recorded, a model save or delete);
+a filtered list adds one aggregate of its own rows."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -23,6 +30,11 @@ SORTS = {
 DEFAULT_SORT = "-invoice_date"
 OPEN = "open"  # a filter, not a status: unpaid and overdue together (what is still to pay)
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
+FIGURES_CACHE_SECONDS = 6 * 3600  # a safety net only: every write path forgets the figures at once
+
+
+def invoice_figures_cache_key(company_id: int) -> str:
+    return f"billing:invoice-figures:{company_id}"
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,14 @@ def invoice_get(*, company: Company, invoice_id: int) -> Invoice:
     return invoice
 
 
+def _totals(rows) -> list["CurrencyTotals"]:
+    return [
+        CurrencyTotals(currency=row["currency"], count=row["count"], total=row["total_sum"], balance=row["balance_sum"])
+        for row in rows
+        if row["count"]
+    ]
+
+
 def invoice_totals(*, invoices: QuerySet[Invoice]) -> list[CurrencyTotals]:
     """Count, total and balance of these invoices per currency (never summed across currencies)."""
     rows = (
@@ -115,17 +135,25 @@ def invoice_totals(*, invoices: QuerySet[Invoice]) -> list[CurrencyTotals]:
         .annotate(count=Count("pk"), total_sum=Coalesce(Sum("total"), ZERO), balance_sum=Coalesce(Sum("balance"), ZERO))
         .order_by("currency")
     )
-    return [
-        CurrencyTotals(currency=row["currency"], count=row["count"], total=row["total_sum"], balance=row["balance_sum"])
-        for row in rows
-    ]
+    return _totals(rows)
 
 
-def invoice_balances(*, company: Company, today: date) -> list[CurrencyBalance]:
-    """Outstanding and overdue amounts and the number of overdue invoices per currency, in one query.
-    Every currency the partner was ever invoiced in is listed, so the filter can offer it."""
+@dataclass(frozen=True)
+class InvoiceFigures:
+    """Per currency: the balances of all of a partner's invoices and the totals of its unfiltered list."""
+
+    today: date
+    balances: list[CurrencyBalance]
+    totals: list[CurrencyTotals]
+
+    @property
+    def count(self) -> int:
+        return sum(item.count for item in self.totals)
+
+
+def _figures_query(*, company: Company, today: date) -> InvoiceFigures:
     overdue = _open_q() & Q(due_date__lt=today)
-    rows = (
+    rows = list(
         invoices_for(company=company)
         .order_by()
         .values("currency")
@@ -134,16 +162,45 @@ def invoice_balances(*, company: Company, today: date) -> list[CurrencyBalance]:
             overdue_sum=Coalesce(Sum("balance", filter=overdue), ZERO),
             overdue_count=Count("pk", filter=overdue),
             open_count=Count("pk", filter=_open_q()),
+            count=Count("pk"),
+            total_sum=Coalesce(Sum("total"), ZERO),
+            balance_sum=Coalesce(Sum("balance"), ZERO),
         )
         .order_by("currency")
     )
-    return [
+    balances = [
         CurrencyBalance(
             currency=row["currency"], outstanding=row["outstanding"], overdue=row["overdue_sum"],
             overdue_count=row["overdue_count"], open_count=row["open_count"],
         )
         for row in rows
     ]  # fmt: skip
+    return InvoiceFigures(today=today, balances=balances, totals=_totals(rows))
+
+
+def invoice_figures(*, company: Company, today: date) -> InvoiceFigures:
+    """The partner's balances and unfiltered totals per currency: from the cache, or one aggregate query."""
+    key = invoice_figures_cache_key(company.pk)
+    figures = cache.get(key)
+    if not isinstance(figures, InvoiceFigures) or figures.today != today:
+        figures = _figures_query(company=company, today=today)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
+
+
+def invoice_balances(*, company: Company, today: date) -> list[CurrencyBalance]:
+    """Outstanding and overdue amounts and the number of overdue invoices per currency (cached, see above).
+    Every currency the partner was ever invoiced in is listed, so the filter can offer it."""
+    return invoice_figures(company=company, today=today).balances
+
+
+def invoice_list_totals(
+    *, company: Company, filters: InvoiceFilters, invoices: QuerySet[Invoice], today: date
+) -> list[CurrencyTotals]:
+    """The totals below the list: the cached ones when nothing is filtered, else one aggregate of the rows."""
+    if not filters.is_filtered:
+        return invoice_figures(company=company, today=today).totals
+    return invoice_totals(invoices=invoices)
 
 
 def with_payment_reported(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:

@@ -5,8 +5,10 @@ The portal never computes a balance from a notice: a confirmed notice goes to th
 
 import logging
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -31,6 +33,7 @@ from .models import (
     PaymentNotice,
     PaymentNoticeStatus,
 )
+from .selectors import invoice_figures_cache_key
 
 logger = logging.getLogger(__name__)
 
@@ -308,3 +311,13 @@ def remittance_file_response(*, notice: PaymentNotice) -> HttpResponse:
     return private_file_response(
         file=notice.remittance, filename=notice.remittance_name, content_type=notice.remittance_type
     )
+
+
+def invoice_figures_forget(*, company_ids: Iterable[int]) -> None:
+    """Drop the cached invoice figures of these companies (selectors.invoice_figures): now, and again when the
+    transaction commits, so that a request reading in between cannot keep the old figures in the cache."""
+    keys = [invoice_figures_cache_key(company_id) for company_id in set(company_ids)]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

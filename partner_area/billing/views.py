@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,11 +20,13 @@ from partner_area.platform.sections import Section
 from .exports import invoices_csv_response
 from .forms import InvoiceFilterForm, PaymentNoticeForm
 from .models import PaymentNoticeStatus
+from .paging import CountedPaginator
 from .selectors import (
     invoice_balances,
+    invoice_figures,
     invoice_get,
     invoice_list,
-    invoice_totals,
+    invoice_list_totals,
     payment_notices_for,
     with_payment_reported,
 )
@@ -69,13 +70,15 @@ def _columns(form: InvoiceFilterForm, current: str) -> list[dict]:
 def invoice_index(request):
     """The list with a summary per currency above it and the totals of the filtered rows below it."""
     company, today = request.membership.company, timezone.localdate()
-    balances = invoice_balances(company=company, today=today)
+    balances = invoice_figures(company=company, today=today).balances
     form = InvoiceFilterForm(
         request.GET, currencies=[balance.currency for balance in balances], refuse_reversed_dates=True
     )
     filters = form.filters()
     invoices = invoice_list(company=company, filters=filters, today=today)
-    page = Paginator(with_payment_reported(invoices), PER_PAGE).get_page(form.page_number)
+    totals = invoice_list_totals(company=company, filters=filters, invoices=invoices, today=today)
+    count = sum(item.count for item in totals)
+    page = CountedPaginator(with_payment_reported(invoices), PER_PAGE, count=count).get_page(form.page_number)
     rows = [
         {
             "invoice": invoice,
@@ -92,7 +95,7 @@ def invoice_index(request):
         "page": page,
         "rows": rows,
         "today": today,
-        "totals": invoice_totals(invoices=invoices) if page.paginator.count else [],
+        "totals": totals,
         "columns": _columns(form, filters.sort),
         "csv_query": _query(form, page=None),
         "previous_page_query": _query(form, page=page.previous_page_number()) if page.has_previous() else "",

@@ -143,3 +143,58 @@ class PartnerRollupSpan(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.company_id} {self.currency} {self.first_month:%Y-%m}–{self.last_month:%Y-%m}"
+
+
+class PartnerPeriodTotals(models.Model):
+    """A partner's direct and indirect turnover in one currency over one period (and the period before it), as
+    the sub-partner table shows it: a precomputed copy of the running-total arithmetic of network.py, one row
+    per span row and period asked for. Kept in step by database triggers (migration 0006) that mark a partner
+    stale whenever its roll-up or span rows change; the next read recomputes the stale partners only."""
+
+    company = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3)
+    first_month = models.DateField()
+    last_month = models.DateField()
+    direct = models.DecimalField(max_digits=18, decimal_places=2)
+    indirect = models.DecimalField(max_digits=18, decimal_places=2)
+    previous_total = models.DecimalField(max_digits=18, decimal_places=2)
+    total = models.DecimalField(max_digits=18, decimal_places=2)
+    change = models.DecimalField(max_digits=30, decimal_places=10, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_month", "last_month", "company", "currency"], name="periodtotals_period_company_uniq"
+            )
+        ]
+        indexes = [models.Index(fields=["company"], name="periodtotals_company_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.currency} {self.first_month:%Y-%m}–{self.last_month:%Y-%m}"
+
+
+class PartnerPeriodTotalsBuilt(models.Model):
+    """A period whose totals are held in PartnerPeriodTotals for every partner."""
+
+    first_month = models.DateField()
+    last_month = models.DateField()
+    # The months whose running totals the figures subtract (see network.py), stored so that one statement can
+    # recompute every period held.
+    before_start = models.DateField()
+    before_previous = models.DateField()
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["first_month", "last_month"], name="periodtotalsbuilt_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.first_month:%Y-%m}–{self.last_month:%Y-%m}"
+
+
+class PartnerTotalsStale(models.Model):
+    """A partner whose roll-ups changed since its period totals were computed (written by triggers)."""
+
+    company_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.company_id)

@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0006_companycontact_from_erp'),
-        ('performance', '0005_no_parallel_scans'),
+        ('performance', '0006_rollup_turnover_rows'),
     ]
 
     operations = [

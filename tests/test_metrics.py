@@ -14,8 +14,7 @@ from partner_area.companies.services import company_approve
 from partner_area.platform.mail.services import email_queue
 from portal.celery import app
 from tests.erp_engine.fake import STATE, FakeErp
-from tests.factories import StaffFactory, UserFactory
-from tests.onboarding.helpers import make_company
+from tests.factories import CompanyFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +102,7 @@ def test_outbox_depth_rises_while_the_erp_is_down_and_falls_after_delivery(clien
 
     erp.up = False
     for _ in range(2):
-        company_approve(company=make_company(status=CompanyStatus.PENDING_REVIEW), by=StaffFactory())
+        company_approve(company=CompanyFactory(status=CompanyStatus.PENDING_REVIEW), by=StaffFactory())
     written = scrape(client)
     assert sample(written, "portal_outbox_messages", peer="erp", state="pending") == 2
     assert sample(written, "portal_outbox_oldest_pending_age_seconds", peer="erp") >= 0

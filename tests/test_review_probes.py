@@ -18,12 +18,9 @@ from partner_area.billing.services import payment_notice_report
 from partner_area.companies.models import CompanyContact, Role
 from partner_area.support.models import Status, SupportAttachment, SupportRequest
 from partner_area.support.services import support_reply_add, support_request_create
-from tests.factories import StaffFactory
+from tests.factories import CompanyFactory, InvoiceFactory, MembershipFactory, StaffFactory
 from tests.materials.helpers import pdf_bytes, png_bytes
-from tests.onboarding.helpers import make_company, make_member
 from tests.zendesk.helpers import signed_headers, ticket_event
-
-from .billing.factories import InvoiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +35,12 @@ def _private_files(settings, tmp_path):
 
 @pytest.fixture
 def world():
-    mine, theirs = make_company(legal_name="Mine SIA"), make_company(legal_name="Theirs SIA")
+    mine, theirs = CompanyFactory(legal_name="Mine SIA"), CompanyFactory(legal_name="Theirs SIA")
     data = {}
     for key, company in (("mine", mine), ("theirs", theirs)):
-        admin = make_member(company, role=Role.ADMIN)
-        user = make_member(company, role=Role.USER, sections=["support", "invoices"])
-        colleague = make_member(company, role=Role.USER, sections=["support", "invoices"])
+        admin = MembershipFactory(company=company, role=Role.ADMIN)
+        user = MembershipFactory(company=company, role=Role.USER, sections=["support", "invoices"])
+        colleague = MembershipFactory(company=company, role=Role.USER, sections=["support", "invoices"])
         request = support_request_create(
             membership=colleague,
             subject=f"Help {key}",
@@ -115,7 +112,7 @@ def test_a_user_cannot_download_a_colleagues_or_another_companys_attachment(clie
 
 
 def test_a_member_without_the_support_grant_sees_no_support(client, world):
-    bare = make_member(world["mine"]["company"], role=Role.USER, sections=["dashboard"])
+    bare = MembershipFactory(company=world["mine"]["company"], role=Role.USER, sections=["dashboard"])
     _login(client, bare)
     assert client.get(reverse("partner:support")).status_code == 403
     url = reverse("partner:support_attachment", kwargs={"attachment_id": world["mine"]["attachment"].pk})
@@ -136,7 +133,7 @@ def test_a_payment_notice_on_another_companys_invoice_is_refused_and_nothing_is_
 
 
 def test_a_member_without_the_invoices_grant_cannot_report_a_payment(client, world):
-    bare = make_member(world["mine"]["company"], role=Role.USER, sections=["support"])
+    bare = MembershipFactory(company=world["mine"]["company"], role=Role.USER, sections=["support"])
     _login(client, bare)
     invoice = world["mine"]["invoice"]
     body = {"amount": "5.00", "paid_on": timezone.localdate().isoformat(), "reference": "NOGRANT"}
@@ -417,7 +414,7 @@ def test_support_list_detail_and_company_page_queries_do_not_grow(client, world)
     counts()  # warm the per-process caches (site, settings)
     before = counts()
     for n in range(6):
-        other = make_member(mine["company"], role=Role.USER, sections=["support"])
+        other = MembershipFactory(company=mine["company"], role=Role.USER, sections=["support"])
         support_request_create(membership=other, subject=f"More {n}", description="More.")
         support_reply_add(
             membership=mine["colleague"],

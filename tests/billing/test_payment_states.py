@@ -11,11 +11,7 @@ from partner_area.billing.models import PaymentNotice, PaymentNoticeStatus
 from partner_area.billing.services import payment_notice_confirm, payment_notice_report
 from partner_area.companies.models import Role
 from tests.erp_engine.fake import STATE, FakeErp
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_member
-from tests.organizations.factories import CompanyFactory
-
-from .factories import InvoiceFactory
+from tests.factories import CompanyFactory, InvoiceFactory, MembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +27,7 @@ CHECKING = "Our finance team is checking a payment you reported."
 
 @pytest.fixture
 def admin():
-    return make_member(CompanyFactory(legal_name="Payer SIA", erp_id="P1"), role=Role.ADMIN)
+    return MembershipFactory(company=CompanyFactory(legal_name="Payer SIA", erp_id="P1"), role=Role.ADMIN)
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from partner_area.announcements.tasks import announcement_distribute
 from partner_area.companies.models import Role
 from partner_area.materials.models import PartnerHomeSettings
 from tests.announcements.helpers import make_announcement
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
 from .helpers import make_category, make_material
 
@@ -26,11 +25,6 @@ LATVIAN = {
     "summary_lv": "Partneru cenas stājas spēkā 1. martā.",
     "body_lv": "<p>Cenu lapa ir sadaļā “Materiāli”.</p>",
 }
-
-
-@pytest.fixture
-def member():
-    return make_member(make_company(), role=Role.USER, sections=["materials"])
 
 
 def page(client, url: str) -> str:
@@ -112,9 +106,9 @@ def test_the_featured_video_title_follows_the_page_language(client, member):
 
 
 def test_the_announcement_email_is_in_each_recipients_language():
-    company = make_company()
-    latvian = make_member(company, role=Role.USER, preferred_language="lv")
-    english = make_member(company, role=Role.USER, preferred_language="en")
+    company = CompanyFactory()
+    latvian = MembershipFactory(company=company, role=Role.USER, user__preferred_language="lv")
+    english = MembershipFactory(company=company, role=Role.USER, user__preferred_language="en")
     announcement = make_announcement(
         title="New prices for 2026",
         summary="Partner prices change.",
@@ -137,8 +131,8 @@ def test_the_announcement_email_is_in_each_recipients_language():
 
 
 def test_the_email_falls_back_to_english_where_the_latvian_text_is_empty():
-    company = make_company()
-    latvian = make_member(company, role=Role.USER, preferred_language="lv")
+    company = CompanyFactory()
+    latvian = MembershipFactory(company=company, role=Role.USER, user__preferred_language="lv")
     announcement = make_announcement(
         title="Only in English", summary="English summary", audience_all=False, audience_companies=[company]
     )

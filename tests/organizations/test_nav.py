@@ -7,7 +7,7 @@ from django.test import Client, RequestFactory
 
 from partner_area.companies.models import Role
 from partner_area.home.context_processors import partner_navigation
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def erp(settings):
 
 @pytest.fixture
 def admin():
-    return make_member(make_company(erp_id="P-1"), role=Role.ADMIN, sections=ALL_SECTIONS)
+    return MembershipFactory(company=CompanyFactory(erp_id="P-1"), role=Role.ADMIN, sections=ALL_SECTIONS)
 
 
 def current_items(html: str) -> list[str]:

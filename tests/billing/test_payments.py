@@ -19,7 +19,7 @@ from partner_area.billing.services import payment_notice_confirm
 from partner_area.companies.models import Role
 from partner_area.platform import uploads
 from partner_area.platform.audit.models import AuditLogEntry
-from tests.erp_engine.fake import STATE, FakeErp
+from tests.erp_engine.fake import FakeErp
 from tests.factories import CompanyFactory, InvoiceFactory, MembershipFactory, StaffFactory, UserFactory
 from tests.materials.helpers import pdf_bytes, png_bytes
 
@@ -44,11 +44,9 @@ def invoice(company):
 
 
 @pytest.fixture
-def fake_erp(settings):
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+def fake_erp(erp, settings):
     settings.ERP_OUTBOX_BACKOFF_SECONDS = settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
-    STATE["erp"] = FakeErp()
-    return STATE["erp"]
+    return erp
 
 
 def erp_copy(erp: FakeErp, invoice, **changes):

@@ -14,19 +14,16 @@ from partner_area.performance.selectors import turnover_figures
 from partner_area.platform.ports.erp import Cursor, NoErpGateway
 from tests.factories import CompanyFactory
 
-from .fake import STATE, FakeErp
-
 pytestmark = pytest.mark.django_db
 
 OCT, NOV = date(2026, 10, 1), date(2026, 11, 1)
 
 
 @pytest.fixture(autouse=True)
-def erp(settings):
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+def erp(erp, settings):
+    """The shared in-memory ERP, pulled without overlap: a test pulls as often as it likes."""
     settings.ERP_PULL_OVERLAP_SECONDS = 0
-    STATE["erp"] = FakeErp()
-    return STATE["erp"]
+    return erp
 
 
 @pytest.fixture

@@ -14,17 +14,14 @@ from partner_area.companies.models import Company, CompanyContact, CompanyStatus
 from partner_area.platform.ports.erp import ErpCompany, ErpContact
 from tests.factories import CompanyFactory
 
-from .fake import STATE, FakeErp
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def erp(settings):
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+def erp(erp, settings):
+    """The shared in-memory ERP, pulled without overlap: a test pulls as often as it likes."""
     settings.ERP_PULL_OVERLAP_SECONDS = 0
-    STATE["erp"] = FakeErp()
-    return STATE["erp"]
+    return erp
 
 
 def erp_record(company: Company, **changes) -> ErpCompany:

@@ -20,19 +20,15 @@ from partner_area.platform.audit.models import AuditLogEntry
 from partner_area.platform.ports.erp import ErpError
 from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
-from .fake import STATE, FakeErp
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def erp(settings):
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
-    settings.ERP_OUTBOX_BACKOFF_SECONDS = 0
-    settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
+def erp(erp, settings):
+    """The shared in-memory ERP, without backoff or pull overlap: a test sweeps and pulls as often as it likes."""
+    settings.ERP_OUTBOX_BACKOFF_SECONDS = settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
     settings.ERP_PULL_OVERLAP_SECONDS = 0
-    STATE["erp"] = FakeErp()
-    return STATE["erp"]
+    return erp
 
 
 def approve(company):

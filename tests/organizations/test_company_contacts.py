@@ -7,10 +7,9 @@ from django.test import Client
 from integrations.erp.models import OutboxMessage
 from partner_area.companies.models import CompanyContact, Membership, Role
 from partner_area.platform.audit.models import AuditLogEntry
-from tests.erp_engine.fake import STATE, FakeErp
 from tests.factories import CompanyFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("erp")]
 
 COMPANY_URL = "/en/partner/company/"
 NEW_URL = "/en/partner/company/contacts/new/"
@@ -18,12 +17,6 @@ NEW_URL = "/en/partner/company/contacts/new/"
 
 def edit_url(contact: CompanyContact) -> str:
     return f"/en/partner/company/contacts/{contact.pk}/"
-
-
-@pytest.fixture(autouse=True)
-def erp(settings):
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
-    STATE["erp"] = FakeErp()
 
 
 @pytest.fixture

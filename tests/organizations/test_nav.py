@@ -9,17 +9,9 @@ from partner_area.companies.models import Role
 from partner_area.home.context_processors import partner_navigation
 from tests.factories import CompanyFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("erp")]
 
 ALL_SECTIONS = ["dashboard", "invoices", "support", "materials"]
-
-
-@pytest.fixture(autouse=True)
-def erp(settings):
-    from tests.erp_engine.fake import STATE, FakeErp
-
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
-    STATE["erp"] = FakeErp()
 
 
 @pytest.fixture

@@ -1,9 +1,18 @@
+from decimal import Decimal
+
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
-from django.utils import translation
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
 
 from cms_pages.seed import public_site_seed
-from tests.factories import CompanyFactory
+from partner_area.billing.services import payment_notice_report
+from partner_area.companies.models import CompanyContact, Role
+from partner_area.support.models import SupportAttachment
+from partner_area.support.services import support_request_create
+from tests.factories import CompanyFactory, InvoiceFactory, MembershipFactory, StaffFactory
+from tests.materials.helpers import pdf_bytes, png_bytes
 
 FAKE_ERP = "tests.erp_engine.fake.FakeErpGateway"
 
@@ -53,3 +62,49 @@ def erp(settings):
     settings.ERP_BACKEND = FAKE_ERP
     STATE["erp"] = FakeErp()
     return STATE["erp"]
+
+
+@pytest.fixture
+def two_partners(db, private_media):
+    """Two companies, "mine" (Mine SIA) and "theirs" (Theirs SIA), each with an admin, a `user` and a colleague
+    (both with support and invoices), the colleague's support request with a screenshot, an invoice with a
+    payment notice and its remittance (in the test's own upload folders), and a contact person; by key: company,
+    admin, user, colleague, request, attachment, invoice, notice, contact."""
+    mine, theirs = CompanyFactory(legal_name="Mine SIA"), CompanyFactory(legal_name="Theirs SIA")
+    data = {}
+    for key, company in (("mine", mine), ("theirs", theirs)):
+        admin = MembershipFactory(company=company, role=Role.ADMIN)
+        user = MembershipFactory(company=company, role=Role.USER, sections=["support", "invoices"])
+        colleague = MembershipFactory(company=company, role=Role.USER, sections=["support", "invoices"])
+        request = support_request_create(
+            membership=colleague,
+            subject=f"Help {key}",
+            description="Please help.",
+            attachments=[SimpleUploadedFile("shot.png", png_bytes(), content_type="image/png")],
+        )
+        invoice = InvoiceFactory(company=company, total=Decimal("100.00"), balance=Decimal("100.00"))
+        notice = payment_notice_report(
+            membership=admin,
+            invoice=invoice,
+            amount=Decimal("10.00"),
+            paid_on=timezone.localdate(),
+            reference=f"REF-{key}",
+            remittance=SimpleUploadedFile("advice.pdf", pdf_bytes(), content_type="application/pdf"),
+        )
+        data[key] = {
+            "company": company, "admin": admin, "user": user, "colleague": colleague, "request": request,
+            "attachment": SupportAttachment.unscoped.get(support_request=request), "invoice": invoice,
+            "notice": notice, "contact": CompanyContact.unscoped.create(company=company, name=f"Contact {key}"),
+        }  # fmt: skip
+    return data
+
+
+@pytest.fixture
+def staff_client(client, db):
+    """The test client logged in as staff who may open the payment queue and the Zendesk sync page."""
+    staff = StaffFactory()
+    codenames = ["access_admin", "view_paymentnotice", "change_paymentnotice"]
+    codenames += ["view_zendeskoutboxmessage", "change_zendeskoutboxmessage"]
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(staff)
+    return client

@@ -1,9 +1,21 @@
+from decimal import Decimal
+
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
-from django.utils import translation
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
 
 from cms_pages.seed import public_site_seed
+from partner_area.billing.services import payment_notice_report
+from partner_area.companies.models import CompanyContact, Role
+from partner_area.support.models import SupportAttachment
+from partner_area.support.services import support_request_create
+from tests.factories import CompanyFactory, InvoiceFactory, MembershipFactory, StaffFactory
+from tests.materials.helpers import pdf_bytes, png_bytes
 from tests.xdist_groups import pytest_collection_modifyitems  # noqa: F401 - a hook, registered by its name
+
+FAKE_ERP = "tests.erp_engine.fake.FakeErpGateway"
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +113,74 @@ def pytest_runtest_teardown(item):
     yield
     if _is_transactional(item):
         _flushed["since_snapshot"] = True
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """The test's uploads (private files and media) in a folder of its own, on local storage. Folders whose tests
+    upload use it for every test (their conftest.py); not here for all, since a settings override makes
+    `settings.SETTINGS_MODULE` None for the test, which tests starting a Django subprocess read."""
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def company(db):
+    """An active partner company (CompanyFactory's defaults)."""
+    return CompanyFactory()
+
+
+@pytest.fixture
+def erp(settings):
+    """The in-memory ERP (tests/erp_engine/fake.py) behind the ERP port; returned for scripting and inspection."""
+    from tests.erp_engine.fake import STATE, FakeErp
+
+    settings.ERP_BACKEND = FAKE_ERP
+    STATE["erp"] = FakeErp()
+    return STATE["erp"]
+
+
+@pytest.fixture
+def two_partners(db, private_media):
+    """Two companies, "mine" (Mine SIA) and "theirs" (Theirs SIA), each with an admin, a `user` and a colleague
+    (both with support and invoices), the colleague's support request with a screenshot, an invoice with a
+    payment notice and its remittance (in the test's own upload folders), and a contact person; by key: company,
+    admin, user, colleague, request, attachment, invoice, notice, contact."""
+    mine, theirs = CompanyFactory(legal_name="Mine SIA"), CompanyFactory(legal_name="Theirs SIA")
+    data = {}
+    for key, company in (("mine", mine), ("theirs", theirs)):
+        admin = MembershipFactory(company=company, role=Role.ADMIN)
+        user = MembershipFactory(company=company, role=Role.USER, sections=["support", "invoices"])
+        colleague = MembershipFactory(company=company, role=Role.USER, sections=["support", "invoices"])
+        request = support_request_create(
+            membership=colleague,
+            subject=f"Help {key}",
+            description="Please help.",
+            attachments=[SimpleUploadedFile("shot.png", png_bytes(), content_type="image/png")],
+        )
+        invoice = InvoiceFactory(company=company, total=Decimal("100.00"), balance=Decimal("100.00"))
+        notice = payment_notice_report(
+            membership=admin,
+            invoice=invoice,
+            amount=Decimal("10.00"),
+            paid_on=timezone.localdate(),
+            reference=f"REF-{key}",
+            remittance=SimpleUploadedFile("advice.pdf", pdf_bytes(), content_type="application/pdf"),
+        )
+        data[key] = {
+            "company": company, "admin": admin, "user": user, "colleague": colleague, "request": request,
+            "attachment": SupportAttachment.unscoped.get(support_request=request), "invoice": invoice,
+            "notice": notice, "contact": CompanyContact.unscoped.create(company=company, name=f"Contact {key}"),
+        }  # fmt: skip
+    return data
+
+
+@pytest.fixture
+def staff_client(client, db):
+    """The test client logged in as staff who may open the payment queue and the Zendesk sync page."""
+    staff = StaffFactory()
+    codenames = ["access_admin", "view_paymentnotice", "change_paymentnotice"]
+    codenames += ["view_zendeskoutboxmessage", "change_zendeskoutboxmessage"]
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(staff)
+    return client

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from partner_area.companies.models import Role
 from tests.announcements.helpers import make_announcement
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_no_template_puts_the_alert_role_on_a_list():
 
 
 def test_a_failed_login_announces_its_error_list_inside_an_alert(client):
-    member = make_member(make_company(), role=Role.USER)
+    member = MembershipFactory(role=Role.USER)
     response = client.post(LOGIN, {"username": member.user.email, "password": "wrong"})
     page = BeautifulSoup(response.content.decode(), "html.parser")
     assert page.select("ul[role], ol[role]") == []
@@ -87,7 +87,7 @@ def _announcement_headings(html: str) -> list[str]:
 
 
 def test_news_headings_follow_the_page_outline(client):
-    member = make_member(make_company(), role=Role.USER, sections=["materials"])
+    member = MembershipFactory(role=Role.USER, sections=["materials"])
     make_announcement(title="Spring price list")
     make_announcement(title="New brochure")
     client.force_login(member.user)

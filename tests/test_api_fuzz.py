@@ -27,10 +27,14 @@ from partner_area.billing.models import ErpInvoiceState
 from partner_area.billing.services import payment_notice_report
 from partner_area.companies.models import Role
 from partner_area.platform.sections import Section
-from tests.billing.factories import InvoiceFactory, InvoiceLineFactory
-from tests.factories import PASSWORD
-from tests.onboarding.helpers import make_company, make_member
-from tests.organizations.factories import InvitationFactory
+from tests.factories import (
+    PASSWORD,
+    CompanyFactory,
+    InvitationFactory,
+    InvoiceFactory,
+    InvoiceLineFactory,
+    MembershipFactory,
+)
 from tests.performance.helpers import client_with_turnover
 
 pytestmark = pytest.mark.django_db
@@ -97,14 +101,14 @@ def seeded(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     today = timezone.localdate()
 
-    company = make_company(legal_name="Fuzzed SIA")
-    downline = make_company(legal_name="Downline SIA", parent=company)
-    admin = make_member(company, role=Role.ADMIN)
+    company = CompanyFactory(legal_name="Fuzzed SIA")
+    downline = CompanyFactory(legal_name="Downline SIA", parent=company)
+    admin = MembershipFactory(company=company, role=Role.ADMIN)
     members = [
         admin,
-        make_member(company, role=Role.ADMIN),
-        make_member(company, sections=[Section.INVOICES, Section.DASHBOARD]),
-        make_member(company),
+        MembershipFactory(company=company, role=Role.ADMIN),
+        MembershipFactory(company=company, sections=[Section.INVOICES, Section.DASHBOARD]),
+        MembershipFactory(company=company),
     ]
     members[-1].is_active = False
     members[-1].save()
@@ -126,9 +130,9 @@ def seeded(settings, tmp_path):
     for owner, name in ((company, "Client A"), (company, "Client B"), (downline, "Client C")):
         client_with_turnover(owner, name, {(f"{month:%Y-%m}", "EUR"): "250.00"}, created=date(2020, 1, 1))
 
-    other = make_company(legal_name="Other SIA")
+    other = CompanyFactory(legal_name="Other SIA")
     foreign = [
-        make_member(other, role=Role.ADMIN),
+        MembershipFactory(company=other, role=Role.ADMIN),
         InvitationFactory(company=other),
         InvoiceFactory(company=other),
     ]

@@ -15,8 +15,8 @@ from partner_area.materials.models import Material
 from partner_area.materials.selectors import materials_for
 from partner_area.platform.audience import audience_for_company_q, audience_includes, audience_members_q
 from tests.announcements.helpers import make_announcement
+from tests.factories import CompanyFactory, MembershipFactory
 from tests.materials.helpers import make_material, make_product
-from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +26,16 @@ def world():
     """Three companies: gold/LV (sells X), gold/EE, standard/LV; each with an admin and a materials user."""
     product_x, product_y = make_product(name="Brello CRM"), make_product(name="Brello HR")
     companies = {
-        "gold_lv": make_company(tier=Tier.GOLD, country="LV"),
-        "gold_ee": make_company(tier=Tier.GOLD, country="EE"),
-        "std_lv": make_company(tier=Tier.STANDARD, country="LV"),
+        "gold_lv": CompanyFactory(tier=Tier.GOLD, country="LV"),
+        "gold_ee": CompanyFactory(tier=Tier.GOLD, country="EE"),
+        "std_lv": CompanyFactory(tier=Tier.STANDARD, country="LV"),
     }
     product_x.partners.add(companies["gold_lv"])
     product_y.partners.add(companies["gold_ee"])
     members = {}
     for key, company in companies.items():
-        members[(key, Role.ADMIN)] = make_member(company, role=Role.ADMIN)
-        members[(key, Role.USER)] = make_member(company, role=Role.USER, sections=["materials"])
+        members[(key, Role.ADMIN)] = MembershipFactory(company=company, role=Role.ADMIN)
+        members[(key, Role.USER)] = MembershipFactory(company=company, role=Role.USER, sections=["materials"])
     return {"companies": companies, "members": members, "x": product_x, "y": product_y}
 
 
@@ -66,7 +66,9 @@ MATRIX = [
 @pytest.mark.parametrize(("label", "audience", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
 def test_announcement_audience_matrix(world, label, audience, expected):
     announcement = make_announcement(title=label, **audience(world))
-    other = make_announcement(title="For another company only", audience_all=False, audience_companies=[make_company()])
+    other = make_announcement(
+        title="For another company only", audience_all=False, audience_companies=[CompanyFactory()]
+    )
     for (company_key, role), member in world["members"].items():
         visible = list(announcements_for(membership=member))
         sees = (company_key, role) in expected
@@ -88,7 +90,7 @@ def test_material_audience_matrix(world, label, audience, expected):
 
 def test_materials_need_the_materials_grant_whatever_the_audience(world):
     material = make_material()
-    no_grant = make_member(world["companies"]["gold_lv"], role=Role.USER, sections=["dashboard"])
+    no_grant = MembershipFactory(company=world["companies"]["gold_lv"], role=Role.USER, sections=["dashboard"])
     assert material not in materials_for(membership=no_grant)
     assert material in materials_for(membership=world["members"][("gold_lv", Role.USER)])
 
@@ -114,11 +116,13 @@ def test_the_two_directions_of_the_rule_agree_on_a_grid_of_companies_and_audienc
     x, y = make_product(), make_product()
     companies = []
     for tier, country, sells in itertools.product([Tier.GOLD, Tier.STANDARD], ["LV", "EE"], [[], [x], [y]]):
-        company = make_company(tier=tier, country=country)
+        company = CompanyFactory(tier=tier, country=country)
         for product in sells:
             product.partners.add(company)
         companies.append(company)
-    members = [make_member(company, role=role) for company in companies for role in (Role.ADMIN, Role.USER)]
+    members = [
+        MembershipFactory(company=company, role=role) for company in companies for role in (Role.ADMIN, Role.USER)
+    ]
     member_ids = [member.pk for member in members]
     make = (lambda **audience: make_announcement(publish=False, **audience)) if model is Announcement else make_material
 

@@ -28,10 +28,10 @@ def test_an_api_request_whose_database_connection_was_lost_answers_json_503(monk
 
     from partner_area.companies import api
     from partner_area.companies.models import Role
-    from tests.onboarding.helpers import make_company, make_member
+    from tests.factories import CompanyFactory, MembershipFactory
 
     admin_api = APIClient()
-    admin_api.force_authenticate(make_member(make_company(legal_name="Mine SIA"), role=Role.ADMIN).user)
+    admin_api.force_authenticate(MembershipFactory(company=CompanyFactory(legal_name="Mine SIA"), role=Role.ADMIN).user)
 
     def lost(self, request):
         raise OperationalError("server closed the connection unexpectedly")

@@ -12,8 +12,7 @@ from rest_framework.test import APIClient
 from integrations.erp import webhook as erp_webhook
 from integrations.zendesk import webhook as zendesk_webhook
 from partner_area.companies.models import Role
-from tests.factories import PASSWORD
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import PASSWORD, CompanyFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ SHALLOW_NESTED = b"[" * 1024
 
 @pytest.fixture
 def admin_api():
-    admin = make_member(make_company(legal_name="Mine SIA"), role=Role.ADMIN)
+    admin = MembershipFactory(company=CompanyFactory(legal_name="Mine SIA"), role=Role.ADMIN)
     api = APIClient()
     token = api.post("/api/v1/auth/token", {"username": admin.user.email, "password": PASSWORD}).json()["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")

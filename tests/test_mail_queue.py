@@ -11,8 +11,7 @@ from partner_area.companies.models import Company, CompanyStatus, Role
 from partner_area.companies.services import company_change_status
 from partner_area.platform.mail.models import EmailStatus, OutgoingEmail
 from partner_area.platform.mail.services import emails_send_due
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 from tests.onboarding.test_registration import URL as REGISTER_URL
 from tests.onboarding.test_registration import application
 
@@ -56,8 +55,8 @@ def test_registration_with_the_mail_server_down_succeeds_and_the_mail_follows_on
 def test_a_status_change_mails_every_admin_even_when_the_server_fails_first(
     smtp_down, django_capture_on_commit_callbacks
 ):
-    company = make_company(status=CompanyStatus.ACTIVE)
-    admins = [make_member(company, role=Role.ADMIN) for _ in range(3)]
+    company = CompanyFactory(status=CompanyStatus.ACTIVE)
+    admins = [MembershipFactory(company=company, role=Role.ADMIN) for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         company_change_status(company=company, action="block", by=StaffFactory(), reason="Unpaid for a year.")
     company.refresh_from_db()
@@ -70,7 +69,7 @@ def test_a_status_change_mails_every_admin_even_when_the_server_fails_first(
 
 
 def test_an_invitation_with_the_mail_server_down_is_saved_and_sent_later(client, smtp_down):
-    admin = make_member(make_company(status=CompanyStatus.ACTIVE), role=Role.ADMIN)
+    admin = MembershipFactory(company=CompanyFactory(status=CompanyStatus.ACTIVE), role=Role.ADMIN)
     client.force_login(admin.user)
     response = client.post(
         "/en/partner/members/invite/",

@@ -13,9 +13,7 @@ from partner_area.companies.models import CompanyStatus
 from partner_area.companies.services import company_approve
 from partner_area.platform.mail.services import email_queue
 from portal.celery import app
-from tests.erp_engine.fake import STATE, FakeErp
-from tests.factories import StaffFactory, UserFactory
-from tests.onboarding.helpers import make_company
+from tests.factories import CompanyFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,11 +87,9 @@ def test_request_metrics_per_view(client):
 
 
 @pytest.fixture
-def erp(settings):
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+def erp(erp, settings):
     settings.ERP_OUTBOX_OUTAGE_RETRY_SECONDS = 0  # a waiting delivery is due again at once
-    STATE["erp"] = FakeErp()
-    return STATE["erp"]
+    return erp
 
 
 def test_outbox_depth_rises_while_the_erp_is_down_and_falls_after_delivery(client, erp):
@@ -103,7 +99,7 @@ def test_outbox_depth_rises_while_the_erp_is_down_and_falls_after_delivery(clien
 
     erp.up = False
     for _ in range(2):
-        company_approve(company=make_company(status=CompanyStatus.PENDING_REVIEW), by=StaffFactory())
+        company_approve(company=CompanyFactory(status=CompanyStatus.PENDING_REVIEW), by=StaffFactory())
     written = scrape(client)
     assert sample(written, "portal_outbox_messages", peer="erp", state="pending") == 2
     assert sample(written, "portal_outbox_oldest_pending_age_seconds", peer="erp") >= 0

@@ -12,10 +12,9 @@ from partner_area.companies.models import Role
 from partner_area.materials.models import MaterialsVisit
 from partner_area.platform.tenancy import UnscopedQueryError
 from partner_area.support.models import SupportAttachment, SupportComment, SupportRequest
-from tests.billing.factories import InvoiceLineFactory
+from tests.factories import CompanyFactory, InvoiceLineFactory, MembershipFactory
 
 from .announcements.helpers import make_announcement
-from .onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +22,8 @@ CHILD_MODELS = [SupportComment, SupportAttachment, InvoiceLine, AnnouncementRead
 
 
 def _company_with_child_rows(name: str) -> dict:
-    company = make_company(legal_name=f"{name} SIA")
-    admin = make_member(company, role=Role.ADMIN)
+    company = CompanyFactory(legal_name=f"{name} SIA")
+    admin = MembershipFactory(company=company, role=Role.ADMIN)
     request = SupportRequest.unscoped.create(
         company=company, requester=admin.user, subject=f"{name} needs help", description="Please help."
     )

@@ -23,11 +23,10 @@ from partner_area.announcements.models import AnnouncementRead
 from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine
 from partner_area.companies.models import CompanyContact, Invitation, Role
 from partner_area.support.models import SupportAttachment, SupportComment, SupportRequest
-from tests.factories import UserFactory
+from tests.factories import CompanyFactory, MembershipFactory, UserFactory
 
 from .announcements.helpers import make_announcement
 from .materials.helpers import make_material
-from .onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -108,11 +107,11 @@ def fill(route: str, other: dict) -> str:
 
 @pytest.fixture
 def two_companies():
-    mine, theirs = make_company(legal_name="Mine SIA"), make_company(legal_name="Theirs SIA")
+    mine, theirs = CompanyFactory(legal_name="Mine SIA"), CompanyFactory(legal_name="Theirs SIA")
     data = {}
     for key, company in (("mine", mine), ("theirs", theirs)):
-        admin = make_member(company, role=Role.ADMIN)
-        member = make_member(company, role=Role.USER, sections=["dashboard"])
+        admin = MembershipFactory(company=company, role=Role.ADMIN)
+        member = MembershipFactory(company=company, role=Role.USER, sections=["dashboard"])
         invitation = Invitation(company=company, email=f"new@{company.pk}.lv", role=Role.USER, invited_by=admin.user)
         invitation.issue_token()
         invitation.save()
@@ -209,7 +208,7 @@ def _main(content: bytes) -> str:
 
 def test_a_user_without_grants_gets_403_section_pages_404_admin_pages_and_403_api(client, two_companies):
     company = two_companies["mine"]["company"]
-    bare = make_member(company, role=Role.USER, sections=[])
+    bare = MembershipFactory(company=company, role=Role.USER, sections=[])
     client.force_login(bare.user)
     # partner_required marks its views with the section they belong to; the others here are administrators' pages
     # (and the home's figures fragment, 404 when the member may see no figures).

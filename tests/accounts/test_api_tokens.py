@@ -15,9 +15,8 @@ from partner_area.accounts.models import ApiToken
 from partner_area.companies.models import CompanyStatus, Role
 from partner_area.platform.audit.models import AuditLogEntry
 from tests.accounts.test_two_factor import code_for, shown_authenticator
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, CompanyFactory, MembershipFactory
 from tests.mailbox import sent_mail
-from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ NEW_PASSWORD = "another-Long-passw0rd"
 
 @pytest.fixture
 def member():
-    return make_member(make_company(legal_name="Mine SIA"), role=Role.ADMIN)
+    return MembershipFactory(company=CompanyFactory(legal_name="Mine SIA"), role=Role.ADMIN)
 
 
 def issue(membership, **extra) -> dict:
@@ -153,7 +152,7 @@ def test_turning_on_two_factor_ends_every_token_and_new_ones_need_a_code(member)
 
 
 def test_nobody_sees_or_revokes_another_persons_token(member):
-    colleague = make_member(member.company, role=Role.USER, sections=["dashboard"])
+    colleague = MembershipFactory(company=member.company, role=Role.USER, sections=["dashboard"])
     theirs = issue(colleague, name="Colleague's script")
     mine = with_token(issue(member, name="Mine")["token"])
 
@@ -214,7 +213,7 @@ def test_a_stale_token_header_does_not_stop_getting_a_new_token(member):
 
 
 def test_blocking_the_company_or_deactivating_the_member_stops_the_token(member):
-    colleague = make_member(member.company, role=Role.USER, sections=["dashboard"])
+    colleague = MembershipFactory(company=member.company, role=Role.USER, sections=["dashboard"])
     admin_api, colleague_api = with_token(issue(member)["token"]), with_token(issue(colleague)["token"])
     colleague.is_active = False
     colleague.save()

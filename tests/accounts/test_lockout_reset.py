@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import override_settings
 
+from tests.factories import MembershipFactory
 from tests.mailbox import sent_mail
-from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def _reset_password(client, email: str) -> None:
 @override_settings(AXES_FAILURE_LIMIT=3)
 @pytest.mark.parametrize("typed_as", [str.lower, str.upper])
 def test_after_a_lockout_a_completed_password_reset_lets_the_person_log_in(client, typed_as):
-    member = make_member(make_company())
+    member = MembershipFactory()
     email = member.user.email
     for _ in range(3):
         _login(client, typed_as(email), "wrong")
@@ -46,7 +46,7 @@ def test_after_a_lockout_a_completed_password_reset_lets_the_person_log_in(clien
 
 @override_settings(AXES_FAILURE_LIMIT=3)
 def test_an_unfinished_password_reset_keeps_the_lockout(client):
-    member = make_member(make_company())
+    member = MembershipFactory()
     for _ in range(3):
         _login(client, member.user.email, "wrong")
     client.post("/en/partner/account/password-reset/", {"email": member.user.email})  # e-mail sent, not used

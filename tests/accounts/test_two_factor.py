@@ -1,21 +1,17 @@
 """Optional TOTP two-factor authentication (django-otp): org admins turn it on for themselves; staff
 need it for the Wagtail admin when STAFF_REQUIRE_2FA is on."""
 
-import itertools
 import re
 import time
 from base64 import b32decode
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partner_area.companies.models import Company, Membership
 from partner_area.platform.audit.models import AuditLogEntry
-from tests.factories import PASSWORD, StaffFactory, UserFactory
-from tests.numbers import lv_registration_number
+from tests.factories import PASSWORD, MembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +21,6 @@ SETUP = "/en/partner/account/two-factor/setup/"
 VERIFY = "/en/partner/account/two-factor/verify/"
 OTP = "django_otp.middleware.OTPMiddleware"
 TWO_FACTOR_MIDDLEWARE = "partner_area.accounts.middleware.TwoFactorMiddleware"
-
-_registration_numbers = itertools.count(500)
 
 
 @pytest.fixture(autouse=True)
@@ -62,36 +56,14 @@ def unthrottle(device: TOTPDevice) -> None:
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
 
 
-def make_company(**overrides) -> Company:
-    data = {
-        "legal_name": "Baltic Repairs SIA",
-        "registration_number": lv_registration_number(next(_registration_numbers)),
-        "country": "LV",
-        "address": "Brivibas iela 1",
-        "city": "Riga",
-        "postal_code": "LV-1010",
-        "phone": "+37120000000",
-        "email": "office@baltic-repairs.example",
-        "status": "active",
-    }
-    data.update(overrides)
-    return Company.objects.create(**data)
-
-
-def make_member(role: str = "admin", company: Company | None = None):
-    user = UserFactory(email_confirmed_at=timezone.now())
-    Membership.unscoped.create(user=user, company=company or make_company(), role=role)
-    return user
-
-
 @pytest.fixture
 def org_admin():
-    return make_member("admin")
+    return MembershipFactory(role="admin").user
 
 
 @pytest.fixture
 def plain_user():
-    return make_member("user")
+    return MembershipFactory(role="user").user
 
 
 def confirmed_device(user) -> TOTPDevice:

@@ -10,8 +10,7 @@ from partner_area.announcements.models import Announcement, AnnouncementRead
 from partner_area.announcements.selectors import announcements_for
 from partner_area.announcements.tasks import publish_scheduled
 from partner_area.companies.models import Role, Tier
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
 from .helpers import hours, make_announcement
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def member():
-    return make_member(make_company(tier=Tier.GOLD), role=Role.USER, sections=["materials"])
+    return MembershipFactory(company=CompanyFactory(tier=Tier.GOLD), role=Role.USER, sections=["materials"])
 
 
 def test_drafts_and_unpublished_announcements_are_invisible(member):
@@ -82,7 +81,7 @@ def test_the_moderation_workflow_keeps_a_submitted_draft_invisible_until_approve
 
 def test_opening_an_announcement_marks_it_read_for_that_user_only(client, member):
     announcement = make_announcement(title="Price update")
-    colleague = make_member(member.company, role=Role.USER)
+    colleague = MembershipFactory(company=member.company, role=Role.USER)
     client.force_login(member.user)
     page = client.get("/en/partner/announcements/")
     assert "Unread" in page.content.decode()
@@ -99,8 +98,8 @@ def test_mark_all_as_read_marks_only_what_this_member_sees_for_this_member(clien
     seen = [make_announcement(title="One"), make_announcement(title="Two")]
     already = make_announcement(title="Three")
     AnnouncementRead.unscoped.create(announcement=already, user=member.user)
-    elsewhere = make_announcement(audience_all=False, audience_companies=[make_company()])
-    colleague = make_member(member.company, role=Role.USER)
+    elsewhere = make_announcement(audience_all=False, audience_companies=[CompanyFactory()])
+    colleague = MembershipFactory(company=member.company, role=Role.USER)
     client.force_login(member.user)
     assert "Mark all as read" in client.get("/en/partner/announcements/").content.decode()
     assert client.get("/en/partner/announcements/read/").status_code == 405  # a change: POST only
@@ -117,7 +116,7 @@ def test_mark_all_as_read_marks_only_what_this_member_sees_for_this_member(clien
 
 
 def test_an_announcement_for_someone_else_answers_404(client, member):
-    elsewhere = make_announcement(audience_all=False, audience_companies=[make_company()])
+    elsewhere = make_announcement(audience_all=False, audience_companies=[CompanyFactory()])
     draft = make_announcement(publish=False)
     client.force_login(member.user)
     assert client.get(f"/en/partner/announcements/{elsewhere.pk}/").status_code == 404
@@ -140,13 +139,13 @@ def test_home_figures_show_only_sections_the_member_may_see(client, member):
     assert figures.status_code == 200
     assert "New materials" in figures.content.decode()
     assert "outstanding" not in figures.content.decode()
-    admin = make_member(member.company, role=Role.ADMIN)
+    admin = MembershipFactory(company=member.company, role=Role.ADMIN)
     client.force_login(admin.user)
     assert "outstanding and overdue balance" in client.get("/en/partner/home/figures/").content.decode()
 
 
 def test_editor_preview_as_a_company_tells_who_sees_it():
-    gold, standard = make_company(tier=Tier.GOLD), make_company(tier=Tier.STANDARD)
+    gold, standard = CompanyFactory(tier=Tier.GOLD), CompanyFactory(tier=Tier.STANDARD)
     announcement = make_announcement(audience_all=False, audience_tiers=[Tier.GOLD], admins_only=True)
     assert (f"company-{gold.pk}", f"As {gold.legal_name}") in [
         (m, str(label)) for m, label in announcement.preview_modes
@@ -158,7 +157,7 @@ def test_editor_preview_as_a_company_tells_who_sees_it():
 
 
 def test_editor_preview_renders_in_the_admin(client):
-    company = make_company(tier=Tier.GOLD)
+    company = CompanyFactory(tier=Tier.GOLD)
     announcement = make_announcement(title="Preview me", audience_all=False, audience_tiers=[Tier.GOLD])
     client.force_login(StaffFactory())
     response = announcement.make_preview_request(preview_mode=f"company-{company.pk}")

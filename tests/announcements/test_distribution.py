@@ -11,8 +11,7 @@ from partner_area.announcements.selectors import delivery_progress
 from partner_area.announcements.services import announcement_deliveries_send, announcement_distribution_queue
 from partner_area.announcements.tasks import announcement_distribute
 from partner_area.companies.models import CompanyStatus, Role, Tier
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
 from .helpers import make_announcement
 
@@ -23,23 +22,23 @@ pytestmark = pytest.mark.django_db
 def audience():
     """Gold partners are targeted. Who should get the e-mail, and who should not."""
     gold, other_gold, silver = (
-        make_company(tier=Tier.GOLD),
-        make_company(tier=Tier.GOLD),
-        make_company(tier=Tier.SILVER),
+        CompanyFactory(tier=Tier.GOLD),
+        CompanyFactory(tier=Tier.GOLD),
+        CompanyFactory(tier=Tier.SILVER),
     )
-    blocked = make_company(tier=Tier.GOLD, status=CompanyStatus.BLOCKED)
+    blocked = CompanyFactory(tier=Tier.GOLD, status=CompanyStatus.BLOCKED)
     wanted = [
-        make_member(gold, role=Role.ADMIN),
-        make_member(gold, role=Role.USER),
-        make_member(other_gold, role=Role.USER, preferred_language="lv"),
+        MembershipFactory(company=gold, role=Role.ADMIN),
+        MembershipFactory(company=gold, role=Role.USER),
+        MembershipFactory(company=other_gold, role=Role.USER, user__preferred_language="lv"),
     ]
-    opted_out = make_member(gold, role=Role.USER, announcement_emails=False)
-    deactivated = make_member(gold, role=Role.USER)
+    opted_out = MembershipFactory(company=gold, role=Role.USER, user__announcement_emails=False)
+    deactivated = MembershipFactory(company=gold, role=Role.USER)
     deactivated.is_active = False
     deactivated.save()
-    unconfirmed = make_member(gold, role=Role.USER, confirmed=False)
-    not_targeted = make_member(silver, role=Role.ADMIN)
-    in_blocked_company = make_member(blocked, role=Role.ADMIN)
+    unconfirmed = MembershipFactory(company=gold, role=Role.USER, confirmed=False)
+    not_targeted = MembershipFactory(company=silver, role=Role.ADMIN)
+    in_blocked_company = MembershipFactory(company=blocked, role=Role.ADMIN)
     announcement = make_announcement(title="Gold price list 2026", audience_all=False, audience_tiers=[Tier.GOLD])
     return {
         "announcement": announcement,
@@ -130,7 +129,7 @@ def test_the_editor_sends_from_the_admin_and_sees_the_progress(client, audience)
 
 def test_a_draft_cannot_be_sent(client):
     draft = make_announcement(publish=False)
-    make_member(make_company(), role=Role.ADMIN)
+    MembershipFactory(role=Role.ADMIN)
     client.force_login(StaffFactory())
     client.post(f"/admin/partner-content/announcements/{draft.pk}/email/", {"action": "send"})
     assert mail.outbox == []

@@ -17,8 +17,7 @@ from partner_area.announcements.editors import announcement_editor_setup
 from partner_area.announcements.models import Announcement, AnnouncementRead
 from partner_area.announcements.tasks import announcement_distribute
 from partner_area.companies.models import Role
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
 from .helpers import make_announcement, make_translation
 
@@ -34,7 +33,7 @@ ADMIN = "/admin/snippets/announcements/announcement"
 
 @pytest.fixture
 def member():
-    return make_member(make_company(), role=Role.USER, sections=["materials"])
+    return MembershipFactory(role=Role.USER, sections=["materials"])
 
 
 def page(client, url: str) -> str:
@@ -127,9 +126,9 @@ def test_the_latvian_list_needs_no_query_per_translated_announcement(client, mem
 
 
 def test_the_announcement_email_is_in_each_recipients_language():
-    company = make_company()
-    latvian = make_member(company, role=Role.USER, preferred_language="lv")
-    english = make_member(company, role=Role.USER, preferred_language="en")
+    company = CompanyFactory()
+    latvian = MembershipFactory(company=company, role=Role.USER, user__preferred_language="lv")
+    english = MembershipFactory(company=company, role=Role.USER, user__preferred_language="en")
     announcement = make_announcement(
         title="New prices for 2026", summary="Partner prices change.", audience_all=False, audience_companies=[company]
     )
@@ -150,8 +149,8 @@ def test_the_announcement_email_is_in_each_recipients_language():
 
 
 def test_the_email_falls_back_to_english_without_a_translation_and_a_translation_is_never_sent_alone():
-    company = make_company()
-    latvian = make_member(company, role=Role.USER, preferred_language="lv")
+    company = CompanyFactory()
+    latvian = MembershipFactory(company=company, role=Role.USER, user__preferred_language="lv")
     announcement = make_announcement(
         title="Only in English", summary="English summary", audience_all=False, audience_companies=[company]
     )

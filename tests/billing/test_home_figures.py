@@ -8,9 +8,7 @@ from django.utils import timezone
 
 from partner_area.billing.models import ErpInvoiceState
 from partner_area.companies.models import Role
-from tests.onboarding.helpers import make_company, make_member
-
-from .factories import InvoiceFactory
+from tests.factories import CompanyFactory, InvoiceFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +16,7 @@ FIGURES = "/{lang}/partner/home/figures/"
 
 
 def test_home_shows_outstanding_and_overdue_per_currency_with_links(client):
-    company = make_company()
+    company = CompanyFactory()
     today = timezone.localdate()
     InvoiceFactory(company=company, total=Decimal("1234.56"), balance=Decimal("1234.56"), due_date=today)
     InvoiceFactory(
@@ -26,8 +24,8 @@ def test_home_shows_outstanding_and_overdue_per_currency_with_links(client):
     )  # overdue since yesterday, partly paid
     InvoiceFactory(company=company, currency="USD", total=Decimal("50"), balance=Decimal("50"), due_date=today)
     InvoiceFactory(company=company, total=Decimal("999"), balance=Decimal("0"), erp_state=ErpInvoiceState.PAID)
-    InvoiceFactory(company=make_company(), total=Decimal("777"), balance=Decimal("777"))  # someone else's
-    client.force_login(make_member(company, role=Role.ADMIN).user)
+    InvoiceFactory(company=CompanyFactory(), total=Decimal("777"), balance=Decimal("777"))  # someone else's
+    client.force_login(MembershipFactory(company=company, role=Role.ADMIN).user)
 
     html = client.get(FIGURES.format(lang="lv"), headers={"HX-Request": "true"}).content.decode()
 
@@ -39,8 +37,8 @@ def test_home_shows_outstanding_and_overdue_per_currency_with_links(client):
 
 
 def test_a_member_without_open_invoices_sees_the_empty_note(client):
-    company = make_company()
+    company = CompanyFactory()
     InvoiceFactory(company=company, balance=Decimal("0"), erp_state=ErpInvoiceState.PAID)
-    client.force_login(make_member(company, role=Role.ADMIN).user)
+    client.force_login(MembershipFactory(company=company, role=Role.ADMIN).user)
     html = client.get(FIGURES.format(lang="en")).content.decode()
     assert "Your outstanding and overdue balance will show here." in html

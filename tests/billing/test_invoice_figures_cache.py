@@ -11,10 +11,7 @@ from partner_area.billing.models import ErpInvoiceState
 from partner_area.billing.selectors import invoice_figures
 from partner_area.companies.models import Role
 from partner_area.platform.ports.erp import ErpInvoice
-from tests.onboarding.helpers import make_member
-from tests.organizations.factories import CompanyFactory
-
-from .factories import InvoiceFactory
+from tests.factories import CompanyFactory, InvoiceFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +37,7 @@ def _outstanding(company) -> Decimal:
 
 def test_a_pulled_page_that_pays_an_invoice_changes_the_cached_totals(client, company):
     invoice = InvoiceFactory(company=company, total=Decimal("120.00"))
-    client.force_login(make_member(company, role=Role.ADMIN).user)
+    client.force_login(MembershipFactory(company=company, role=Role.ADMIN).user)
     assert "120.00" in client.get("/en/partner/invoices/").content.decode()
     assert _outstanding(company) == Decimal("120.00")  # now cached
 
@@ -53,7 +50,7 @@ def test_a_pulled_page_that_pays_an_invoice_changes_the_cached_totals(client, co
 
 def test_a_new_invoice_from_the_erp_shows_in_the_count_and_totals(client, company):
     InvoiceFactory(company=company, total=Decimal("10.00"))
-    client.force_login(make_member(company, role=Role.ADMIN).user)
+    client.force_login(MembershipFactory(company=company, role=Role.ADMIN).user)
     assert client.get("/en/partner/invoices/").context["page"].paginator.count == 1
 
     today = timezone.localdate()

@@ -13,10 +13,7 @@ from django.utils import timezone
 from partner_area.billing.models import ErpInvoiceState, InvoiceStatus
 from partner_area.billing.selectors import InvoiceFilters, invoice_list
 from partner_area.companies.models import Role
-from tests.onboarding.helpers import make_member
-from tests.organizations.factories import CompanyFactory
-
-from .factories import InvoiceFactory, InvoiceLineFactory
+from tests.factories import CompanyFactory, InvoiceFactory, InvoiceLineFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +27,7 @@ def company():
 
 @pytest.fixture
 def admin_client(client, company):
-    client.force_login(make_member(company, role=Role.ADMIN).user)
+    client.force_login(MembershipFactory(company=company, role=Role.ADMIN).user)
     return client
 
 
@@ -116,7 +113,7 @@ def test_a_partner_never_sees_another_companys_invoices_not_even_its_sub_partner
     sub_partner = CompanyFactory(parent=company)
     theirs = InvoiceFactory(company=sub_partner, number="SUB-1")
     InvoiceFactory(company=company, number="OWN-1")
-    client.force_login(make_member(company, role=Role.ADMIN).user)
+    client.force_login(MembershipFactory(company=company, role=Role.ADMIN).user)
     assert numbers(client.get("/en/partner/invoices/")) == ["OWN-1"]
     assert client.get(f"/en/partner/invoices/{theirs.pk}/").status_code == 404
     assert client.get(f"/api/v1/invoices/{theirs.pk}").status_code == 404
@@ -126,7 +123,7 @@ def test_a_partner_never_sees_another_companys_invoices_not_even_its_sub_partner
 
 def test_member_without_the_invoices_grant_gets_403(client, company):
     invoice = InvoiceFactory(company=company)
-    client.force_login(make_member(company, role=Role.USER, sections=["dashboard"]).user)
+    client.force_login(MembershipFactory(company=company, role=Role.USER, sections=["dashboard"]).user)
     for url in ("/en/partner/invoices/", f"/en/partner/invoices/{invoice.pk}/", "/en/partner/invoices/export.csv"):
         assert client.get(url).status_code == 403, url
     assert client.get("/api/v1/invoices").status_code == 403
@@ -212,7 +209,7 @@ def test_csv_export_has_the_filtered_rows_the_page_shows(admin_client, company):
 
 def test_latvian_csv_uses_semicolons_and_decimal_commas(client, company):
     InvoiceFactory(company=company, total=D("1234.56"), balance=D("1234.56"))
-    client.force_login(make_member(company, role=Role.ADMIN, preferred_language="lv").user)
+    client.force_login(MembershipFactory(company=company, role=Role.ADMIN, user__preferred_language="lv").user)
     body = client.get("/lv/partner/invoices/export.csv").content.decode("utf-8-sig")
     assert ";1234,56;" in body
 

@@ -14,10 +14,7 @@ from partner_area.billing.forms import PaymentNoticeForm
 from partner_area.billing.models import PaymentNotice
 from partner_area.billing.services import payment_notice_report
 from partner_area.companies.models import Role
-from tests.onboarding.helpers import make_member
-from tests.organizations.factories import CompanyFactory
-
-from .factories import InvoiceFactory
+from tests.factories import CompanyFactory, InvoiceFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +29,7 @@ def company():
 
 @pytest.fixture
 def admin(company):
-    return make_member(company, role=Role.ADMIN)
-
-
-@pytest.fixture
-def admin_client(client, admin):
-    client.force_login(admin.user)
-    return client
+    return MembershipFactory(company=company, role=Role.ADMIN)
 
 
 @pytest.fixture

@@ -10,18 +10,12 @@ from django.utils import timezone
 from partner_area.billing.models import PaymentNotice, PaymentNoticeStatus
 from partner_area.billing.services import payment_notice_confirm, payment_notice_report
 from partner_area.companies.models import Role
-from tests.erp_engine.fake import STATE, FakeErp
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_member
-from tests.organizations.factories import CompanyFactory
-
-from .factories import InvoiceFactory
+from tests.factories import CompanyFactory, InvoiceFactory, MembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 NO_ERP = "partner_area.platform.ports.erp.NoErpGateway"
-FAKE_ERP = "tests.erp_engine.fake.FakeErpGateway"
 
 WAITING = "A payment you reported is waiting for confirmation by our finance team."
 BEING_RECORDED = "Our finance team has confirmed a payment you reported, and it is being recorded in our books."
@@ -31,7 +25,7 @@ CHECKING = "Our finance team is checking a payment you reported."
 
 @pytest.fixture
 def admin():
-    return make_member(CompanyFactory(legal_name="Payer SIA", erp_id="P1"), role=Role.ADMIN)
+    return MembershipFactory(company=CompanyFactory(legal_name="Payer SIA", erp_id="P1"), role=Role.ADMIN)
 
 
 @pytest.fixture
@@ -43,14 +37,6 @@ def invoice(admin):
 def partner(client, admin):
     client.force_login(admin.user)
     return client
-
-
-@pytest.fixture
-def erp(settings):
-    """An ERP that is configured but never delivers during the test (the outbox row stays pending)."""
-    settings.ERP_BACKEND = FAKE_ERP
-    STATE["erp"] = FakeErp()
-    return STATE["erp"]
 
 
 def text(response) -> str:

@@ -19,13 +19,9 @@ from partner_area.billing.services import payment_notice_confirm
 from partner_area.companies.models import Role
 from partner_area.platform import uploads
 from partner_area.platform.audit.models import AuditLogEntry
-from tests.erp_engine.fake import STATE, FakeErp
-from tests.factories import StaffFactory, UserFactory
+from tests.erp_engine.fake import FakeErp
+from tests.factories import CompanyFactory, InvoiceFactory, MembershipFactory, StaffFactory, UserFactory
 from tests.materials.helpers import pdf_bytes, png_bytes
-from tests.onboarding.helpers import make_member
-from tests.organizations.factories import CompanyFactory
-
-from .factories import InvoiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +35,7 @@ def company():
 
 @pytest.fixture
 def admin(company):
-    return make_member(company, role=Role.ADMIN, first_name="Anna")
-
-
-@pytest.fixture
-def admin_client(client, admin):
-    client.force_login(admin.user)
-    return client
+    return MembershipFactory(company=company, role=Role.ADMIN, user__first_name="Anna")
 
 
 @pytest.fixture
@@ -54,11 +44,9 @@ def invoice(company):
 
 
 @pytest.fixture
-def fake_erp(settings):
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+def fake_erp(erp, settings):
     settings.ERP_OUTBOX_BACKOFF_SECONDS = settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
-    STATE["erp"] = FakeErp()
-    return STATE["erp"]
+    return erp
 
 
 def erp_copy(erp: FakeErp, invoice, **changes):
@@ -116,8 +104,8 @@ def test_an_org_admin_reports_a_payment_with_a_remittance_file_and_the_invoice_s
 
 
 def test_a_member_with_the_invoices_grant_may_report_and_one_without_gets_403(client, company, invoice):
-    with_grant = make_member(company, role=Role.USER, sections=["invoices"])
-    without = make_member(company, role=Role.USER, sections=["dashboard"])
+    with_grant = MembershipFactory(company=company, role=Role.USER, sections=["invoices"])
+    without = MembershipFactory(company=company, role=Role.USER, sections=["dashboard"])
     client.force_login(without.user)
     assert client.get(report_url(invoice)).status_code == 403
     assert client.post(report_url(invoice), form_data()).status_code == 403
@@ -129,7 +117,7 @@ def test_a_member_with_the_invoices_grant_may_report_and_one_without_gets_403(cl
 
 
 def test_another_companys_invoice_answers_404_and_nothing_is_recorded(client, invoice):
-    stranger = make_member(CompanyFactory(), role=Role.ADMIN)
+    stranger = MembershipFactory(role=Role.ADMIN)
     client.force_login(stranger.user)
     assert client.get(report_url(invoice)).status_code == 404
     assert client.post(report_url(invoice), form_data()).status_code == 404
@@ -248,7 +236,7 @@ def test_staff_confirm_and_the_erp_answer_sets_the_balance(
     client, admin, company, invoice, fake_erp, mailoutbox, django_capture_on_commit_callbacks
 ):
     erp_copy(fake_erp, invoice)
-    reporter = make_member(company, role=Role.USER, sections=["invoices"], first_name="Ilze")
+    reporter = MembershipFactory(company=company, role=Role.USER, sections=["invoices"], user__first_name="Ilze")
     notice = report(invoice, reporter, amount=D("50.00"), reference="RF-50")
     staff = StaffFactory()
     client.force_login(staff)

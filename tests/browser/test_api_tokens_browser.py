@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from partner_area.accounts.api_tokens import api_token_authenticate, api_token_issue
 from partner_area.companies.models import Role
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory
 
 from .conftest import log_in, screenshot
 
@@ -16,7 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_member_sees_and_revokes_api_tokens_on_the_account_page(site, browser, width):
-    member = make_member(make_company(legal_name="Nordlink SIA"), role=Role.ADMIN, first_name="Ilze", last_name="Ozola")
+    member = MembershipFactory(
+        company=CompanyFactory(legal_name="Nordlink SIA"),
+        role=Role.ADMIN,
+        user__first_name="Ilze",
+        user__last_name="Ozola",
+    )
     _unused, _key = api_token_issue(user=member.user, name="Dashboard screen in the office")
     _used, key = api_token_issue(user=member.user, name="Nightly ERP export")
     api_token_authenticate(key=key)  # it has been used once

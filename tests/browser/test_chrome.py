@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 
 from cms_pages.seed import public_site_seed
 from partner_area.companies.models import Role
-from tests.factories import PASSWORD
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import PASSWORD, CompanyFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -37,8 +36,8 @@ def site(transactional_db, live_server, settings):
 
 @pytest.fixture
 def org_admin(transactional_db):
-    company = make_company(legal_name="Ziemeļu Izplatīšana SIA")
-    return make_member(company, role=Role.ADMIN, sections=ALL_SECTIONS, first_name="Anna")
+    company = CompanyFactory(legal_name="Ziemeļu Izplatīšana SIA")
+    return MembershipFactory(company=company, role=Role.ADMIN, sections=ALL_SECTIONS, user__first_name="Anna")
 
 
 def _log_in(page, site, member):

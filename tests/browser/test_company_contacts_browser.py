@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 
 from cms_pages.seed import public_site_seed
 from partner_area.companies.models import CompanyContact, Role
-from tests.factories import PASSWORD
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import PASSWORD, CompanyFactory, MembershipFactory
 
 from .conftest import screenshot
 
@@ -17,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 @pytest.fixture
 def company_site(transactional_db, live_server):
     public_site_seed()  # an earlier transactional test may have flushed the Wagtail site the pages need
-    company = make_company(legal_name="Keyboard Partners SIA")
-    admin = make_member(company, role=Role.ADMIN, first_name="Ilze", last_name="Kalniņa")
+    company = CompanyFactory(legal_name="Keyboard Partners SIA")
+    admin = MembershipFactory(company=company, role=Role.ADMIN, user__first_name="Ilze", user__last_name="Kalniņa")
     CompanyContact.unscoped.create(
         company=company, name="Jānis Bērziņš", email="janis@keyboard.lv", phone="+371 29000000"
     )

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from partner_area.billing.models import ErpInvoiceState, Invoice
 from partner_area.companies.models import Role
 from partner_area.performance.periods import add_months
-from tests.onboarding.helpers import make_member
+from tests.factories import MembershipFactory
 from tests.performance.helpers import client_with_turnover, partner
 
 from .conftest import ARTIFACTS, log_in
@@ -45,7 +45,7 @@ def org_admin(transactional_db):
         due_date=today - timedelta(days=10), currency="EUR", total=Decimal("321.00"), balance=Decimal("321.00"),
         erp_state=ErpInvoiceState.POSTED,
     )  # fmt: skip
-    return make_member(top, role=Role.ADMIN)
+    return MembershipFactory(company=top, role=Role.ADMIN)
 
 
 def screenshot(page, name: str) -> None:

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from partner_area.billing.models import ErpInvoiceState, Invoice, InvoiceLine
 from partner_area.billing.services import payment_notice_report
 from partner_area.companies.models import Role
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory
 
 from .conftest import log_in, screenshot
 
@@ -31,7 +31,7 @@ CELLS = """(selector) => [...document.querySelectorAll(selector + ' tbody tr:fir
 
 @pytest.fixture
 def member(transactional_db):
-    return make_member(make_company(legal_name="Phone Reader SIA"), role=Role.ADMIN)
+    return MembershipFactory(company=CompanyFactory(legal_name="Phone Reader SIA"), role=Role.ADMIN)
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from playwright.sync_api import expect
 from cms_pages.seed import public_site_seed
 from partner_area.companies.models import Role
 from tests.announcements.helpers import make_announcement
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, CompanyFactory, MembershipFactory
 from tests.materials.helpers import make_category, make_material, make_product, pdf_bytes
-from tests.onboarding.helpers import make_company, make_member
 
 from .conftest import screenshot
 
@@ -24,8 +23,8 @@ def library(transactional_db, live_server, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
     # An earlier transactional test may have flushed what Wagtail's migrations create (root collection).
     public_site_seed()
-    company = make_company(legal_name="Phone Partners SIA")
-    member = make_member(company, role=Role.USER, sections=["materials"], first_name="Ilze")
+    company = CompanyFactory(legal_name="Phone Partners SIA")
+    member = MembershipFactory(company=company, role=Role.USER, sections=["materials"], user__first_name="Ilze")
     crm, hr = make_product(name="Brello CRM"), make_product(name="Brello HR")
     brochures = make_category(name="Brochures")
     make_announcement(title="Spring price update", summary="New partner prices from 1 April.", pinned=True)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from partner_area.billing.models import ErpInvoiceState, Invoice, PaymentNotice
 from partner_area.companies.models import Role
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory
 
 from .conftest import log_in, screenshot
 
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 @pytest.fixture
 def overdue_invoice(transactional_db):
-    company = make_company(legal_name="Phone Payer SIA")
+    company = CompanyFactory(legal_name="Phone Payer SIA")
     today = timezone.localdate()
     return Invoice.unscoped.create(
         company=company, erp_id="pay-phone-1", number="PH-PAY-1", invoice_date=today - timedelta(days=40),
@@ -31,7 +31,7 @@ def overdue_invoice(transactional_db):
 
 
 def test_org_admin_reports_a_payment_on_a_phone_and_sees_payment_reported(site, phone, browser, overdue_invoice):
-    admin = make_member(overdue_invoice.company, role=Role.ADMIN)
+    admin = MembershipFactory(company=overdue_invoice.company, role=Role.ADMIN)
     log_in(phone, site, admin.user.email)
     phone.goto(f"{site}/en/partner/invoices/{overdue_invoice.pk}/")
     phone.get_by_role("link", name="Report a payment").click()
@@ -63,7 +63,7 @@ def test_org_admin_reports_a_payment_on_a_phone_and_sees_payment_reported(site, 
 
 
 def test_a_latvian_decimal_comma_typed_on_a_phone_is_saved_as_12_50(site, phone, overdue_invoice):
-    admin = make_member(overdue_invoice.company, role=Role.ADMIN)
+    admin = MembershipFactory(company=overdue_invoice.company, role=Role.ADMIN)
     log_in(phone, site, admin.user.email)
     phone.goto(f"{site}/lv/partner/invoices/{overdue_invoice.pk}/report-payment/")
     amount = phone.locator("#id_amount")

@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from partner_area.billing.models import ErpInvoiceState, Invoice, PaymentNotice, PaymentNoticeStatus
 from partner_area.billing.services import payment_notice_report
 from partner_area.companies.models import Role
-from tests.factories import PASSWORD, StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import PASSWORD, CompanyFactory, MembershipFactory, StaffFactory
 
 from .conftest import screenshot
 
@@ -23,14 +22,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 def test_without_an_erp_a_confirmed_payment_is_told_truthfully_to_staff_and_partner(site, phone, browser, settings):
     settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
-    company = make_company(legal_name="No ERP Payer SIA")
+    company = CompanyFactory(legal_name="No ERP Payer SIA")
     today = timezone.localdate()
     invoice = Invoice.unscoped.create(
         company=company, erp_id="noerp-1", number="NE-1", invoice_date=today - timedelta(days=5),
         due_date=today + timedelta(days=25), currency="EUR", total=Decimal("100.00"), balance=Decimal("100.00"),
         erp_state=ErpInvoiceState.POSTED,
     )  # fmt: skip
-    admin = make_member(company, role=Role.ADMIN)
+    admin = MembershipFactory(company=company, role=Role.ADMIN)
     notice = payment_notice_report(
         membership=admin, invoice=invoice, amount=Decimal("40.00"), paid_on=today, reference="NE-REF-1"
     )

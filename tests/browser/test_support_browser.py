@@ -9,9 +9,8 @@ from cms_pages.seed import public_site_seed
 from partner_area.companies.models import Role
 from partner_area.support.models import SupportAttachment, SupportComment, SupportRequest
 from partner_area.support.services import support_request_create
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, CompanyFactory, MembershipFactory
 from tests.materials.helpers import pdf_bytes, png_bytes
-from tests.onboarding.helpers import make_company, make_member
 
 from .conftest import screenshot
 
@@ -22,8 +21,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 def support_site(transactional_db, live_server, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
     public_site_seed()
-    company = make_company(legal_name="Phone Partners SIA")
-    member = make_member(company, role=Role.USER, sections=["support"], first_name="Ilze", last_name="Kalniņa")
+    company = CompanyFactory(legal_name="Phone Partners SIA")
+    member = MembershipFactory(
+        company=company, role=Role.USER, sections=["support"], user__first_name="Ilze", user__last_name="Kalniņa"
+    )
     return {"url": live_server.url, "member": member}
 
 

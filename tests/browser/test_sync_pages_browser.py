@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 from integrations.erp.models import OutboxMessage
 from partner_area.platform.outbox import OutboxStatus
 from tests.erp_engine.fake import STATE, FakeErp
-from tests.factories import PASSWORD, StaffFactory
-from tests.onboarding.helpers import make_company
+from tests.factories import PASSWORD, CompanyFactory, StaffFactory
 
 from .conftest import screenshot
 
@@ -31,8 +30,8 @@ def test_an_operator_discards_a_parked_delivery_after_confirming(site, browser, 
     STATE["erp"] = erp = FakeErp()
     erp.up = False  # the page asks it live: "did not answer"
     parked_company, waiting_company = (
-        make_company(legal_name="Parked Partner SIA"),
-        make_company(legal_name="Waits SIA"),
+        CompanyFactory(legal_name="Parked Partner SIA"),
+        CompanyFactory(legal_name="Waits SIA"),
     )
     parked = _message(
         parked_company,

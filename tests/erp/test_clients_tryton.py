@@ -15,8 +15,7 @@ from partner_area.companies.models import Role
 from partner_area.performance.models import Client, MonthlyTurnover
 from partner_area.performance.periods import Period, add_months
 from partner_area.performance.selectors import turnover_figures
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +39,8 @@ def network(tryton):
             {"name": "Reseller SIA", "registration_number": "40003200002"},
         ]
     )
-    distributor = make_company(legal_name="Distributor SIA", erp_id=str(distributor_party))
-    reseller = make_company(legal_name="Reseller SIA", erp_id=str(reseller_party), parent=distributor)
+    distributor = CompanyFactory(legal_name="Distributor SIA", erp_id=str(distributor_party))
+    reseller = CompanyFactory(legal_name="Reseller SIA", erp_id=str(reseller_party), parent=distributor)
     return distributor, reseller
 
 
@@ -110,7 +109,7 @@ def test_a_client_with_posted_invoices_in_two_months_feeds_its_partner_and_the_u
     # What the two org admins see on their dashboards: the upline sees the figure, never the client's name.
     period = {"period": "custom", "start": M1.isoformat(), "end": M2.isoformat()}
     for company, name_shown in ((reseller, True), (distributor, False)):
-        client.force_login(make_member(company, role=Role.ADMIN).user)
+        client.force_login(MembershipFactory(company=company, role=Role.ADMIN).user)
         page = client.get("/en/partner/dashboard/", period).content.decode()
         assert "€350.00" in page and ("Ezers SIA" in page) is name_shown
 

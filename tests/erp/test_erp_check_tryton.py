@@ -16,8 +16,7 @@ from partner_area.billing.services import payment_notice_confirm, payment_notice
 from partner_area.companies.contacts import company_contact_save
 from partner_area.companies.models import Company, CompanyStatus, Role
 from partner_area.companies.services import company_approve, company_update_contact_details
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_retries")]
 
@@ -31,7 +30,7 @@ def settle() -> None:
 
 
 def approved(number: str, name: str) -> Company:
-    company = make_company(status=CompanyStatus.PENDING_REVIEW, registration_number=number, legal_name=name)
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number=number, legal_name=name)
     company_approve(company=company, by=StaffFactory())
     settle()
     company.refresh_from_db()
@@ -41,7 +40,10 @@ def approved(number: str, name: str) -> Company:
 def test_after_a_day_of_edits_on_both_sides_erp_check_finds_no_difference(tryton):
     north, south = approved("40003123453", "North SIA"), approved("40003200004", "South SIA")
     tryton.create_party("Someone Else SIA", registration_number="40003555556")  # the ERP's other customer
-    north_admin, south_admin = make_member(north, role=Role.ADMIN), make_member(south, role=Role.ADMIN)
+    north_admin, south_admin = (
+        MembershipFactory(company=north, role=Role.ADMIN),
+        MembershipFactory(company=south, role=Role.ADMIN),
+    )
 
     # Morning: accounting renames North and adds its website; South's admin changes the company e-mail; a
     # contact person is added in the portal; invoices are posted.

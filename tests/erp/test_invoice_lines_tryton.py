@@ -13,8 +13,7 @@ from partner_area.billing.models import Invoice
 from partner_area.companies.models import Company, CompanyStatus, Role
 from partner_area.companies.services import company_approve
 from tests.billing.test_invoices import text
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_retries")]
 
@@ -28,7 +27,7 @@ def deliver_all() -> None:
 
 
 def approved_in_erp(number: str) -> Company:
-    company = make_company(status=CompanyStatus.PENDING_REVIEW, registration_number=number)
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number=number)
     company_approve(company=company, by=StaffFactory())
     deliver_all()
     company.refresh_from_db()
@@ -50,7 +49,7 @@ def line_ids(tryton, invoice_id: int) -> list[int]:
 @pytest.fixture
 def partner(tryton, client):
     company = approved_in_erp(N1)
-    client.force_login(make_member(company, role=Role.USER, sections=["invoices"]).user)
+    client.force_login(MembershipFactory(company=company, role=Role.USER, sections=["invoices"]).user)
     return company
 
 
@@ -121,12 +120,12 @@ def test_a_line_renamed_on_a_posted_invoice_and_a_cancellation_reach_the_page(tr
 def test_a_company_linked_later_brings_its_invoices_with_their_lines(tryton, client):
     party_id = tryton.create_party("Known Customer SIA", registration_number=N2, city="Cēsis")
     invoice_id = tryton.create_invoice(party_id, [("Hardware bundle", 4, "25.00")])
-    company = make_company(status=CompanyStatus.PENDING_VERIFICATION, registration_number=N2)
+    company = CompanyFactory(status=CompanyStatus.PENDING_VERIFICATION, registration_number=N2)
     company_approve(company=company, by=StaffFactory())
     deliver_all()
     company.refresh_from_db()
     assert company.erp_id == str(party_id)
-    client.force_login(make_member(company, role=Role.ADMIN).user)
+    client.force_login(MembershipFactory(company=company, role=Role.ADMIN).user)
     assert "Hardware bundle 4 €25.00 PVN 21% €100.00" in invoice_page(client, company, invoice_id)
 
 

@@ -7,9 +7,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from integrations.erp.tasks import erp_deliver_outbox
 from partner_area.companies.models import CompanyStatus
 from partner_area.companies.services import company_approve
-from tests.factories import StaffFactory
+from tests.factories import CompanyFactory, StaffFactory
 from tests.numbers import lv_registration_number
-from tests.onboarding.helpers import make_company
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_retries")]
 
@@ -32,7 +31,7 @@ def test_the_erp_outbox_depth_rises_across_a_stopped_tryton_and_falls_when_it_is
     tryton.stop()
     try:
         for n in range(3):
-            company = make_company(
+            company = CompanyFactory(
                 status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(820001 + n)
             )
             company_approve(company=company, by=StaffFactory())

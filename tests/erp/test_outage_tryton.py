@@ -16,9 +16,8 @@ from partner_area.billing.services import payment_notice_confirm, payment_notice
 from partner_area.companies.contacts import company_contact_save
 from partner_area.companies.models import Company, CompanyStatus, Role
 from partner_area.companies.services import company_approve, company_update_contact_details
-from tests.factories import StaffFactory
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 from tests.numbers import lv_registration_number
-from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +48,7 @@ def parties_with_number(tryton, number: str) -> list[int]:
 
 def test_half_an_hour_without_tryton_parks_nothing_and_delivers_everything_exactly_once(tryton):
     # Before: one linked partner with an open invoice in Tryton.
-    partner = make_company(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(700002))
+    partner = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(700002))
     company_approve(company=partner, by=StaffFactory())
     erp_deliver_outbox()
     pull_all()
@@ -58,7 +57,7 @@ def test_half_an_hour_without_tryton_parks_nothing_and_delivers_everything_exact
     invoice_id = tryton.create_invoice(int(partner.erp_id), [("Licence", 1, "100.00")])
     pull_all()
     invoice = Invoice.objects.for_company(partner).get(erp_id=str(invoice_id))
-    admin = make_member(partner, role=Role.ADMIN)
+    admin = MembershipFactory(company=partner, role=Role.ADMIN)
     notice = payment_notice_report(
         membership=admin, invoice=invoice, amount=Decimal("21.00"), paid_on=timezone.localdate(), reference="OUT-1"
     )
@@ -71,12 +70,12 @@ def test_half_an_hour_without_tryton_parks_nothing_and_delivers_everything_exact
         city="Cēsis",
         postal_code="LV-4101",
     )
-    known = make_company(status=CompanyStatus.PENDING_VERIFICATION, registration_number=known_number)
+    known = CompanyFactory(status=CompanyStatus.PENDING_VERIFICATION, registration_number=known_number)
 
     tryton.stop()
     # During the outage: three approvals (two new to the ERP, one it already knows), contact edits, a payment.
     newcomers = [
-        make_company(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(n))
+        CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(n))
         for n in (700003, 700004)
     ] + [known]
     for company in newcomers:

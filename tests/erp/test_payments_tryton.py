@@ -14,8 +14,7 @@ from partner_area.billing.models import Invoice, PaymentNotice
 from partner_area.billing.services import payment_notice_confirm, payment_notice_report
 from partner_area.companies.models import Role
 from partner_area.platform.ports.erp import get_erp_gateway
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_retries")]
 
@@ -26,8 +25,8 @@ D = Decimal
 def partner(tryton):
     """A portal company linked to its Tryton party, with an org admin."""
     party_id = tryton.create_party("Paying Partner SIA", registration_number="40003200001")
-    company = make_company(legal_name="Paying Partner SIA", registration_number="40003200001", erp_id=str(party_id))
-    return make_member(company, role=Role.ADMIN)
+    company = CompanyFactory(legal_name="Paying Partner SIA", registration_number="40003200001", erp_id=str(party_id))
+    return MembershipFactory(company=company, role=Role.ADMIN)
 
 
 def tryton_invoice(tryton, partner, amount="100.00") -> tuple[int, Invoice]:

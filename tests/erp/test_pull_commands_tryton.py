@@ -16,8 +16,7 @@ from integrations.erp.tryton.adapter import TrytonGateway
 from partner_area.billing.models import Invoice
 from partner_area.companies.models import Company, CompanyStatus
 from partner_area.companies.services import company_approve
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company
+from tests.factories import CompanyFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ def no_overlap(settings):
 
 @pytest.fixture
 def partner(tryton) -> Company:
-    company = make_company(status=CompanyStatus.PENDING_REVIEW, registration_number="40003123453")
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number="40003123453")
     company_approve(company=company, by=StaffFactory())
     for _ in range(3):
         outbox_deliver_due()

@@ -11,7 +11,7 @@ from integrations.erp.pull import pull_entity
 from integrations.erp.tryton import adapter
 from partner_area.companies.models import Company, CompanyContact, CompanyStatus
 from partner_area.platform.ports.erp import Cursor, get_erp_gateway
-from tests.onboarding.helpers import make_company
+from tests.factories import CompanyFactory
 
 from .test_tryton_adapter import REG_A, REG_B, REG_C, REG_D, REG_E, drain
 
@@ -79,7 +79,7 @@ def test_a_phone_changed_while_a_full_pull_runs_reaches_the_portal_with_the_next
         ]
     )
     for party_id, number in zip(ids, [REG_A, REG_B, REG_C], strict=True):
-        make_company(status=CompanyStatus.ACTIVE, registration_number=number, erp_id=str(party_id))
+        CompanyFactory(status=CompanyStatus.ACTIVE, registration_number=number, erp_id=str(party_id))
     gateway = get_erp_gateway()
     first = gateway.companies_changed(Cursor(), 2)  # the full read has begun: its first page is read
     assert [c.erp_id for c in first.items] == [str(ids[0]), str(ids[1])]
@@ -97,7 +97,7 @@ def test_a_pull_read_in_a_process_leaves_its_lookups_to_the_next_one(tryton, set
     settings.ERP_PULL_READER = "process"
     gateway = get_erp_gateway()
     (alpha,) = tryton.create_parties([{"name": "Alpha SIA", "registration_number": REG_A}])
-    make_company(status=CompanyStatus.ACTIVE, registration_number=REG_A, erp_id=str(alpha))
+    CompanyFactory(status=CompanyStatus.ACTIVE, registration_number=REG_A, erp_id=str(alpha))
     create_people(tryton, gateway, [("Anna", [alpha])])
     adapter.forget_lookups()
 

@@ -12,8 +12,7 @@ from partner_area.billing.models import Invoice
 from partner_area.companies.contacts import company_contact_save
 from partner_area.companies.models import Company, CompanyContact, CompanyStatus, Role
 from partner_area.companies.services import company_approve, company_reject, company_update_contact_details
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 from tests.onboarding.test_registration import URL as REGISTER_URL
 from tests.onboarding.test_registration import application
 from tests.organizations.factories_staff import partner_manager
@@ -37,7 +36,7 @@ def deliver_all() -> None:
 
 
 def approved_in_erp(tryton, **fields) -> Company:
-    company = make_company(status=CompanyStatus.PENDING_REVIEW, **fields)
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, **fields)
     company_approve(company=company, by=StaffFactory())
     deliver_all()
     company.refresh_from_db()
@@ -67,7 +66,7 @@ def test_a_portal_email_edit_keeps_the_name_street_and_vat_changed_in_tryton_mea
     (address,) = tryton.search("party.address", [("party", "=", party)])
     tryton.client.write("party.address", [address], {"street": "Jaunā iela 5"})
     tryton.client.create("party.identifier", [{"party": party, "type": "eu_vat", "code": VAT_ADDED_IN_TRYTON}])
-    admin = make_member(company, role=Role.ADMIN)
+    admin = MembershipFactory(company=company, role=Role.ADMIN)
     company_update_contact_details(membership=admin, phone=company.phone, email="billing@partner.lv", website="")
     deliver_all()
 
@@ -175,7 +174,7 @@ def test_approval_links_the_applicant_and_brings_the_erps_invoices_and_contacts(
 
 
 def test_an_application_tryton_learns_about_later_moves_to_verification_untouched(tryton):
-    company = make_company(status=CompanyStatus.PENDING_REVIEW, registration_number=N7, legal_name="Newcomer IT SIA")
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number=N7, legal_name="Newcomer IT SIA")
     pull_all()
     tryton.create_party("Newcomer Accounting SIA", registration_number=N7, city="Valmiera")
     pull_all()
@@ -205,7 +204,7 @@ def test_registration_while_tryton_is_down_succeeds_and_is_checked_once_it_answe
 
 def test_approving_a_known_company_while_tryton_is_down_answers_and_links_once_it_is_back(tryton, client):
     party = tryton.create_party("Known SIA", registration_number=N1, city="Ogre")
-    company = make_company(status=CompanyStatus.PENDING_VERIFICATION, registration_number=N1)
+    company = CompanyFactory(status=CompanyStatus.PENDING_VERIFICATION, registration_number=N1)
     tryton.stop()
     client.force_login(partner_manager(email="maija@brello.example"))
     url = reverse("partner_profiles:status_action", kwargs={"pk": company.pk, "action": "approve"})
@@ -230,7 +229,7 @@ def test_approving_a_known_company_while_tryton_is_down_answers_and_links_once_i
 
 
 def test_a_vat_number_tryton_refuses_is_parked_and_delivered_once_staff_correct_it(tryton, client):
-    company = make_company(status=CompanyStatus.PENDING_REVIEW, registration_number=N2, vat_number="LV40003200001")
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number=N2, vat_number="LV40003200001")
     company_approve(company=company, by=StaffFactory())  # an application from before the check digits were checked
     deliver_all()
     message = OutboxMessage.objects.get()

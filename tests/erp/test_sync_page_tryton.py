@@ -13,9 +13,8 @@ from partner_area.companies.models import CompanyStatus, Role
 from partner_area.companies.services import company_approve, company_update_contact_details
 from partner_area.platform.audit.models import AuditLogEntry
 from partner_area.platform.outbox import OutboxStatus
-from tests.factories import StaffFactory
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 from tests.numbers import lv_registration_number
-from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_retries")]
 
@@ -35,7 +34,7 @@ def staff(client):
 def test_the_page_says_when_tryton_does_not_answer_and_what_waits_for_it(tryton, staff):
     assert "The ERP answered just now" in text(staff.get(URL))
 
-    company = make_company(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(810001))
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(810001))
     tryton.stop()
     try:
         company_approve(company=company, by=StaffFactory())
@@ -60,7 +59,7 @@ def test_the_page_says_when_tryton_does_not_answer_and_what_waits_for_it(tryton,
 
 
 def test_pull_now_and_the_sync_check_show_what_tryton_holds(tryton, staff, django_capture_on_commit_callbacks):
-    company = make_company(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(810002))
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(810002))
     company_approve(company=company, by=StaffFactory())
     erp_deliver_outbox()
     company.refresh_from_db()
@@ -86,18 +85,21 @@ def test_pull_now_and_the_sync_check_show_what_tryton_holds(tryton, staff, djang
 
 def test_parked_deliveries_can_be_retried_all_at_once_or_discarded_after_a_confirmation(tryton, staff, settings):
     settings.ERP_OUTBOX_MAX_ATTEMPTS = 1
-    first = make_company(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(810003))
-    second = make_company(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(810004))
+    first = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(810003))
+    second = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number=lv_registration_number(810004))
     for company in (first, second):
         company_approve(company=company, by=StaffFactory())
         erp_deliver_outbox()
         company.refresh_from_db()
-    admin = make_member(first, role=Role.ADMIN)
+    admin = MembershipFactory(company=first, role=Role.ADMIN)
     # Tryton refuses the phone numbers (the party was deleted there by hand): both updates are parked.
     tryton.client.delete("party.party", [int(first.erp_id), int(second.erp_id)])
     company_update_contact_details(membership=admin, phone="+371 20000001", email=first.email, website="")
     company_update_contact_details(
-        membership=make_member(second, role=Role.ADMIN), phone="+371 20000002", email=second.email, website=""
+        membership=MembershipFactory(company=second, role=Role.ADMIN),
+        phone="+371 20000002",
+        email=second.email,
+        website="",
     )
     erp_deliver_outbox()
     parked = list(OutboxMessage.objects.filter(status=OutboxStatus.FAILED).order_by("id"))

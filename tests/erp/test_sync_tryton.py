@@ -14,9 +14,8 @@ from partner_area.billing.models import Invoice
 from partner_area.companies.contacts import company_contact_save
 from partner_area.companies.models import Company, CompanyContact, CompanyStatus, Role
 from partner_area.companies.services import company_approve, company_update_contact_details
-from tests.factories import StaffFactory
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 from tests.numbers import lv_registration_number
-from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_retries")]
 
@@ -26,7 +25,7 @@ def parties_with_number(tryton, number: str) -> list[int]:
 
 
 def approved_in_erp(tryton, **fields) -> Company:
-    company = make_company(status=CompanyStatus.PENDING_REVIEW, **fields)
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, **fields)
     company_approve(company=company, by=StaffFactory())
     outbox_deliver_due()
     company.refresh_from_db()
@@ -55,7 +54,7 @@ def test_rename_and_contact_change_in_tryton_reach_the_portal(tryton):
 
 def test_phone_and_contact_email_changed_in_the_portal_reach_tryton(tryton):
     company = approved_in_erp(tryton, registration_number="40003100003")
-    admin = make_member(company, role=Role.ADMIN)
+    admin = MembershipFactory(company=company, role=Role.ADMIN)
     company_update_contact_details(membership=admin, phone="+371 27777777", email="office@new.lv", website="")
     contact = company_contact_save(company=company, name="Ilze Ozola", email="ilze@partner.lv", phone="")
     outbox_deliver_due()
@@ -123,7 +122,7 @@ def test_a_registration_known_to_tryton_waits_for_verification_and_linking_takes
 
 
 def test_tryton_down_during_approval_then_exactly_one_party_after_restart(tryton):
-    company = make_company(status=CompanyStatus.PENDING_REVIEW, registration_number="40003100006")
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW, registration_number="40003100006")
     tryton.stop()
     company_approve(company=company, by=StaffFactory())
     company.refresh_from_db()

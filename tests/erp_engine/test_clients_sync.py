@@ -12,9 +12,7 @@ from partner_area.performance.models import Client, MonthlyTurnover
 from partner_area.performance.periods import Period
 from partner_area.performance.selectors import turnover_figures
 from partner_area.platform.ports.erp import Cursor, NoErpGateway
-from tests.onboarding.helpers import make_company
-
-from .fake import STATE, FakeErp
+from tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,18 +20,17 @@ OCT, NOV = date(2026, 10, 1), date(2026, 11, 1)
 
 
 @pytest.fixture(autouse=True)
-def erp(settings):
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+def erp(erp, settings):
+    """The shared in-memory ERP, pulled without overlap: a test pulls as often as it likes."""
     settings.ERP_PULL_OVERLAP_SECONDS = 0
-    STATE["erp"] = FakeErp()
-    return STATE["erp"]
+    return erp
 
 
 @pytest.fixture
 def network():
     """A distributor with one reseller below it, both known to the ERP."""
-    distributor = make_company(legal_name="Distributor SIA", erp_id="P-DIST")
-    reseller = make_company(legal_name="Reseller SIA", erp_id="P-RES", parent=distributor)
+    distributor = CompanyFactory(legal_name="Distributor SIA", erp_id="P-DIST")
+    reseller = CompanyFactory(legal_name="Reseller SIA", erp_id="P-RES", parent=distributor)
     return distributor, reseller
 
 
@@ -139,7 +136,7 @@ def test_a_client_linked_after_its_invoices_brings_its_whole_history_along(erp, 
 
 def test_a_client_moving_to_another_partner_takes_its_figures_along(erp, network):
     distributor, reseller = network
-    other = make_company(legal_name="Other Reseller SIA", erp_id="P-OTHER", parent=distributor)
+    other = CompanyFactory(legal_name="Other Reseller SIA", erp_id="P-OTHER", parent=distributor)
     client = erp.put_client(partner_erp_id="P-RES", name="Ezers SIA", created=OCT)
     erp.put_turnover(client.erp_id, NOV, "EUR", Decimal("40.00"))
     pull_all()

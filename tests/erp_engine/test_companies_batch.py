@@ -12,19 +12,16 @@ from integrations.erp.models import OutboxMessage, RejectedRecord, SyncConflict,
 from integrations.erp.pull import pull_entity
 from partner_area.companies.models import Company, CompanyContact, CompanyStatus
 from partner_area.platform.ports.erp import ErpCompany, ErpContact
-from tests.onboarding.helpers import make_company
-
-from .fake import STATE, FakeErp
+from tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def erp(settings):
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
+def erp(erp, settings):
+    """The shared in-memory ERP, pulled without overlap: a test pulls as often as it likes."""
     settings.ERP_PULL_OVERLAP_SECONDS = 0
-    STATE["erp"] = FakeErp()
-    return STATE["erp"]
+    return erp
 
 
 def erp_record(company: Company, **changes) -> ErpCompany:
@@ -38,7 +35,7 @@ def erp_record(company: Company, **changes) -> ErpCompany:
 
 
 def linked_companies(count: int) -> list[Company]:
-    companies = [make_company() for _ in range(count)]
+    companies = [CompanyFactory() for _ in range(count)]
     for company in companies:
         Company.objects.filter(pk=company.pk).update(erp_id=f"P{company.pk}")
         company.erp_id = f"P{company.pk}"
@@ -48,7 +45,7 @@ def linked_companies(count: int) -> list[Company]:
 def test_a_page_applies_changes_to_linked_companies_only_and_rejects_only_the_bad_record():
     renamed, invalid, unchanged = linked_companies(3)
     # Approved, its creation in the ERP still queued: a pull never links by number (the delivery does that).
-    unlinked = make_company(registration_number="40003555555")
+    unlinked = CompanyFactory(registration_number="40003555555")
     page = [
         erp_record(renamed, legal_name="Renamed SIA", city="Liepāja"),
         erp_record(invalid, legal_name="x" * 300),
@@ -83,7 +80,7 @@ def test_both_sides_changed_records_a_conflict_and_keeps_each_owners_value():
 
 
 def test_a_company_awaiting_verification_is_left_for_staff_to_link():
-    waiting = make_company(status=CompanyStatus.PENDING_VERIFICATION, erp_id="P-known", legal_name="Applied SIA")
+    waiting = CompanyFactory(status=CompanyStatus.PENDING_VERIFICATION, erp_id="P-known", legal_name="Applied SIA")
     companies_apply_page([erp_record(waiting, legal_name="Accounting Name SIA")])
     waiting.refresh_from_db()
     assert waiting.legal_name == "Applied SIA"  # staff still see the application beside the ERP record

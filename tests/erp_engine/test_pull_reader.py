@@ -11,8 +11,7 @@ from partner_area.billing.models import Invoice
 from partner_area.companies.models import CompanyStatus
 from partner_area.companies.services import company_approve
 from partner_area.platform.ports.erp import ErpError, ErpUnavailable
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company
+from tests.factories import CompanyFactory, StaffFactory
 
 from .fake import STATE, FakeErp, FakeErpGateway
 from .test_sync_engine import invoice_fields
@@ -33,7 +32,7 @@ def erp(settings):
 
 @pytest.fixture
 def company(erp):
-    company = make_company(status=CompanyStatus.PENDING_REVIEW)
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW)
     company_approve(company=company, by=StaffFactory())
     outbox_deliver_due()
     company.refresh_from_db()

@@ -18,22 +18,17 @@ from partner_area.companies.models import Company, CompanyContact, CompanyStatus
 from partner_area.companies.services import company_approve, company_update_contact_details
 from partner_area.platform.audit.models import AuditLogEntry
 from partner_area.platform.ports.erp import ErpError
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
-
-from .fake import STATE, FakeErp
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def erp(settings):
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
-    settings.ERP_OUTBOX_BACKOFF_SECONDS = 0
-    settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
+def erp(erp, settings):
+    """The shared in-memory ERP, without backoff or pull overlap: a test sweeps and pulls as often as it likes."""
+    settings.ERP_OUTBOX_BACKOFF_SECONDS = settings.ERP_OUTBOX_BACKOFF_CAP_SECONDS = 0
     settings.ERP_PULL_OVERLAP_SECONDS = 0
-    STATE["erp"] = FakeErp()
-    return STATE["erp"]
+    return erp
 
 
 def approve(company):
@@ -52,7 +47,7 @@ def invoice_fields(company_erp_id, **overrides):
 
 
 def test_approving_a_new_company_creates_it_in_the_erp_exactly_once(erp, django_capture_on_commit_callbacks):
-    company = make_company(status=CompanyStatus.PENDING_REVIEW)
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
         company_approve(company=company, by=StaffFactory())
     company.refresh_from_db()
@@ -68,7 +63,7 @@ def test_approving_a_new_company_creates_it_in_the_erp_exactly_once(erp, django_
 
 def test_erp_down_during_approval_keeps_the_change_and_delivers_after_restart(erp):
     erp.up = False
-    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    company = approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     assert company.status == CompanyStatus.ACTIVE and company.erp_id == ""
     outbox_deliver_due()
     message = OutboxMessage.objects.get()
@@ -85,7 +80,7 @@ def test_erp_down_during_approval_keeps_the_change_and_delivers_after_restart(er
 def test_after_repeated_failures_a_delivery_is_parked_for_staff_and_can_be_retried(erp, settings, client):
     settings.ERP_OUTBOX_MAX_ATTEMPTS = 3
     erp.answer_error = ErpError("internal error in the ERP")  # it answers, with an error: counted
-    approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     for _ in range(4):
         OutboxMessage.objects.update(next_attempt_at=timezone.now())
         outbox_deliver_due()
@@ -108,7 +103,7 @@ def test_after_repeated_failures_a_delivery_is_parked_for_staff_and_can_be_retri
 
 
 def test_changes_to_one_company_are_delivered_in_order(erp):
-    company = make_company()
+    company = CompanyFactory()
     from partner_area.platform.ports.erp import erp_company_send_later
 
     erp_company_send_later(company=company, create=True)
@@ -121,7 +116,7 @@ def test_changes_to_one_company_are_delivered_in_order(erp):
 
 
 def test_renaming_in_the_erp_reaches_the_portal_without_an_echo(erp):
-    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    company = approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     outbox_deliver_due()
     company.refresh_from_db()
     erp.edit_company(company.erp_id, legal_name="Renamed in ERP SIA", city="Liepāja")
@@ -133,9 +128,9 @@ def test_renaming_in_the_erp_reaches_the_portal_without_an_echo(erp):
 
 
 def test_phone_changed_in_the_portal_reaches_the_erp(erp):
-    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    company = approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     outbox_deliver_due()
-    admin = make_member(company, role=Role.ADMIN)
+    admin = MembershipFactory(company=company, role=Role.ADMIN)
     company_update_contact_details(membership=admin, phone="+371 29999999", email="new@partner.lv", website="")
     outbox_deliver_due()
     company.refresh_from_db()
@@ -145,7 +140,7 @@ def test_phone_changed_in_the_portal_reaches_the_erp(erp):
 
 
 def test_both_sides_changing_a_field_records_a_conflict_and_applies_the_owner(erp):
-    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    company = approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     outbox_deliver_due()
     company.refresh_from_db()
     Company.objects.filter(pk=company.pk).update(phone="+371 21111111", legal_name="Portal Name SIA")
@@ -159,7 +154,7 @@ def test_both_sides_changing_a_field_records_a_conflict_and_applies_the_owner(er
 
 
 def test_pull_follows_the_cursor_and_reads_only_new_changes(erp):
-    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    company = approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     outbox_deliver_due()
     company.refresh_from_db()
     for n in range(5):
@@ -173,7 +168,7 @@ def test_pull_follows_the_cursor_and_reads_only_new_changes(erp):
 
 
 def test_invoice_payments_move_balance_and_status(erp):
-    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    company = approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     outbox_deliver_due()
     company.refresh_from_db()
     invoice = erp.put_invoice(**invoice_fields(company.erp_id, due_date=date(2020, 1, 1)))
@@ -188,7 +183,7 @@ def test_invoice_payments_move_balance_and_status(erp):
 
 
 def test_a_bad_record_is_skipped_and_shown_while_the_rest_applies(erp):
-    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    company = approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     outbox_deliver_due()
     company.refresh_from_db()
     erp.put_invoice(**invoice_fields(company.erp_id, number="GOOD-1"))
@@ -211,7 +206,7 @@ def test_approving_a_company_found_in_the_erp_links_it_and_takes_over_erp_data(e
         legal_name="Known In ERP SIA", registration_number="40003777777", city="Ventspils", phone="+371 60000000"
     )
     erp.put_invoice(**invoice_fields(known.erp_id, number="OLD-1"))  # the ERP's history of the company
-    company = make_company(status=CompanyStatus.PENDING_VERIFICATION, registration_number="40003777777")
+    company = CompanyFactory(status=CompanyStatus.PENDING_VERIFICATION, registration_number="40003777777")
     company = approve(company)
     assert (company.status, company.erp_id) == (CompanyStatus.ACTIVE, "")  # the ERP is not asked while staff wait
     outbox_deliver_due()  # links, and queues the portal's own phone for the ERP
@@ -226,7 +221,7 @@ def test_approving_a_company_found_in_the_erp_links_it_and_takes_over_erp_data(e
 
 
 def test_contacts_changed_in_the_erp_reach_the_portal(erp):
-    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    company = approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     outbox_deliver_due()
     company.refresh_from_db()
     from partner_area.platform.ports.erp import ErpContact
@@ -256,7 +251,7 @@ def _post_webhook(client, body: dict, *, secret="s3cret", timestamp=None, signat
 
 def test_signed_webhook_triggers_a_pull_and_replays_are_refused(client, settings, erp):
     settings.ERP_WEBHOOK_SECRET = "s3cret"
-    company = approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    company = approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     outbox_deliver_due()
     company.refresh_from_db()
     erp.put_invoice(**invoice_fields(company.erp_id))
@@ -289,13 +284,13 @@ def test_webhook_names_a_bad_entity(client, settings):
 
 def test_without_an_erp_nothing_is_queued_on_approval(settings):
     settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
-    approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     assert OutboxMessage.objects.count() == 0
 
 
 def test_staff_compare_a_known_company_with_the_erp_record_before_approving(erp, client):
     erp.add_company(legal_name="Official Name SIA", registration_number="40003888888", city="Cēsis")
-    company = make_company(
+    company = CompanyFactory(
         status=CompanyStatus.PENDING_VERIFICATION, registration_number="40003888888", legal_name="Applied Name SIA"
     )
     client.force_login(StaffFactory())
@@ -312,7 +307,7 @@ def test_data_the_erp_refuses_is_parked_at_once_instead_of_retried(erp, monkeypa
         raise ErpRejected("The VAT number fails the checksum.")
 
     monkeypatch.setattr(FakeErpGateway, "create_company", refuse)
-    approve(make_company(status=CompanyStatus.PENDING_REVIEW))
+    approve(CompanyFactory(status=CompanyStatus.PENDING_REVIEW))
     outbox_deliver_due()
     message = OutboxMessage.objects.get()
     assert (message.status, message.attempts) == ("failed", 1)
@@ -323,7 +318,10 @@ def test_an_unexpected_error_in_a_handler_is_counted_and_parked_while_the_sweep_
     from partner_area.platform.outbox import HANDLERS
 
     settings.ERP_OUTBOX_MAX_ATTEMPTS = 2
-    broken, fine = make_company(status=CompanyStatus.PENDING_REVIEW), make_company(status=CompanyStatus.PENDING_REVIEW)
+    broken, fine = (
+        CompanyFactory(status=CompanyStatus.PENDING_REVIEW),
+        CompanyFactory(status=CompanyStatus.PENDING_REVIEW),
+    )
     approve(broken), approve(fine)
     create = HANDLERS["erp"]["company.create"]
 

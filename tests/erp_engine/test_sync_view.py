@@ -53,10 +53,10 @@ def _parked(count: int) -> None:
 
     from integrations.erp.models import OutboxMessage
     from partner_area.platform.outbox import OutboxStatus
-    from tests.onboarding.helpers import make_company
+    from tests.factories import CompanyFactory
 
     for _ in range(count):
-        company = make_company()
+        company = CompanyFactory()
         OutboxMessage.objects.create(
             operation="company.update",
             entity_type="company",

@@ -12,8 +12,7 @@ from partner_area.billing.models import Invoice
 from partner_area.companies.models import CompanyStatus
 from partner_area.companies.services import company_approve
 from portal.celery import app
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company
+from tests.factories import CompanyFactory, StaffFactory
 
 from .fake import STATE, FakeErp
 
@@ -38,7 +37,7 @@ def worker(transactional_db, settings):
 def test_worker_delivers_the_outbox_and_pulls_invoices(worker):
     erp = worker
     erp.up = False  # approval must not wait for the ERP: the worker delivers later
-    company = make_company(status=CompanyStatus.PENDING_REVIEW)
+    company = CompanyFactory(status=CompanyStatus.PENDING_REVIEW)
     company_approve(company=company, by=StaffFactory())
     erp.up = True
     # The approval's commit already nudged the worker (while the ERP was down); sweep until delivered.

@@ -7,7 +7,7 @@ import pytest
 
 from partner_area.companies.models import Role
 from partner_area.materials.models import FeaturedVideo, PartnerHomeSettings
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_the_featured_video_is_fetched_once_and_rendered_from_the_snapshot(clien
     home_settings.featured_video = video
     home_settings.save()
 
-    member = make_member(make_company(), role=Role.USER)
+    member = MembershipFactory(role=Role.USER)
     client.force_login(member.user)
     html = client.get("/en/partner/").content.decode()
     # The stored player, named by the title (here the provider's, as the editor gave none).
@@ -48,11 +48,11 @@ def test_a_video_the_provider_cannot_embed_shows_a_link(client, monkeypatch):
     home_settings = PartnerHomeSettings.load()
     home_settings.featured_video = FeaturedVideo.objects.create(url="https://example.com/video", title="Our video")
     home_settings.save()
-    client.force_login(make_member(make_company(), role=Role.USER).user)
+    client.force_login(MembershipFactory(role=Role.USER).user)
     html = client.get("/en/partner/").content.decode()
     assert 'href="https://example.com/video"' in html and "Watch the video" in html and "Our video" in html
 
 
 def test_without_a_chosen_video_the_home_shows_none(client):
-    client.force_login(make_member(make_company(), role=Role.USER).user)
+    client.force_login(MembershipFactory(role=Role.USER).user)
     assert "home-video-heading" not in client.get("/en/partner/").content.decode()

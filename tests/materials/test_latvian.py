@@ -8,19 +8,12 @@ import pytest
 from django.utils import translation
 from wagtail.models import Locale
 
-from partner_area.companies.models import Role
 from partner_area.materials.models import FeaturedVideo, PartnerHomeSettings
 from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
 
 from .helpers import make_category, make_material
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def member():
-    return make_member(make_company(), role=Role.USER, sections=["materials"])
 
 
 def page(client, url: str) -> str:

@@ -16,17 +16,11 @@ from partner_area.materials.models import Material, MaterialDownload, MaterialsV
 from partner_area.materials.selectors import materials_for, materials_grouped
 from partner_area.materials.validators import safe_file_name, validate_material_file
 from partner_area.platform import uploads
-from tests.factories import StaffFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
 from .helpers import make_category, make_material, make_product, pdf_bytes, pdf_upload, png_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def member():
-    return make_member(make_company(), role=Role.USER, sections=["materials"])
 
 
 def docx_bytes() -> bytes:
@@ -120,7 +114,7 @@ def test_editors_see_download_counts(client, member):
 
 
 def test_another_companys_restricted_file_answers_404(client, member):
-    theirs = make_material(audience_all=False, audience_companies=[make_company()], upload=pdf_upload("theirs.pdf"))
+    theirs = make_material(audience_all=False, audience_companies=[CompanyFactory()], upload=pdf_upload("theirs.pdf"))
     admins_only = make_material(admins_only=True)
     client.force_login(member.user)
     for material in (theirs, admins_only):
@@ -132,7 +126,7 @@ def test_another_companys_restricted_file_answers_404(client, member):
 
 def test_without_the_materials_grant_the_library_is_403(client):
     material = make_material()
-    no_grant = make_member(make_company(), role=Role.USER, sections=["dashboard"])
+    no_grant = MembershipFactory(role=Role.USER, sections=["dashboard"])
     client.force_login(no_grant.user)
     assert client.get("/en/partner/materials/").status_code == 403
     assert client.get(f"/en/partner/materials/{material.pk}/download/").status_code == 403

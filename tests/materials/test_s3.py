@@ -17,9 +17,8 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from partner_area.companies.models import Role
 from partner_area.materials.models import MaterialDownload
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory
 
 from .helpers import make_material, pdf_upload
 
@@ -97,11 +96,6 @@ def s3(settings, moto_endpoint, monkeypatch):
     client.delete_bucket(Bucket=BUCKET)
 
 
-@pytest.fixture
-def member():
-    return make_member(make_company(), role=Role.USER, sections=["materials"])
-
-
 def test_upload_goes_to_the_private_bucket(s3):
     material = make_material(upload=pdf_upload("Price list.pdf"))
     stored = s3.get_object(Bucket=BUCKET, Key=material.file.name)
@@ -141,7 +135,7 @@ def test_an_unsigned_url_to_the_same_key_is_refused(client, s3, member, moto_end
 
 
 def test_outside_the_audience_there_is_no_url_at_all(client, s3, member):
-    theirs = make_material(audience_all=False, audience_companies=[make_company()])
+    theirs = make_material(audience_all=False, audience_companies=[CompanyFactory()])
     client.force_login(member.user)
     assert client.get(f"/en/partner/materials/{theirs.pk}/download/").status_code == 404
 

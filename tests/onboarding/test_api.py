@@ -4,10 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from partner_area.companies.models import Role
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, CompanyFactory, MembershipFactory
 from tests.mailbox import sent_mail
-
-from .helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +17,7 @@ def api():
 
 @pytest.fixture
 def admin():
-    return make_member(make_company(legal_name="Mine SIA"), role=Role.ADMIN)
+    return MembershipFactory(company=CompanyFactory(legal_name="Mine SIA"), role=Role.ADMIN)
 
 
 def test_token_authentication_with_email_and_password(api, admin):
@@ -46,14 +44,14 @@ def test_anonymous_requests_are_refused_with_json(api):
 
 
 def test_company_shows_only_the_members_own_company(api, admin):
-    make_company(legal_name="Other SIA")
+    CompanyFactory(legal_name="Other SIA")
     api.force_authenticate(admin.user)
     assert api.get("/api/v1/company").json()["legal_name"] == "Mine SIA"
 
 
 def test_members_list_and_update(api, admin):
-    colleague = make_member(admin.company, role=Role.USER, sections=["materials"])
-    make_member(make_company(), role=Role.USER)  # someone else's
+    colleague = MembershipFactory(company=admin.company, role=Role.USER, sections=["materials"])
+    MembershipFactory(role=Role.USER)  # someone else's
     api.force_authenticate(admin.user)
     listed = api.get("/api/v1/members").json()
     assert {m["email"] for m in listed} == {admin.user.email, colleague.user.email}
@@ -85,7 +83,9 @@ def test_invitations_create_list_and_revoke(api, admin):
 
 
 def test_users_without_the_admin_role_get_403(api, admin):
-    user = make_member(admin.company, role=Role.USER, sections=["dashboard", "invoices", "support", "materials"])
+    user = MembershipFactory(
+        company=admin.company, role=Role.USER, sections=["dashboard", "invoices", "support", "materials"]
+    )
     api.force_authenticate(user.user)
     assert api.get("/api/v1/members").status_code == 403
     assert api.get("/api/v1/invitations").status_code == 403
@@ -155,7 +155,7 @@ def test_api_reads_are_throttled_per_user_with_retry_after(api, admin, monkeypat
     assert [api.get("/api/v1/me").status_code for _ in range(3)] == [200, 200, 200]
     response = api.get("/api/v1/me")
     assert response.status_code == 429 and int(response["Retry-After"]) > 0 and response.json()["detail"]
-    colleague = make_member(admin.company, role=Role.USER)
+    colleague = MembershipFactory(company=admin.company, role=Role.USER)
     api.force_authenticate(colleague.user)
     assert api.get("/api/v1/me").status_code == 200  # counted per user
 

@@ -7,10 +7,8 @@ from django.test import override_settings
 
 from partner_area.companies.models import CompanyStatus, Role
 from partner_area.companies.services import company_block
-from tests.factories import PASSWORD, StaffFactory
+from tests.factories import PASSWORD, CompanyFactory, MembershipFactory, StaffFactory
 from tests.mailbox import sent_mail
-
-from .helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +20,7 @@ def login(client, email, password=PASSWORD, **extra):
 
 
 def test_partner_logs_in_by_email_and_lands_in_the_partner_area(client):
-    member = make_member(make_company(), role=Role.ADMIN)
+    member = MembershipFactory(role=Role.ADMIN)
     response = login(client, member.user.email.upper())
     assert response.status_code == 302
     assert response["Location"] == "/en/partner/"
@@ -32,7 +30,7 @@ def test_partner_logs_in_by_email_and_lands_in_the_partner_area(client):
 
 
 def test_wrong_password_shows_a_clear_error(client):
-    member = make_member(make_company())
+    member = MembershipFactory()
     response = login(client, member.user.email, "wrong-password")
     assert response.status_code == 200
     assert "The e-mail address or password is not right" in response.content.decode()
@@ -47,8 +45,8 @@ def test_wrong_password_shows_a_clear_error(client):
     ],
 )
 def test_until_approved_people_see_only_a_status_page(client, status, text):
-    company = make_company(status=status, status_reason="Not a software reseller")
-    member = make_member(company, role=Role.ADMIN)
+    company = CompanyFactory(status=status, status_reason="Not a software reseller")
+    member = MembershipFactory(company=company, role=Role.ADMIN)
     client.force_login(member.user)
     response = client.get("/en/partner/")
     assert response.status_code == 302 and response["Location"] == "/en/partner/status/"
@@ -59,15 +57,15 @@ def test_until_approved_people_see_only_a_status_page(client, status, text):
 
 
 def test_unconfirmed_email_keeps_the_person_on_the_status_page(client):
-    member = make_member(make_company(), role=Role.ADMIN, confirmed=False)
+    member = MembershipFactory(role=Role.ADMIN, confirmed=False)
     client.force_login(member.user)
     assert client.get("/en/partner/")["Location"] == "/en/partner/status/"
     assert "E-mail not confirmed" in client.get("/en/partner/status/").content.decode()
 
 
 def test_blocking_a_company_ends_its_sessions_at_once_and_stops_logins(client):
-    company = make_company()
-    member = make_member(company, role=Role.ADMIN)
+    company = CompanyFactory()
+    member = MembershipFactory(company=company, role=Role.ADMIN)
     client.force_login(member.user)
     assert client.get("/en/partner/").status_code == 200
 
@@ -82,7 +80,7 @@ def test_blocking_a_company_ends_its_sessions_at_once_and_stops_logins(client):
 
 
 def test_deactivated_member_cannot_log_in(client):
-    member = make_member(make_company())
+    member = MembershipFactory()
     member.is_active = False
     member.save()
     response = login(client, member.user.email)
@@ -91,7 +89,7 @@ def test_deactivated_member_cannot_log_in(client):
 
 @override_settings(AXES_FAILURE_LIMIT=3)
 def test_repeated_failed_logins_lock_the_account_out(client):
-    member = make_member(make_company())
+    member = MembershipFactory()
     for _ in range(3):
         login(client, member.user.email, "wrong")
     response = login(client, member.user.email)  # even the right password
@@ -107,7 +105,7 @@ def test_login_posts_are_rate_limited_per_address(client):
 
 
 def test_password_reset_by_email(client):
-    member = make_member(make_company())
+    member = MembershipFactory()
     client.post("/en/partner/account/password-reset/", {"email": member.user.email})
     link = re.search(r"http://testserver(/en/partner/account/password-reset/\S+/)", sent_mail()[0].body).group(1)
     form_page = client.get(link, follow=True)
@@ -128,7 +126,7 @@ def test_password_reset_for_an_unknown_address_looks_the_same(client):
 
 
 def test_password_change_needs_the_old_password(client):
-    member = make_member(make_company())
+    member = MembershipFactory()
     client.force_login(member.user)
     response = client.post(
         "/en/partner/account/password/",
@@ -143,7 +141,7 @@ def test_sessions_expire(settings):
 
 
 def test_profile_can_be_edited(client):
-    member = make_member(make_company())
+    member = MembershipFactory()
     client.force_login(member.user)
     response = client.post(
         "/en/partner/account/",
@@ -164,7 +162,7 @@ def test_staff_log_in_to_the_admin_through_the_same_page(client):
 
 
 def test_a_user_without_a_section_grant_gets_403_and_no_link(client):
-    member = make_member(make_company(), sections=["materials"])
+    member = MembershipFactory(sections=["materials"])
     client.force_login(member.user)
     home = client.get("/en/partner/").content.decode()
     assert 'href="/en/partner/materials/"' in home

@@ -13,9 +13,8 @@ from partner_area.onboarding.forms import RegistrationForm
 from partner_area.onboarding.services import DuplicateCompanyError, company_register
 from partner_area.platform.audit.models import AuditLogEntry
 from partner_area.platform.ports.erp import ErpCompany
+from tests.factories import CompanyFactory
 from tests.mailbox import sent_mail
-
-from .helpers import make_company
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +154,7 @@ def test_errors_are_translated_for_latvian_visitors(client):
 
 
 def test_second_registration_with_same_number_is_blocked_without_revealing_who(client):
-    make_company(registration_number="40003123453", legal_name="Secret Holder SIA")
+    CompanyFactory(registration_number="40003123453", legal_name="Secret Holder SIA")
     response = client.post(URL, application(registration_number="4000-3123-453"))
     assert response.status_code == 200
     html = response.content.decode()

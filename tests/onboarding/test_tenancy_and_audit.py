@@ -4,8 +4,7 @@ from partner_area.companies.models import Invitation, Membership
 from partner_area.platform.audit.models import AppendOnlyError, AuditLogEntry
 from partner_area.platform.audit.services import audit_record
 from partner_area.platform.tenancy import UnscopedQueryError
-
-from .helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +20,15 @@ def test_tenant_data_cannot_be_queried_without_a_company(model):
 
 
 def test_scoped_queries_return_only_that_companys_rows():
-    mine, theirs = make_company(), make_company()
-    me, _ = make_member(mine), make_member(theirs)
+    mine, theirs = CompanyFactory(), CompanyFactory()
+    me, _ = MembershipFactory(company=mine), MembershipFactory(company=theirs)
     assert list(Membership.objects.for_company(mine)) == [me]
 
 
 def test_audit_log_is_append_only(rf, settings):
     settings.TRUSTED_PROXY_COUNT = 1  # the proxy appended the client's address; the first hop is spoofable
     request = rf.post("/", HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.7", HTTP_USER_AGENT="Firefox")
-    member = make_member(make_company())
+    member = MembershipFactory()
     request.user = member.user
     entry = audit_record(request=request, action="member.role_change", company=member.company, target=member)
     assert (entry.actor_email, entry.ip_address, entry.user_agent) == (member.user.email, "203.0.113.7", "Firefox")

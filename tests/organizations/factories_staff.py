@@ -4,8 +4,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from partner_area.companies.models import Company, CompanyStatus, CompanyStatusChange
-from tests.factories import UserFactory
-from tests.organizations.factories import CompanyFactory, MembershipFactory
+from tests.factories import CompanyFactory, MembershipFactory, UserFactory
 
 
 def partner_manager(**fields):

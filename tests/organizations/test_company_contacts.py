@@ -7,10 +7,9 @@ from django.test import Client
 from integrations.erp.models import OutboxMessage
 from partner_area.companies.models import CompanyContact, Membership, Role
 from partner_area.platform.audit.models import AuditLogEntry
-from tests.erp_engine.fake import STATE, FakeErp
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("erp")]
 
 COMPANY_URL = "/en/partner/company/"
 NEW_URL = "/en/partner/company/contacts/new/"
@@ -20,20 +19,14 @@ def edit_url(contact: CompanyContact) -> str:
     return f"/en/partner/company/contacts/{contact.pk}/"
 
 
-@pytest.fixture(autouse=True)
-def erp(settings):
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
-    STATE["erp"] = FakeErp()
-
-
 @pytest.fixture
 def company():
-    return make_company(erp_id="P-1")
+    return CompanyFactory(erp_id="P-1")
 
 
 @pytest.fixture
 def admin(company) -> Membership:
-    return make_member(company, role=Role.ADMIN)
+    return MembershipFactory(company=company, role=Role.ADMIN)
 
 
 def client_for(membership: Membership) -> Client:
@@ -92,7 +85,7 @@ def test_an_invalid_e_mail_is_shown_beside_the_field_and_nothing_is_saved(admin,
 
 def test_a_member_sees_the_contact_persons_but_cannot_change_them(company):
     contact = CompanyContact.unscoped.create(company=company, name="Anna", email="anna@partner.lv")
-    member = make_member(company, role=Role.USER, sections=["invoices"])
+    member = MembershipFactory(company=company, role=Role.USER, sections=["invoices"])
     client = client_for(member)
     page = client.get(COMPANY_URL).content.decode()
     assert "Anna" in page and "anna@partner.lv" in page
@@ -107,7 +100,7 @@ def test_a_member_sees_the_contact_persons_but_cannot_change_them(company):
 
 
 def test_another_companys_contact_answers_404(admin):
-    foreign = CompanyContact.unscoped.create(company=make_company(), name="Theirs")
+    foreign = CompanyContact.unscoped.create(company=CompanyFactory(), name="Theirs")
     client = client_for(admin)
     assert client.get(edit_url(foreign)).status_code == 404
     assert client.post(edit_url(foreign), {"name": "Mine now", "email": "", "phone": ""}).status_code == 404
@@ -117,7 +110,7 @@ def test_another_companys_contact_answers_404(admin):
 
 def test_without_an_erp_a_contact_is_saved_and_nothing_is_queued(admin, company, settings):
     settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
-    unlinked = make_member(make_company(), role=Role.ADMIN)
+    unlinked = MembershipFactory(role=Role.ADMIN)
     response = client_for(unlinked).post(NEW_URL, {"name": "Ilze", "email": "", "phone": ""}, follow=True)
     assert response.redirect_chain == [(COMPANY_URL, 302)]
     assert CompanyContact.objects.for_company(unlinked.company).count() == 1
@@ -147,7 +140,7 @@ def test_saving_a_contact_unchanged_does_not_claim_an_update_of_brellos_records(
 
 def test_the_latvian_message_without_an_erp_does_not_mention_brellos_records(settings):
     settings.ERP_BACKEND = "partner_area.platform.ports.erp.NoErpGateway"
-    unlinked = make_member(make_company(), role=Role.ADMIN)
+    unlinked = MembershipFactory(role=Role.ADMIN)
     response = client_for(unlinked).post(
         "/lv/partner/company/contacts/new/", {"name": "Ilze", "email": "", "phone": ""}, follow=True
     )
@@ -168,7 +161,7 @@ def test_contact_posts_are_rate_limited(admin, company, settings):
 def test_the_company_page_takes_the_same_few_queries_however_many_contacts(
     company, role, django_assert_max_num_queries
 ):
-    member = make_member(company, role=role)
+    member = MembershipFactory(company=company, role=role)
     client = client_for(member)
     CompanyContact.unscoped.bulk_create(CompanyContact(company=company, name=f"Person {n}") for n in range(40))
     with django_assert_max_num_queries(12):

@@ -15,8 +15,8 @@ from partner_area.accounts.models import User
 from partner_area.companies.models import Invitation, Membership, Role
 from partner_area.members import services
 from partner_area.platform.audit.models import AuditLogEntry
+from tests.factories import CompanyFactory, InvitationFactory, MembershipFactory
 from tests.mailbox import sent_mail
-from tests.organizations.factories import CompanyFactory, InvitationFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,24 +7,16 @@ from django.test import Client, RequestFactory
 
 from partner_area.companies.models import Role
 from partner_area.home.context_processors import partner_navigation
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("erp")]
 
 ALL_SECTIONS = ["dashboard", "invoices", "support", "materials"]
 
 
-@pytest.fixture(autouse=True)
-def erp(settings):
-    from tests.erp_engine.fake import STATE, FakeErp
-
-    settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
-    STATE["erp"] = FakeErp()
-
-
 @pytest.fixture
 def admin():
-    return make_member(make_company(erp_id="P-1"), role=Role.ADMIN, sections=ALL_SECTIONS)
+    return MembershipFactory(company=CompanyFactory(erp_id="P-1"), role=Role.ADMIN, sections=ALL_SECTIONS)
 
 
 def current_items(html: str) -> list[str]:

@@ -15,13 +15,6 @@ from tests.organizations.factories_staff import partner_manager
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def manager(client):
-    user = partner_manager(email="maija@brello.example")
-    client.force_login(user)
-    return user
-
-
 def register(client, **overrides):
     response = client.post(URL, application(**overrides))
     assert response.status_code == 302, response.context["form"].errors

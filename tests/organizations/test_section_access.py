@@ -8,19 +8,13 @@ from django.utils import translation
 
 from partner_area.companies.models import Role
 from partner_area.platform.sections import Section
-from tests.billing.factories import InvoiceFactory
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import CompanyFactory, InvoiceFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def company():
-    return make_company()
-
-
 def test_a_section_without_the_grant_explains_who_can_give_it(client, company):
-    member = make_member(company, role=Role.USER, sections=["support"])
+    member = MembershipFactory(company=company, role=Role.USER, sections=["support"])
     client.force_login(member.user)
     response = client.get("/en/partner/invoices/")
     assert response.status_code == 403
@@ -36,7 +30,7 @@ def test_a_section_without_the_grant_explains_who_can_give_it(client, company):
 
 
 def test_the_page_names_the_section_in_the_page_language(client, company):
-    member = make_member(company, role=Role.USER, sections=["support"])
+    member = MembershipFactory(company=company, role=Role.USER, sections=["support"])
     client.force_login(member.user)
     with translation.override("lv"):
         label = str(Section.DASHBOARD.label)
@@ -47,8 +41,8 @@ def test_the_page_names_the_section_in_the_page_language(client, company):
 
 def test_an_object_page_in_a_section_without_the_grant_answers_the_same_for_any_id(client, company):
     mine = InvoiceFactory(company=company)
-    theirs = InvoiceFactory(company=make_company())
-    member = make_member(company, role=Role.USER, sections=["support"])
+    theirs = InvoiceFactory(company=CompanyFactory())
+    member = MembershipFactory(company=company, role=Role.USER, sections=["support"])
     client.force_login(member.user)
     answers = [client.get(f"/en/partner/invoices/{pk}/") for pk in (mine.pk, theirs.pk, 999_999)]
     assert [response.status_code for response in answers] == [403, 403, 403]
@@ -56,14 +50,14 @@ def test_an_object_page_in_a_section_without_the_grant_answers_the_same_for_any_
 
 
 def test_with_the_grant_another_companys_object_is_still_not_found(client, company):
-    theirs = InvoiceFactory(company=make_company())
-    member = make_member(company, role=Role.USER, sections=["invoices"])
+    theirs = InvoiceFactory(company=CompanyFactory())
+    member = MembershipFactory(company=company, role=Role.USER, sections=["invoices"])
     client.force_login(member.user)
     assert client.get(f"/en/partner/invoices/{theirs.pk}/").status_code == 404
     assert client.get("/en/partner/invoices/999999/").status_code == 404
 
 
 def test_administrators_pages_stay_not_found_for_users(client, company):
-    member = make_member(company, role=Role.USER, sections=["support"])
+    member = MembershipFactory(company=company, role=Role.USER, sections=["support"])
     client.force_login(member.user)
     assert client.get("/en/partner/members/").status_code == 404

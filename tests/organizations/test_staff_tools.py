@@ -9,9 +9,9 @@ from django.utils import timezone
 from partner_area.companies.models import Company, CompanyStatus, CompanyStatusChange, StaffNote, Tier
 from partner_area.platform.audit.models import AuditLogEntry
 from partner_area.platform.audit.services import audit_record
+from tests.factories import CompanyFactory, MembershipFactory
 from tests.mailbox import sent_mail
-from tests.organizations.factories import CompanyFactory, MembershipFactory
-from tests.organizations.factories_staff import application, editor, partner_manager
+from tests.organizations.factories_staff import application, editor
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +31,6 @@ def action_url(company, action, listing="partner_profiles"):
 def bulk_url(action, *companies):
     ids = "&".join(f"id={company.pk}" for company in companies)
     return f"{reverse('wagtail_bulk_action', args=['organizations', 'company', action])}?{ids}&next={APPLICATIONS}"
-
-
-@pytest.fixture
-def manager(client):
-    user = partner_manager(email="maija@brello.example")
-    client.force_login(user)
-    return user
 
 
 def listed(response) -> str:

@@ -1,14 +1,14 @@
 import pytest
 
 from partner_area.companies.models import Role
-from tests.onboarding.helpers import make_member
+from tests.factories import MembershipFactory
 
 from .test_tree_arithmetic import tree  # noqa: F401 - the hand-checked tree, shared by the page tests
 
 
 @pytest.fixture
 def top_admin(tree):  # noqa: F811
-    return make_member(tree["top"], role=Role.ADMIN)
+    return MembershipFactory(company=tree["top"], role=Role.ADMIN)
 
 
 @pytest.fixture

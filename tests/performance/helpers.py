@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from partner_area.performance.services import TurnoverRow, client_upsert, turnover_import
-from tests.organizations.factories import CompanyFactory
+from tests.factories import CompanyFactory
 
 _clients = iter(range(10_000_000))
 

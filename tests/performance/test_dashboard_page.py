@@ -12,8 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from partner_area.companies.models import Role
-from tests.billing.factories import InvoiceFactory
-from tests.onboarding.helpers import make_member
+from tests.factories import InvoiceFactory, MembershipFactory
 
 from .helpers import client_with_turnover, partner
 
@@ -58,14 +57,14 @@ def test_upline_sees_its_own_clients_but_never_a_sub_partners_clients(top_client
 
 
 def test_the_sub_partner_sees_its_own_figures_not_its_uplines(client, tree):
-    client.force_login(make_member(tree["branch"], role=Role.ADMIN).user)
+    client.force_login(MembershipFactory(company=tree["branch"], role=Role.ADMIN).user)
     body = client.get("/en/partner/dashboard/", FEB_2024).content.decode()
     assert "Gamma" in body
     assert "Alpha" not in body and "Top SIA" not in body
 
 
 def test_member_without_the_dashboard_grant_gets_403(client, tree):
-    client.force_login(make_member(tree["top"], role=Role.USER, sections=["invoices"]).user)
+    client.force_login(MembershipFactory(company=tree["top"], role=Role.USER, sections=["invoices"]).user)
     assert client.get("/en/partner/dashboard/").status_code == 403
     assert client.get("/en/partner/dashboard/export.csv").status_code == 403
     assert client.get("/api/v1/dashboard").status_code == 403
@@ -73,7 +72,7 @@ def test_member_without_the_dashboard_grant_gets_403(client, tree):
 
 def test_balances_need_the_invoices_grant_too(client, tree):
     InvoiceFactory(company=tree["top"], total=Decimal("70"), due_date=date(2020, 1, 1))
-    client.force_login(make_member(tree["top"], role=Role.USER, sections=["dashboard"]).user)
+    client.force_login(MembershipFactory(company=tree["top"], role=Role.USER, sections=["dashboard"]).user)
     assert "Invoices to pay" not in text(client.get("/en/partner/dashboard/"))
     assert client.get("/api/v1/dashboard").json()["balances"] is None
 
@@ -223,7 +222,7 @@ def test_the_number_of_queries_does_not_grow_with_the_network(top_client, tree, 
 
 
 def test_a_leaf_needs_no_more_queries_than_the_root(client, tree, django_assert_max_num_queries):
-    client.force_login(make_member(tree["leaf"], role=Role.ADMIN).user)
+    client.force_login(MembershipFactory(company=tree["leaf"], role=Role.ADMIN).user)
     client.get("/en/partner/dashboard/", FEB_2024)
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         assert client.get("/en/partner/dashboard/", FEB_2024).status_code == 200

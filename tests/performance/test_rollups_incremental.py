@@ -16,7 +16,7 @@ from partner_area.performance.models import Client, PartnerMonthlyRollup, Partne
 from partner_area.performance.periods import add_months
 from partner_area.performance.rollups import rollup_rebuild
 from partner_area.performance.services import ClientRow, TurnoverRow, client_upsert, clients_import, turnover_import
-from tests.organizations.factories import CompanyFactory
+from tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
 

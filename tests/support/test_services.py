@@ -28,25 +28,10 @@ from partner_area.support.services import (
     support_request_reopen,
     support_request_solve,
 )
+from tests.factories import MembershipFactory
 from tests.materials.helpers import pdf_bytes, png_bytes
-from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-
-
-@pytest.fixture
-def company():
-    return make_company()
-
-
-@pytest.fixture
-def user(company):
-    return make_member(company, role=Role.USER, sections=["support"])
 
 
 def upload(name, data, content_type="application/octet-stream"):
@@ -69,8 +54,8 @@ def _open(membership, subject="Printer offline", **fields):
 
 
 def test_a_user_sees_only_their_own_requests_and_files_while_the_org_admin_sees_all(company, user):
-    colleague = make_member(company, role=Role.USER, sections=["support"])
-    admin = make_member(company, role=Role.ADMIN)
+    colleague = MembershipFactory(company=company, role=Role.USER, sections=["support"])
+    admin = MembershipFactory(company=company, role=Role.ADMIN)
     mine = _open(user, "Mine", attachments=[upload("a.png", png_bytes(), "image/png")])
     theirs = _open(colleague, "Theirs", attachments=[upload("b.png", png_bytes(), "image/png")])
     their_file = theirs.attachments.get()
@@ -86,8 +71,8 @@ def test_a_user_sees_only_their_own_requests_and_files_while_the_org_admin_sees_
 
 
 def test_another_companys_request_and_files_are_404_even_for_an_admin(user):
-    foreign = _open(make_member(make_company(), role=Role.ADMIN), attachments=[upload("x.pdf", pdf_bytes())])
-    admin = make_member(user.company, role=Role.ADMIN)
+    foreign = _open(MembershipFactory(role=Role.ADMIN), attachments=[upload("x.pdf", pdf_bytes())])
+    admin = MembershipFactory(company=user.company, role=Role.ADMIN)
     for lookup in (
         lambda: support_request_get(membership=admin, request_id=foreign.pk),
         lambda: support_attachment_get(membership=admin, attachment_id=foreign.attachments.get().pk),
@@ -237,7 +222,7 @@ def test_the_public_contact_form_request_belongs_to_no_company(user):
     assert (support_request.company, support_request.requester, support_request.source) == (None, None, Source.PUBLIC)
     assert support_request.subject == "Contact form: Bērziņš SIA"
     assert support_conversation(support_request=support_request).get().author_name == "Jānis"
-    assert not support_requests_for(membership=make_member(user.company, role=Role.ADMIN)).exists()
+    assert not support_requests_for(membership=MembershipFactory(company=user.company, role=Role.ADMIN)).exists()
     with pytest.raises(ValidationError) as error:
         support_public_request_create(name="", email="not-an-address", company_name="", message="")
     assert {"contact_name", "contact_email", "description"} <= set(error.value.message_dict)

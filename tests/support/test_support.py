@@ -7,19 +7,9 @@ from partner_area.platform.sections import Section, home_figures
 from partner_area.support.models import Status, SupportRequest
 from partner_area.support.selectors import support_requests_for
 from partner_area.support.services import support_request_create
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def company():
-    return make_company()
-
-
-@pytest.fixture
-def user(company):
-    return make_member(company, role=Role.USER, sections=["support"])
 
 
 def _create(membership, subject="Printer offline"):
@@ -60,8 +50,8 @@ def test_bad_input_re_renders_with_errors_and_saves_nothing(client, user):
 
 
 def test_a_user_sees_only_their_own_and_an_admin_the_whole_company(client, company, user):
-    colleague = make_member(company, role=Role.USER, sections=["support"])
-    admin = make_member(company, role=Role.ADMIN)
+    colleague = MembershipFactory(company=company, role=Role.USER, sections=["support"])
+    admin = MembershipFactory(company=company, role=Role.ADMIN)
     mine, theirs = _create(user, "Mine"), _create(colleague, "Colleague's")
 
     assert list(support_requests_for(membership=user)) == [mine]
@@ -78,15 +68,15 @@ def test_a_user_sees_only_their_own_and_an_admin_the_whole_company(client, compa
 
 
 def test_another_companys_or_a_missing_id_is_404(client, user):
-    other_admin = make_member(make_company(), role=Role.ADMIN)
+    other_admin = MembershipFactory(role=Role.ADMIN)
     foreign = _create(other_admin)
-    client.force_login(make_member(user.company, role=Role.ADMIN).user)
+    client.force_login(MembershipFactory(company=user.company, role=Role.ADMIN).user)
     for request_id in (foreign.pk, foreign.pk + 1000):
         assert client.get(reverse("partner:support_detail", kwargs={"request_id": request_id})).status_code == 404
 
 
 def test_without_the_support_grant_every_page_is_403(client, company):
-    bare = make_member(company, role=Role.USER, sections=["materials"])
+    bare = MembershipFactory(company=company, role=Role.USER, sections=["materials"])
     client.force_login(bare.user)
     assert client.get(reverse("partner:support")).status_code == 403
     assert client.get(reverse("partner:support_new")).status_code == 403
@@ -143,9 +133,9 @@ def test_the_home_figure_counts_open_requests(user):
 
 
 def test_the_list_query_count_is_bounded(client, company, django_assert_max_num_queries):
-    admin = make_member(company, role=Role.ADMIN)
+    admin = MembershipFactory(company=company, role=Role.ADMIN)
     for n in range(3):
-        _create(make_member(company, role=Role.USER, sections=["support"]), f"Request {n}")
+        _create(MembershipFactory(company=company, role=Role.USER, sections=["support"]), f"Request {n}")
     client.force_login(admin.user)
     client.get(reverse("partner:support"))
     with django_assert_max_num_queries(8):

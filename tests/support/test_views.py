@@ -11,8 +11,8 @@ from partner_area.companies.models import Role
 from partner_area.platform import uploads
 from partner_area.support.models import Source, Status, SupportAttachment, SupportComment, SupportRequest
 from partner_area.support.services import support_reply_add, support_request_create
+from tests.factories import MembershipFactory
 from tests.materials.helpers import pdf_bytes, png_bytes
-from tests.onboarding.helpers import make_company, make_member
 from tests.zendesk.conftest import zendesk  # noqa: F401  the local Zendesk API fixture
 
 pytestmark = pytest.mark.django_db
@@ -20,19 +20,11 @@ pytestmark = pytest.mark.django_db
 NEW = reverse("partner:support_new")
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-
-
-@pytest.fixture
-def company():
-    return make_company()
-
-
 @pytest.fixture
 def user(company):
-    return make_member(company, role=Role.USER, sections=["support"], first_name="Ilze", last_name="Kalniņa")
+    return MembershipFactory(
+        company=company, role=Role.USER, sections=["support"], user__first_name="Ilze", user__last_name="Kalniņa"
+    )
 
 
 def pdf(name="invoice copy.pdf", text="Brello"):
@@ -351,8 +343,8 @@ def test_an_attachment_of_an_internal_note_is_not_served(client, user):
 
 
 def test_a_user_cannot_open_a_colleagues_request_while_the_org_admin_can(client, company, user):
-    colleague = make_member(company, role=Role.USER, sections=["support"])
-    admin = make_member(company, role=Role.ADMIN)
+    colleague = MembershipFactory(company=company, role=Role.USER, sections=["support"])
+    admin = MembershipFactory(company=company, role=Role.ADMIN)
     theirs = _open(colleague, "Colleague's problem", attachments=[pdf()])
     attachment = SupportAttachment.unscoped.get()
     attachment_url = reverse("partner:support_attachment", kwargs={"attachment_id": attachment.pk})
@@ -372,9 +364,9 @@ def test_a_user_cannot_open_a_colleagues_request_while_the_org_admin_can(client,
 
 
 def test_another_companys_request_and_attachment_answer_404(client, user):
-    foreign = _open(make_member(make_company(), role=Role.ADMIN), attachments=[pdf()])
+    foreign = _open(MembershipFactory(role=Role.ADMIN), attachments=[pdf()])
     foreign_attachment = SupportAttachment.unscoped.get(support_request=foreign)
-    client.force_login(make_member(user.company, role=Role.ADMIN).user)
+    client.force_login(MembershipFactory(company=user.company, role=Role.ADMIN).user)
     assert client.get(_url("support_detail", foreign)).status_code == 404
     assert client.post(_url("support_reply", foreign), {"body": "hi"}).status_code == 404
     assert client.post(_url("support_solve", foreign)).status_code == 404

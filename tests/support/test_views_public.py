@@ -7,7 +7,7 @@ from django.utils import translation
 
 from partner_area.companies.models import Role
 from partner_area.support.models import Source, Status, SupportRequest
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,14 +106,14 @@ def test_csrf_is_enforced(settings):
 
 
 def test_a_logged_in_partner_is_pointed_to_the_support_section(client):
-    member = make_member(make_company(), role=Role.USER, sections=["support"])
+    member = MembershipFactory(role=Role.USER, sections=["support"])
     client.force_login(member.user)
     page = client.get(reverse("contact")).content.decode()
     assert reverse("partner:support_new") in page and 'name="message"' not in page
 
 
 def test_a_logged_in_person_without_the_support_grant_gets_the_form(client):
-    member = make_member(make_company(), role=Role.USER, sections=["materials"])
+    member = MembershipFactory(role=Role.USER, sections=["materials"])
     client.force_login(member.user)
     assert 'name="message"' in client.get(reverse("contact")).content.decode()
 

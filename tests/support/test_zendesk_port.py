@@ -9,8 +9,8 @@ from partner_area.platform.ports.zendesk import ZendeskRejected
 from partner_area.support.attachments import support_attachment_open
 from partner_area.support.models import SupportAttachment
 from partner_area.support.services import support_request_create
+from tests.factories import MembershipFactory
 from tests.materials.helpers import png_bytes
-from tests.onboarding.helpers import make_company, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def _adapter(settings, tmp_path):
 
 
 def _agents_file(zendesk_attachment_id: int) -> SupportAttachment:
-    member = make_member(make_company(), role=Role.USER, sections=["support"])
+    member = MembershipFactory(role=Role.USER, sections=["support"])
     support_request = support_request_create(membership=member, subject="Printer", description="Offline.")
     return SupportAttachment.unscoped.create(
         support_request=support_request, filename="diagram.png", content_type="application/octet-stream", size=0,

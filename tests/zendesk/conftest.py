@@ -5,6 +5,11 @@ from .fake_zendesk import FakeZendesk, serve
 WEBHOOK_SECRET = "dGhlLXdlYmhvb2stc2lnbmluZy1zZWNyZXQ"
 
 
+@pytest.fixture(autouse=True)
+def _private_media(private_media):
+    """Every test here in its own upload folders (tests/conftest.py's private_media)."""
+
+
 @pytest.fixture
 def zendesk(monkeypatch, settings):
     """A local Zendesk API on loopback, with the real zenpy client pointed at it and the portal configured."""

@@ -12,7 +12,7 @@ from partner_area.companies.models import Role
 from partner_area.support.models import Status, SupportRequest
 from partner_area.support.selectors import support_conversation
 from partner_area.support.services import support_request_create
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import MembershipFactory
 
 from .fake_zendesk import AGENT_ID
 from .helpers import iso_timestamp, post_webhook, signed_headers, ticket_event
@@ -20,15 +20,10 @@ from .helpers import iso_timestamp, post_webhook, signed_headers, ticket_event
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-
-
 @pytest.fixture
 def sent(zendesk, django_capture_on_commit_callbacks):
     """A member's request already delivered as a ticket: (request, ticket id)."""
-    member = make_member(make_company(), role=Role.USER, sections=["support"], first_name="Ilze", last_name="Ozola")
+    member = MembershipFactory(role=Role.USER, sections=["support"], user__first_name="Ilze", user__last_name="Ozola")
     with django_capture_on_commit_callbacks(execute=True):
         support_request = support_request_create(
             membership=member, subject="Printer offline", description="It does not print."
@@ -209,7 +204,7 @@ def test_an_event_subscription_body_is_understood_too(client, zendesk, sent):
 
 def test_one_unreadable_or_deleted_ticket_does_not_stop_the_export(zendesk, sent, django_capture_on_commit_callbacks):
     support_request, ticket_id = sent
-    member = make_member(make_company(), role=Role.USER, sections=["support"])
+    member = MembershipFactory(role=Role.USER, sections=["support"])
     with django_capture_on_commit_callbacks(execute=True):
         second = support_request_create(membership=member, subject="Second", description="Another one")
     second.refresh_from_db()

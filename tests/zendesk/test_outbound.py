@@ -23,7 +23,7 @@ from partner_area.support.services import (
     support_request_reopen,
     support_request_solve,
 )
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import MembershipFactory
 
 from .fake_zendesk import API_USER_ID
 from .helpers import pdf, png
@@ -31,14 +31,9 @@ from .helpers import pdf, png
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-
-
 @pytest.fixture
 def member():
-    return make_member(make_company(), role=Role.USER, sections=["support"], first_name="Ilze", last_name="Kalniņa")
+    return MembershipFactory(role=Role.USER, sections=["support"], user__first_name="Ilze", user__last_name="Kalniņa")
 
 
 def _open(member, django_capture_on_commit_callbacks, **fields):
@@ -272,7 +267,7 @@ def test_a_delivery_that_breaks_on_bad_data_is_counted_and_does_not_jam_the_queu
     assert broken_message.status == OutboxStatus.PENDING and broken_message.attempts == 1
     assert broken_message.last_error
 
-    other = _open(make_member(make_company(), role=Role.USER, sections=["support"]), django_capture_on_commit_callbacks)
+    other = _open(MembershipFactory(role=Role.USER, sections=["support"]), django_capture_on_commit_callbacks)
     assert other.status == Status.SENT
 
 
@@ -317,7 +312,7 @@ def test_the_zendesk_sync_page_costs_the_same_queries_with_3_or_30_parked_delive
     counts = []
     for batch in (3, 27):
         for number in range(batch):
-            member = make_member(make_company(), role=Role.USER, sections=["support"])
+            member = MembershipFactory(role=Role.USER, sections=["support"])
             support_request_create(membership=member, subject=f"Parked {number}", description="Details")
         ZendeskOutboxMessage.objects.update(status=OutboxStatus.FAILED, attempts=8, last_error="422 refused")
         with CaptureQueriesContext(connection) as queries:

@@ -8,20 +8,15 @@ from integrations.zendesk.models import ZendeskCursor
 from partner_area.companies.models import Role
 from partner_area.support.models import Status
 from partner_area.support.services import support_request_create
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
 
 
 @pytest.fixture
 def ticket(zendesk, django_capture_on_commit_callbacks):
     """A member's request delivered as a ticket: (request, ticket id)."""
-    member = make_member(make_company(), role=Role.USER, sections=["support"])
+    member = MembershipFactory(role=Role.USER, sections=["support"])
     with django_capture_on_commit_callbacks(execute=True):
         support_request = support_request_create(membership=member, subject="VPN down", description="No tunnel.")
     support_request.refresh_from_db()

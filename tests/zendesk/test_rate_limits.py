@@ -18,14 +18,9 @@ from partner_area.companies.models import Role
 from partner_area.platform.outbox import OutboxStatus
 from partner_area.support.models import Status
 from partner_area.support.services import support_request_create
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
 
 
 def _open(member, capture, subject):
@@ -36,7 +31,7 @@ def _open(member, capture, subject):
 
 
 def test_after_a_429_nothing_calls_zendesk_until_retry_after_has_passed(zendesk, django_capture_on_commit_callbacks):
-    member = make_member(make_company(), role=Role.USER, sections=["support"])
+    member = MembershipFactory(role=Role.USER, sections=["support"])
     first = _open(member, django_capture_on_commit_callbacks, "Delivered before the limit")
     assert first.status == Status.SENT
 
@@ -46,7 +41,7 @@ def test_after_a_429_nothing_calls_zendesk_until_retry_after_has_passed(zendesk,
     assert 24 <= rate_limit_wait() <= 25
     calls = len(zendesk.received)
 
-    other = make_member(make_company(), role=Role.USER, sections=["support"])
+    other = MembershipFactory(role=Role.USER, sections=["support"])
     waiting = _open(other, django_capture_on_commit_callbacks, "Another company's request")
     assert waiting.status == Status.RECEIVED
     assert outbox_deliver_due() == 0

@@ -11,7 +11,7 @@ from partner_area.companies.models import Role
 from partner_area.support.models import Status, SupportRequest
 from partner_area.support.services import support_request_create
 from portal.celery import app
-from tests.onboarding.helpers import make_company, make_member
+from tests.factories import MembershipFactory
 
 from .helpers import post_webhook, signed_headers, ticket_event
 
@@ -41,7 +41,7 @@ def _wait_for(condition, timeout=30.0):
 
 def test_the_worker_delivers_a_request_and_applies_an_agents_answer(worker, client):
     zendesk = worker
-    member = make_member(make_company(), role=Role.USER, sections=["support"])
+    member = MembershipFactory(role=Role.USER, sections=["support"])
     support_request = support_request_create(membership=member, subject="Worker", description="Via Redis")
     assert support_request.status == Status.RECEIVED  # the partner sees it at once; the worker sends it
 

@@ -51,13 +51,6 @@ _snapshot: dict[str, tuple[str, bytes]] = {}  # table -> its column list, its ro
 _flushed = {"since_snapshot": False}
 
 
-def _tables() -> list[str]:
-    """The tables a transactional test's flush truncates."""
-    from django.db import connection
-
-    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection
@@ -66,7 +59,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
         public_site_seed()
         # PostgreSQL's own COPY, table by table: no model code, no signals, a second or so to put back.
         with connection.cursor() as cursor:
-            for table in _tables():
+            # The tables a transactional test's flush truncates.
+            for table in sorted(connection.introspection.django_table_names(only_existing=True, include_views=False)):
                 # Named columns: a migration test may rebuild a table with its columns in another order.
                 names = [column.name for column in connection.introspection.get_table_description(cursor, table)]
                 columns = ", ".join(f'"{name}"' for name in names)
@@ -75,10 +69,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def _is_transactional(item: pytest.Item) -> bool:
+    from pytest_django.fixtures import validate_django_db
+
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
-    by_marker = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
-    return bool(by_marker or "transactional_db" in fixtures or "live_server" in fixtures)
+    by_marker = marker is not None and any(validate_django_db(marker)[:2])  # transaction, reset_sequences
+    return by_marker or "transactional_db" in fixtures or "live_server" in fixtures
 
 
 def _uses_db(item: pytest.Item) -> bool:
@@ -97,7 +93,7 @@ def pytest_runtest_setup(item):
 
     with item.config.stash[blocking_manager_key].unblock(), transaction.atomic(), connection.cursor() as cursor:
         # The flush left content types and permissions that post_migrate recreated under new ids: start empty.
-        cursor.execute("TRUNCATE " + ", ".join(f'"{table}"' for table in _tables()) + " RESTART IDENTITY")
+        cursor.execute("TRUNCATE " + ", ".join(f'"{table}"' for table in _snapshot) + " RESTART IDENTITY")
         for table, (columns, rows) in _snapshot.items():
             with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
                 copy.write(rows)

@@ -12,6 +12,7 @@
 """
 
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from partner_area.platform.tenancy import TenantModel
@@ -148,8 +149,8 @@ class PartnerRollupSpan(TenantModel):
 class PartnerPeriodTotals(models.Model):
     """A partner's direct and indirect turnover in one currency over one period (and the period before it), as
     the sub-partner table shows it: a precomputed copy of the running-total arithmetic of network.py, one row
-    per span row and period asked for. Kept in step by database triggers (migration 0006) that mark a partner
-    stale whenever its roll-up or span rows change; the next read recomputes the stale partners only."""
+    per span row and period held (PartnerPeriodTotalsBuilt). The roll-up writers keep it in step for the partners
+    they touch (network_tables.py), writing only the rows whose figures change."""
 
     company = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
     currency = models.CharField(max_length=3)
@@ -191,10 +192,77 @@ class PartnerPeriodTotalsBuilt(models.Model):
         return f"{self.first_month:%Y-%m}–{self.last_month:%Y-%m}"
 
 
-class PartnerTotalsStale(models.Model):
-    """A partner whose roll-ups changed since its period totals were computed (written by triggers)."""
+def _sort_indexes() -> list[models.Index]:
+    """One index per sort key and direction of the sub-partner table (network.py's ORDER BY, exactly: PostgreSQL
+    only reads an index in order when the directions and NULLS placement match), each led by the partner and
+    period, so that any page of any sort is one index range."""
+    prefix = (F("ancestor"), F("first_month"), F("last_month"))
+    tail = (F("descendant").asc(), F("currency").asc())
+    indexes = []
+    ordered = [("name_a", F("legal_name").asc()), ("name_d", F("legal_name").desc())]  # as ORDER BY legal_name
+    for key in ("depth", "change"):
+        ordered += [(f"{key}_a", F(key).asc(nulls_last=True)), (f"{key}_d", F(key).desc(nulls_last=True))]
+    for name, expression in ordered:
+        indexes.append(models.Index(*prefix, expression, *tail, name=f"ranked_{name}_idx"))
+    for key in ("direct", "indirect", "total"):
+        for direction, expression in (("a", F(key).asc(nulls_last=True)), ("d", F(key).desc(nulls_last=True))):
+            indexes.append(
+                models.Index(
+                    *prefix,
+                    F("currency").asc(nulls_last=True),
+                    expression,
+                    F("descendant").asc(),
+                    name=f"ranked_{key}_{direction}_idx",
+                )  # fmt: skip
+            )
+    return indexes
 
-    company_id = models.BigIntegerField(primary_key=True)
+
+class PartnerRankedNetwork(models.Model):
+    """One row of a partner's sub-partner table in one period held: a sub-partner (and currency; none for a
+    sub-partner without turnover) with its name, level and figures. Stored only for partners with many
+    sub-partner rows (network_tables.RANKED_FROM, see PartnerRankedNetworkBuilt), kept in step by the writers."""
+
+    ancestor = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
+    descendant = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
+    depth = models.PositiveSmallIntegerField()
+    first_month = models.DateField()
+    last_month = models.DateField()
+    currency = models.CharField(max_length=3, null=True)
+    legal_name = models.CharField(max_length=200)
+    # Zero, not NULL, for a sub-partner without turnover: the table shows it so and sorts it so.
+    direct = models.DecimalField(max_digits=18, decimal_places=2)
+    indirect = models.DecimalField(max_digits=18, decimal_places=2)
+    previous_total = models.DecimalField(max_digits=18, decimal_places=2)
+    total = models.DecimalField(max_digits=18, decimal_places=2)
+    change = models.DecimalField(max_digits=30, decimal_places=10, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "first_month", "last_month", "descendant", "currency"],
+                name="ranked_row_uniq",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["descendant"], name="ranked_descendant_idx"), *_sort_indexes()]
 
     def __str__(self) -> str:
-        return str(self.company_id)
+        period = f"{self.first_month:%Y-%m}–{self.last_month:%Y-%m}"
+        return f"{self.ancestor_id} → {self.descendant_id} {self.currency} {period}"
+
+
+class PartnerRankedNetworkBuilt(models.Model):
+    """A partner and period whose sub-partner table is held in PartnerRankedNetwork."""
+
+    ancestor = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
+    first_month = models.DateField()
+    last_month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ancestor", "first_month", "last_month"], name="rankedbuilt_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} {self.first_month:%Y-%m}–{self.last_month:%Y-%m}"

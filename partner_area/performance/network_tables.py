@@ -1,0 +1,222 @@
+"""The stored figures of the sub-partner table on PostgreSQL, kept in step by the writers that change them.
+
+- `PartnerPeriodTotals`: each partner's figures per currency for every period held (`PartnerPeriodTotalsBuilt`,
+  built by the first request for a period): the running-total arithmetic of `running_sql`, done once.
+- `PartnerRankedNetwork`: for a partner with at least `RANKED_FROM` sub-partner rows, every row of its table per
+  period held (`PartnerRankedNetworkBuilt`), with name, level and figures, and one index per sort key and
+  direction: any page of a distributor's table is one index range, whatever the size of its network. Smaller
+  partners read their own closure rows and probe the totals (a few hundred index reads at most).
+
+The writers (rollups.py: turnover, clients, subtree moves and deletions) call `network_tables_follow` inside
+their transaction, under the roll-up lock, with the partners whose roll-ups or place in the tree changed. It
+rewrites the period totals of those partners and their rows in the ranked tables of their uplines only, and
+only the rows whose figures differ (upserts with `IS DISTINCT FROM`), so a write still costs what it changed.
+A full rebuild (`network_tables_rebuild`) recomputes every held period and ranked table from the roll-ups:
+the reference the tests and bench/rollups.py compare the incremental path with. SQLite, the embedded default,
+holds none of this and computes the table live (network.py)."""
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+from partner_area.companies.models import Company
+
+from .models import (
+    PartnerMonthlyRollup,
+    PartnerPeriodTotals,
+    PartnerPeriodTotalsBuilt,
+    PartnerRankedNetwork,
+    PartnerRankedNetworkBuilt,
+    PartnerRollupSpan,
+    PartnerTreePath,
+)
+
+RANKED_FROM = 200  # sub-partner rows from which a partner's table is stored ranked
+TOTALS, BUILT = PartnerPeriodTotals._meta.db_table, PartnerPeriodTotalsBuilt._meta.db_table
+RANKED, RANKED_BUILT = PartnerRankedNetwork._meta.db_table, PartnerRankedNetworkBuilt._meta.db_table
+ROLLUP, SPAN = PartnerMonthlyRollup._meta.db_table, PartnerRollupSpan._meta.db_table
+PATH, COMPANY = PartnerTreePath._meta.db_table, Company._meta.db_table
+FIGURES = ("direct", "indirect", "previous_total", "total", "change")
+
+
+def network_tables_held() -> bool:
+    """Whether this database stores the figures (PostgreSQL) or the table is computed live (SQLite)."""
+    return connection.vendor == "postgresql"
+
+
+def running_sql(where: str, months: dict[str, str]) -> str:
+    """Each span row's figures over a period whose months (SQL expressions) are `months`: the running total at
+    the end of the period minus the one the month before it starts, and the same for the period before."""
+    joins = "\n".join(
+        f"LEFT JOIN {ROLLUP} {alias} ON {alias}.company_id = span.company_id AND {alias}.currency = span.currency "
+        f"AND {alias}.month = {month}"
+        for alias, month in months.items()
+    )
+
+    def running(alias: str, column: str) -> str:
+        # The running total at the month joined as `alias`: the span's total after the last row, zero before the
+        # first (no row), the row's own value in between (rows are gap-free).
+        return (
+            f"(CASE WHEN {months[alias]} >= span.last_month THEN span.cumulative_{column} "
+            f"ELSE COALESCE({alias}.cumulative_{column}, 0) END)"
+        )
+
+    return f"""
+        SELECT span.company_id, span.currency,
+               {running("at_end", "direct")} - {running("before_start", "direct")} AS direct,
+               {running("at_end", "indirect")} - {running("before_start", "indirect")} AS indirect,
+               {running("before_start", "direct")} + {running("before_start", "indirect")}
+               - {running("before_previous", "direct")} - {running("before_previous", "indirect")} AS previous_total
+        FROM {SPAN} span
+        {joins}
+        WHERE {where}
+    """  # noqa: S608 - table names come from model meta, values are parameters
+
+
+BUILT_MONTHS = {"at_end": "built.last_month", "before_start": "built.before_start",
+                "before_previous": "built.before_previous"}  # fmt: skip
+
+
+def _distinct(table: str, columns: Sequence[str]) -> str:
+    """An upsert's condition: the stored row differs from the proposed one (else nothing is written)."""
+    stored = ", ".join(f"{table}.{column}" for column in columns)
+    proposed = ", ".join(f"EXCLUDED.{column}" for column in columns)
+    return f"({stored}) IS DISTINCT FROM ({proposed})"
+
+
+def totals_upsert_sql(where: str, periods: str = "TRUE") -> str:
+    """INSERT … SELECT of the period totals of the span rows matching `where`, for the periods held matching
+    `periods` (alias built); a row already there is rewritten only when its figures changed."""
+    return f"""
+        INSERT INTO {TOTALS} (company_id, currency, first_month, last_month, direct, indirect, previous_total,
+                              total, change)
+        SELECT figures.company_id, figures.currency, built.first_month, built.last_month, figures.direct,
+               figures.indirect, figures.previous_total, figures.direct + figures.indirect,
+               (figures.direct + figures.indirect - figures.previous_total) * 100 / NULLIF(figures.previous_total, 0)
+        FROM {BUILT} built
+        CROSS JOIN LATERAL ({running_sql(where, BUILT_MONTHS)}) figures
+        WHERE {periods}
+        ON CONFLICT (first_month, last_month, company_id, currency) DO UPDATE SET
+            {", ".join(f"{column} = EXCLUDED.{column}" for column in FIGURES)}
+        WHERE {_distinct(TOTALS, FIGURES)}
+    """  # noqa: S608
+
+
+RANKED_COLUMNS = ("depth", "legal_name", *FIGURES)
+
+
+def ranked_upsert_sql(where: str) -> str:
+    """INSERT … SELECT of the ranked rows of the (partner, period) pairs held, restricted by `where` (aliases:
+    m the pair held, p the closure row, totals the sub-partner's totals); rows already there are rewritten only
+    when something in them changed."""
+    return f"""
+        INSERT INTO {RANKED} (ancestor_id, descendant_id, depth, first_month, last_month, currency, legal_name,
+                              direct, indirect, previous_total, total, change)
+        SELECT m.ancestor_id, p.descendant_id, p.depth, m.first_month, m.last_month, totals.currency,
+               company.legal_name, COALESCE(totals.direct, 0), COALESCE(totals.indirect, 0),
+               COALESCE(totals.previous_total, 0), COALESCE(totals.total, 0), totals.change
+        FROM {PATH} p
+        JOIN {RANKED_BUILT} m ON m.ancestor_id = p.ancestor_id
+        JOIN {COMPANY} company ON company.id = p.descendant_id
+        LEFT JOIN {TOTALS} totals ON totals.company_id = p.descendant_id
+             AND totals.first_month = m.first_month AND totals.last_month = m.last_month
+        WHERE p.depth >= 1 AND {where}
+        ON CONFLICT (ancestor_id, first_month, last_month, descendant_id, currency) DO UPDATE SET
+            {", ".join(f"{column} = EXCLUDED.{column}" for column in RANKED_COLUMNS)}
+        WHERE {_distinct(RANKED, RANKED_COLUMNS)}
+    """  # noqa: S608
+
+
+def network_tables_follow(cursor, company_ids: Sequence[int]) -> None:
+    """Bring the period totals of these partners, and their rows in their uplines' ranked tables, in line with
+    their roll-ups and their place in the tree (call it under the roll-up lock, after the change)."""
+    if not network_tables_held() or not company_ids:
+        return
+    ids = sorted(set(company_ids))
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {BUILT})")  # noqa: S608
+    if not cursor.fetchone()[0]:
+        return  # no period asked for yet: nothing held
+    cursor.execute(
+        f"""
+        DELETE FROM {TOTALS} totals WHERE totals.company_id = ANY(%s) AND NOT EXISTS (
+            SELECT 1 FROM {SPAN} span WHERE span.company_id = totals.company_id AND span.currency = totals.currency
+        )
+        """,  # noqa: S608
+        [ids],
+    )
+    cursor.execute(totals_upsert_sql("span.company_id = ANY(%s)"), [ids])
+    # A ranked row goes when its sub-partner left the partner's subtree, when its currency has no totals any more,
+    # or, the row without currency, when the sub-partner now has totals in some currency.
+    cursor.execute(
+        f"""
+        DELETE FROM {RANKED} r WHERE r.descendant_id = ANY(%s) AND (
+            NOT EXISTS (SELECT 1 FROM {PATH} p WHERE p.ancestor_id = r.ancestor_id AND p.descendant_id = r.descendant_id)
+            OR NOT EXISTS (
+                SELECT 1 FROM {TOTALS} totals
+                WHERE totals.company_id = r.descendant_id AND totals.first_month = r.first_month
+                  AND totals.last_month = r.last_month
+                  AND (r.currency IS NULL OR totals.currency = r.currency)
+            ) <> (r.currency IS NULL)
+        )
+        """,  # noqa: S608, E501
+        [ids],
+    )
+    cursor.execute(ranked_upsert_sql("p.descendant_id = ANY(%s)"), [ids])
+
+
+def network_ranked_build(cursor, *, ancestor_id: int, first_month, last_month) -> None:
+    """Hold the ranked table of this partner in this period from now on (call it under the roll-up lock)."""
+    cursor.execute(
+        f"""
+        INSERT INTO {RANKED_BUILT} (ancestor_id, first_month, last_month) VALUES (%s, %s, %s)
+        ON CONFLICT DO NOTHING RETURNING id
+        """,  # noqa: S608
+        [ancestor_id, first_month, last_month],
+    )
+    created = cursor.fetchone()
+    if created is not None:
+        cursor.execute(ranked_upsert_sql("m.id = %s"), [created[0]])
+
+
+def network_periods_prune(cursor, *, kept: int) -> None:
+    """Forget all but the `kept` periods built last, with their totals and ranked tables."""
+    cursor.execute(
+        f"""
+        WITH pruned AS (
+            DELETE FROM {BUILT} WHERE id NOT IN (SELECT id FROM {BUILT} ORDER BY built_at DESC, id DESC LIMIT %s)
+            RETURNING first_month, last_month
+        ),
+        ranked_built AS (
+            DELETE FROM {RANKED_BUILT} held USING pruned
+            WHERE held.first_month = pruned.first_month AND held.last_month = pruned.last_month
+        ),
+        ranked AS (
+            DELETE FROM {RANKED} r USING pruned
+            WHERE r.first_month = pruned.first_month AND r.last_month = pruned.last_month
+        )
+        DELETE FROM {TOTALS} totals USING pruned
+        WHERE totals.first_month = pruned.first_month AND totals.last_month = pruned.last_month
+        """,  # noqa: S608
+        [kept],
+    )
+
+
+def network_tables_rebuild(cursor) -> None:
+    """Recompute every held period's totals and every held ranked table from the roll-ups and the tree."""
+    if not network_tables_held():
+        return
+    cursor.execute(f"DELETE FROM {RANKED}")  # noqa: S608
+    cursor.execute(f"DELETE FROM {TOTALS}")  # noqa: S608
+    cursor.execute(totals_upsert_sql("TRUE"))
+    cursor.execute(ranked_upsert_sql("TRUE"))
+
+
+def network_name_follow(*, company_id: int, legal_name: str) -> None:
+    """A renamed partner's rows in its uplines' ranked tables take the new name."""
+    if not network_tables_held():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {RANKED} SET legal_name = %s WHERE descendant_id = %s AND legal_name <> %s",  # noqa: S608
+            [legal_name, company_id, legal_name],
+        )

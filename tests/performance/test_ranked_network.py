@@ -53,8 +53,11 @@ def expected_rows(ancestor_id: int, period: Period) -> list[dict]:
             LEFT JOIN figures USING (company_id)
             """,  # noqa: E501
             {
-                "ancestor": ancestor_id, "first": period.first_month, "last": period.last_month,
-                "previous_first": previous.first_month, "previous_last": previous.last_month,
+                "ancestor": ancestor_id,
+                "first": period.first_month,
+                "last": period.last_month,
+                "previous_first": previous.first_month,
+                "previous_last": previous.last_month,
             },  # fmt: skip
         )
         rows = []
@@ -87,7 +90,9 @@ def shown(row) -> tuple:
 
 
 def wanted(row: dict) -> tuple:
-    return tuple(row[key] for key in ("company_id", "name", "level", "currency", "direct", "indirect", "previous_total"))
+    return tuple(
+        row[key] for key in ("company_id", "name", "level", "currency", "direct", "indirect", "previous_total")
+    )
 
 
 def assert_every_page_matches(company) -> None:

@@ -258,6 +258,7 @@ class PartnerRankedNetworkBuilt(models.Model):
     ancestor = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
     first_month = models.DateField()
     last_month = models.DateField()
+    row_count = models.IntegerField(default=0)  # the table's rows, kept with them: the pager's count is one read
 
     class Meta:
         constraints = [

@@ -167,8 +167,7 @@ def _ranked_branch(order_by: str, *, paginated: bool) -> str:
     return f"""
         SELECT r.descendant_id AS company_id, r.legal_name, r.depth, r.currency, r.direct, r.indirect,
                r.previous_total, r.total, r.change, TRUE AS ranked, TRUE AS period_held,
-               (SELECT COUNT(*) FROM {RANKED} counted WHERE counted.ancestor_id = %(ancestor)s
-                AND counted.first_month = %(first)s AND counted.last_month = %(last)s) AS row_count
+               (SELECT ranked_rows FROM held) AS row_count
         FROM {RANKED} r
         WHERE r.ancestor_id = %(ancestor)s AND r.first_month = %(first)s AND r.last_month = %(last)s
           AND (SELECT ranked FROM held)
@@ -216,8 +215,9 @@ def _stored_rows_sql(sort: str, *, paginated: bool) -> str:
     return f"""
         WITH held AS MATERIALIZED (
             SELECT EXISTS (SELECT 1 FROM {BUILT} WHERE first_month = %(first)s AND last_month = %(last)s) AS period,
-                   EXISTS (SELECT 1 FROM {RANKED_BUILT} WHERE ancestor_id = %(ancestor)s
-                           AND first_month = %(first)s AND last_month = %(last)s) AS ranked
+                   ranked_table.row_count IS NOT NULL AS ranked, ranked_table.row_count AS ranked_rows
+            FROM (SELECT 1) one LEFT JOIN {RANKED_BUILT} ranked_table ON ranked_table.ancestor_id = %(ancestor)s
+                 AND ranked_table.first_month = %(first)s AND ranked_table.last_month = %(last)s
         )
         SELECT * FROM (
             ({_ranked_branch(order_by, paginated=paginated)})

@@ -105,11 +105,26 @@ def totals_upsert_sql(where: str, periods: str = "TRUE") -> str:
 RANKED_COLUMNS = ("depth", "legal_name", *FIGURES)
 
 
+def _counted(rows_sql: str, sign: str) -> str:
+    """A statement that changes ranked rows and RETURNs (ancestor_id, first_month, last_month, counts), wrapped so
+    that the held tables' row counts follow: `sign` + 1 for each row counted."""
+    return f"""
+        WITH changed AS ({rows_sql}),
+        by_table AS (
+            SELECT ancestor_id, first_month, last_month, COUNT(*) AS rows FROM changed WHERE counts
+            GROUP BY ancestor_id, first_month, last_month
+        )
+        UPDATE {RANKED_BUILT} held SET row_count = held.row_count {sign} by_table.rows FROM by_table
+        WHERE held.ancestor_id = by_table.ancestor_id AND held.first_month = by_table.first_month
+          AND held.last_month = by_table.last_month
+    """  # noqa: S608
+
+
 def ranked_upsert_sql(where: str) -> str:
     """INSERT … SELECT of the ranked rows of the (partner, period) pairs held, restricted by `where` (aliases:
     m the pair held, p the closure row, totals the sub-partner's totals); rows already there are rewritten only
-    when something in them changed."""
-    return f"""
+    when something in them changed, and the new ones are counted."""
+    upsert = f"""
         INSERT INTO {RANKED} (ancestor_id, descendant_id, depth, first_month, last_month, currency, legal_name,
                               direct, indirect, previous_total, total, change)
         SELECT m.ancestor_id, p.descendant_id, p.depth, m.first_month, m.last_month, totals.currency,
@@ -124,7 +139,18 @@ def ranked_upsert_sql(where: str) -> str:
         ON CONFLICT (ancestor_id, first_month, last_month, descendant_id, currency) DO UPDATE SET
             {", ".join(f"{column} = EXCLUDED.{column}" for column in RANKED_COLUMNS)}
         WHERE {_distinct(RANKED, RANKED_COLUMNS)}
+        -- xmax is 0 on a row this statement inserted, set on one it updated
+        RETURNING ancestor_id, first_month, last_month, (xmax = 0) AS counts
     """  # noqa: S608
+    return _counted(upsert, "+")
+
+
+def ranked_delete_sql(where: str) -> str:
+    """DELETE of the ranked rows matching `where` (alias r), uncounted from their tables."""
+    return _counted(
+        f"DELETE FROM {RANKED} r WHERE {where} RETURNING ancestor_id, first_month, last_month, TRUE AS counts",  # noqa: S608
+        "-",
+    )
 
 
 def network_tables_follow(cursor, company_ids: Sequence[int]) -> None:
@@ -148,17 +174,20 @@ def network_tables_follow(cursor, company_ids: Sequence[int]) -> None:
     # A ranked row goes when its sub-partner left the partner's subtree, when its currency has no totals any more,
     # or, the row without currency, when the sub-partner now has totals in some currency.
     cursor.execute(
-        f"""
-        DELETE FROM {RANKED} r WHERE r.descendant_id = ANY(%s) AND (
-            NOT EXISTS (SELECT 1 FROM {PATH} p WHERE p.ancestor_id = r.ancestor_id AND p.descendant_id = r.descendant_id)
-            OR NOT EXISTS (
-                SELECT 1 FROM {TOTALS} totals
-                WHERE totals.company_id = r.descendant_id AND totals.first_month = r.first_month
-                  AND totals.last_month = r.last_month
-                  AND (r.currency IS NULL OR totals.currency = r.currency)
-            ) <> (r.currency IS NULL)
-        )
-        """,  # noqa: S608, E501
+        ranked_delete_sql(
+            f"""
+            r.descendant_id = ANY(%s) AND (
+                NOT EXISTS (SELECT 1 FROM {PATH} p WHERE p.ancestor_id = r.ancestor_id
+                            AND p.descendant_id = r.descendant_id)
+                OR NOT EXISTS (
+                    SELECT 1 FROM {TOTALS} totals
+                    WHERE totals.company_id = r.descendant_id AND totals.first_month = r.first_month
+                      AND totals.last_month = r.last_month
+                      AND (r.currency IS NULL OR totals.currency = r.currency)
+                ) <> (r.currency IS NULL)
+            )
+            """  # noqa: S608
+        ),
         [ids],
     )
     cursor.execute(ranked_upsert_sql("p.descendant_id = ANY(%s)"), [ids])
@@ -168,7 +197,7 @@ def network_ranked_build(cursor, *, ancestor_id: int, first_month, last_month) -
     """Hold the ranked table of this partner in this period from now on (call it under the roll-up lock)."""
     cursor.execute(
         f"""
-        INSERT INTO {RANKED_BUILT} (ancestor_id, first_month, last_month) VALUES (%s, %s, %s)
+        INSERT INTO {RANKED_BUILT} (ancestor_id, first_month, last_month, row_count) VALUES (%s, %s, %s, 0)
         ON CONFLICT DO NOTHING RETURNING id
         """,  # noqa: S608
         [ancestor_id, first_month, last_month],
@@ -206,9 +235,16 @@ def network_tables_rebuild(cursor) -> None:
     if not network_tables_held():
         return
     cursor.execute(f"DELETE FROM {RANKED}")  # noqa: S608
+    cursor.execute(f"UPDATE {RANKED_BUILT} SET row_count = 0")  # noqa: S608
     cursor.execute(f"DELETE FROM {TOTALS}")  # noqa: S608
     cursor.execute(totals_upsert_sql("TRUE"))
     cursor.execute(ranked_upsert_sql("TRUE"))
+
+
+def network_tables_forget(cursor, company_id: int) -> None:
+    """Before a partner is deleted: its rows leave its uplines' ranked tables, and their counts."""
+    if network_tables_held():
+        cursor.execute(ranked_delete_sql("r.descendant_id = %s"), [company_id])
 
 
 def network_name_follow(*, company_id: int, legal_name: str) -> None:

@@ -30,7 +30,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from .models import MonthlyTurnover, PartnerMonthlyRollup, PartnerRollupSpan, PartnerTreePath
-from .network_tables import network_tables_follow, network_tables_rebuild
+from .network_tables import network_tables_follow, network_tables_forget, network_tables_rebuild
 from .periods import add_months
 
 CHUNK = 1000  # ids per statement, well under every database's parameter limit
@@ -373,6 +373,7 @@ def rollup_subtree_removed(*, company_id: int) -> None:
         rollup_lock()
         with _index_plans(cursor):
             _shift_subtree(cursor, company_id, -1, touched)
+            network_tables_forget(cursor, company_id)
             _settle(cursor, touched)
 
 

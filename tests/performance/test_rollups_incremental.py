@@ -18,6 +18,7 @@ from partner_area.performance.models import (
     PartnerMonthlyRollup,
     PartnerPeriodTotals,
     PartnerRankedNetwork,
+    PartnerRankedNetworkBuilt,
     PartnerRollupSpan,
     PartnerTreePath,
 )
@@ -75,6 +76,7 @@ def tables() -> tuple[list, ...]:
         sorted(PartnerRollupSpan.unscoped.values_list(*SPAN_COLUMNS)),
         _sorted(PartnerPeriodTotals.objects.values_list(*TOTALS_COLUMNS)),
         _sorted(PartnerRankedNetwork.objects.values_list(*RANKED_COLUMNS)),
+        sorted(PartnerRankedNetworkBuilt.objects.values_list("ancestor_id", "first_month", "last_month", "row_count")),
     )
 
 

@@ -66,6 +66,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('first_month', models.DateField()),
                 ('last_month', models.DateField()),
+                ('row_count', models.IntegerField(default=0)),
                 ('ancestor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.company')),
             ],
         ),

@@ -275,10 +275,16 @@ def upline_changes(network: Network, rng: random.Random, old: bool) -> float:
         return _timed(moving.save)
 
     def old_move():
+        from django.db import connection
+
+        from partner_area.performance.network_tables import network_tables_follow
+
         before = _uplines([moving.pk]) - {moving.pk}
         with old_way():
             moving.save()
         rollup_refresh(company_ids=before | _uplines([moving.pk]) - {moving.pk})
+        with connection.cursor() as cursor:  # the moved partners' rows in the ranked tables, as any way must
+            network_tables_follow(cursor, sorted(below))
 
     return _timed(old_move)
 

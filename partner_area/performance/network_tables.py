@@ -31,7 +31,10 @@ from .models import (
     PartnerTreePath,
 )
 
-RANKED_FROM = 200  # sub-partner rows from which a partner's table is stored ranked
+# Sub-partner rows from which a partner's table is stored ranked. Below it the closure-driven read costs a few
+# milliseconds; every table held multiplies the writes (a turnover change rewrites the partner's row in the table of
+# each upline holding one, per period), so only the large networks hold one (bench/rollups.py, bench/dashboard.py).
+RANKED_FROM = 2000
 TOTALS, BUILT = PartnerPeriodTotals._meta.db_table, PartnerPeriodTotalsBuilt._meta.db_table
 RANKED, RANKED_BUILT = PartnerRankedNetwork._meta.db_table, PartnerRankedNetworkBuilt._meta.db_table
 ROLLUP, SPAN = PartnerMonthlyRollup._meta.db_table, PartnerRollupSpan._meta.db_table
@@ -120,10 +123,17 @@ def _counted(rows_sql: str, sign: str) -> str:
     """  # noqa: S608
 
 
-def ranked_upsert_sql(where: str) -> str:
+def ranked_upsert_sql(where: str, *, by_descendant: bool = False) -> str:
     """INSERT … SELECT of the ranked rows of the (partner, period) pairs held, restricted by `where` (aliases:
     m the pair held, p the closure row, totals the sub-partner's totals); rows already there are rewritten only
-    when something in them changed, and the new ones are counted."""
+    when something in them changed, and the new ones are counted. `by_descendant`: `where` names a few
+    sub-partners, and their closure rows drive the statement (the tables held are looked up per upline; left to
+    itself the planner scans every table held and each one's whole closure range)."""
+    held = (
+        f"CROSS JOIN LATERAL (SELECT * FROM {RANKED_BUILT} m WHERE m.ancestor_id = p.ancestor_id OFFSET 0) m"  # noqa: S608
+        if by_descendant
+        else f"JOIN {RANKED_BUILT} m ON m.ancestor_id = p.ancestor_id"
+    )
     upsert = f"""
         INSERT INTO {RANKED} (ancestor_id, descendant_id, depth, first_month, last_month, currency, legal_name,
                               direct, indirect, previous_total, total, change)
@@ -131,7 +141,7 @@ def ranked_upsert_sql(where: str) -> str:
                company.legal_name, COALESCE(totals.direct, 0), COALESCE(totals.indirect, 0),
                COALESCE(totals.previous_total, 0), COALESCE(totals.total, 0), totals.change
         FROM {PATH} p
-        JOIN {RANKED_BUILT} m ON m.ancestor_id = p.ancestor_id
+        {held}
         JOIN {COMPANY} company ON company.id = p.descendant_id
         LEFT JOIN {TOTALS} totals ON totals.company_id = p.descendant_id
              AND totals.first_month = m.first_month AND totals.last_month = m.last_month
@@ -153,12 +163,15 @@ def ranked_delete_sql(where: str) -> str:
     )
 
 
-def network_tables_follow(cursor, company_ids: Sequence[int]) -> None:
+def network_tables_follow(cursor, company_ids: Sequence[int], *, pairs: Sequence[tuple[int, str]] = ()) -> None:
     """Bring the period totals of these partners, and their rows in their uplines' ranked tables, in line with
-    their roll-ups and their place in the tree (call it under the roll-up lock, after the change)."""
-    if not network_tables_held() or not company_ids:
+    their roll-ups and their place in the tree (call it under the roll-up lock, after the change). `pairs`:
+    (partner, currency) whose roll-ups changed; of those partners only these currencies' ranked rows are looked
+    at (with the row of a partner left without turnover), of `company_ids` all rows."""
+    if not network_tables_held() or not (company_ids or pairs):
         return
-    ids = sorted(set(company_ids))
+    whole = sorted(set(company_ids))
+    ids = sorted({*whole, *(company_id for company_id, _currency in pairs)})
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {BUILT})")  # noqa: S608
     if not cursor.fetchone()[0]:
         return  # no period asked for yet: nothing held
@@ -190,7 +203,18 @@ def network_tables_follow(cursor, company_ids: Sequence[int]) -> None:
         ),
         [ids],
     )
-    cursor.execute(ranked_upsert_sql("p.descendant_id = ANY(%s)"), [ids])
+    cursor.execute(
+        ranked_upsert_sql(
+            """p.descendant_id = ANY(%s) AND (
+                p.descendant_id = ANY(%s) OR totals.currency IS NULL
+                OR (p.descendant_id, totals.currency) IN (
+                    SELECT company_id, currency FROM unnest(%s::bigint[], %s::text[]) AS pair (company_id, currency)
+                )
+            )""",
+            by_descendant=True,
+        ),
+        [ids, whole, [company_id for company_id, _ in pairs], [currency for _, currency in pairs]],
+    )
 
 
 def network_ranked_build(cursor, *, ancestor_id: int, first_month, last_month) -> None:

@@ -306,7 +306,7 @@ def _settle(cursor, touched: _Touched, moved: Sequence[int] = ()) -> None:
     sub-partner table's stored figures of the touched partners and of the `moved` ones (network_tables.py)."""
     if touched.months:
         _settle_pairs(cursor, touched)
-    network_tables_follow(cursor, [*{company_id for company_id, _currency in touched.months}, *moved])
+    network_tables_follow(cursor, moved, pairs=sorted(touched.months))
 
 
 def _settle_pairs(cursor, touched: _Touched) -> None:

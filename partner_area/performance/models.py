@@ -12,7 +12,6 @@
 """
 
 from django.db import models
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from partner_area.platform.tenancy import TenantModel
@@ -193,28 +192,21 @@ class PartnerPeriodTotalsBuilt(models.Model):
 
 
 def _sort_indexes() -> list[models.Index]:
-    """One index per sort key and direction of the sub-partner table (network.py's ORDER BY, exactly: PostgreSQL
-    only reads an index in order when the directions and NULLS placement match), each led by the partner and
-    period, so that any page of any sort is one index range."""
-    prefix = (F("ancestor"), F("first_month"), F("last_month"))
-    tail = (F("descendant").asc(), F("currency").asc())
-    indexes = []
-    ordered = [("name_a", F("legal_name").asc()), ("name_d", F("legal_name").desc())]  # as ORDER BY legal_name
-    for key in ("depth", "change"):
-        ordered += [(f"{key}_a", F(key).asc(nulls_last=True)), (f"{key}_d", F(key).desc(nulls_last=True))]
-    for name, expression in ordered:
-        indexes.append(models.Index(*prefix, expression, *tail, name=f"ranked_{name}_idx"))
-    for key in ("direct", "indirect", "total"):
-        for direction, expression in (("a", F(key).asc(nulls_last=True)), ("d", F(key).desc(nulls_last=True))):
-            indexes.append(
-                models.Index(
-                    *prefix,
-                    F("currency").asc(nulls_last=True),
-                    expression,
-                    F("descendant").asc(),
-                    name=f"ranked_{key}_{direction}_idx",
-                )  # fmt: skip
-            )
+    """One index per sort key of the sub-partner table, each led by the partner and period, read forwards for the
+    ascending order and backwards for the descending one (network.py's orders: the descending one is the exact
+    reverse of the ascending one, tie-breakers included), so that any page of any sort is one index range (two
+    or a few for the descending amounts and change, which keep currencies and missing changes in place: one
+    range per currency, see network._ranked_branch). Every index is written on every changed row: one per key,
+    not per key and direction, halves the writes."""
+    prefix = ["ancestor", "first_month", "last_month"]
+    indexes = [
+        models.Index(fields=[*prefix, column, "descendant", "currency"], name=f"ranked_{key}_idx")
+        for key, column in (("name", "legal_name"), ("depth", "depth"), ("change", "change"))
+    ]
+    indexes += [
+        models.Index(fields=[*prefix, "currency", key, "descendant"], name=f"ranked_{key}_idx")
+        for key in ("direct", "indirect", "total")
+    ]
     return indexes
 
 

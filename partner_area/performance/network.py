@@ -101,16 +101,21 @@ class SubPartnerPage:
 
 def _order_by(sort: str) -> tuple[str, bool]:
     """The ORDER BY clause, and whether it needs the names (ties between amounts are broken by id, so the
-    names of the ten thousand partners below a distributor are only read for the page shown)."""
+    names of the ten thousand partners below a distributor are only read for the page shown). The descending
+    order is the exact reverse of the ascending one, tie-breakers included (one index serves both, read
+    backwards), except that amounts stay one currency after the other (no currency last) and a missing change
+    stays last in either direction."""
     key = sort.lstrip("-")
     if key not in SUB_PARTNER_SORTS:
         return _order_by(DEFAULT_SUB_PARTNER_SORT)
-    direction = "DESC" if sort.startswith("-") else "ASC"
-    if key == "name":
-        return f"legal_name {direction}, company_id ASC, currency ASC", True
+    descending = sort.startswith("-")
+    direction = "DESC NULLS FIRST" if descending else "ASC NULLS LAST"
+    ties = "company_id DESC, currency DESC NULLS FIRST" if descending else "company_id ASC, currency ASC NULLS LAST"
     if key in MONEY_SORTS:  # amounts in different currencies do not compare: one currency after the other
-        return f"currency ASC NULLS LAST, {key} {direction} NULLS LAST, company_id ASC", False
-    return f"{SORT_COLUMNS.get(key, key)} {direction} NULLS LAST, company_id ASC, currency ASC", False
+        return f"currency ASC NULLS LAST, {key} {direction}, company_id {'DESC' if descending else 'ASC'}", False
+    if key == "change":
+        return f"change {'DESC' if descending else 'ASC'} NULLS LAST, {ties}", False
+    return f"{SORT_COLUMNS.get(key, key)} {direction}, {ties}", key == "name"
 
 
 PARAMETER_MONTHS = {alias: f"%({alias})s" for alias in ("at_end", "before_start", "before_previous")}
@@ -162,17 +167,64 @@ def _limit(paginated: bool) -> str:
 OUTPUT = "company_id, legal_name, depth, currency, direct, indirect, previous_total, total, change"
 
 
-def _ranked_branch(order_by: str, *, paginated: bool) -> str:
-    """The partner's stored ranked table: one index range in the order asked for."""
+RANKED_COLUMNS = "r.descendant_id AS company_id, r.legal_name, r.depth, r.currency, r.direct, r.indirect, \
+r.previous_total, r.total, r.change"
+RANKED_WHERE = "r.ancestor_id = %(ancestor)s AND r.first_month = %(first)s AND r.last_month = %(last)s"
+
+
+def _ranked_branch(sort: str, order_by: str, *, paginated: bool) -> str:
+    """The partner's stored ranked table: one index range in the order asked for (the sort key's index, read
+    forwards or backwards). The descending amounts read one backward range per currency and the descending change
+    one for the changes and one for the missing ones (each at most the page's end), so that currencies and
+    missing changes keep their place."""
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    key = key if key in SUB_PARTNER_SORTS else DEFAULT_SUB_PARTNER_SORT.lstrip("-")
+    column = SORT_COLUMNS.get(key, key)
+    backwards = "DESC" if descending else "ASC"
+    range_order = (
+        f"r.currency {backwards}, r.{column} {backwards}, r.descendant_id {backwards}"
+        if key in MONEY_SORTS
+        else f"r.{column} {backwards}, r.descendant_id {backwards}, r.currency {backwards}"
+    )
+    held = "(SELECT ranked FROM held)"
+    if not descending or key not in MONEY_SORTS | {"change"}:
+        return f"""
+            SELECT {RANKED_COLUMNS} FROM {RANKED} r WHERE {RANKED_WHERE} AND {held}
+            ORDER BY {range_order} {_limit(paginated)}
+        """  # noqa: S608
+    page_end = "LIMIT %(offset)s + %(limit)s" if paginated else ""
+    if key == "change":
+        segments = [
+            f"SELECT {RANKED_COLUMNS} FROM {RANKED} r WHERE {RANKED_WHERE} AND r.change {condition} "  # noqa: S608
+            f"ORDER BY {range_order} {page_end}"
+            for condition in ("IS NOT NULL", "IS NULL")
+        ]
+    else:
+        within = range_order.replace("r.currency DESC, ", "")
+        # The currencies of the table, one index probe each (a skip scan of the sort key's index).
+        segments = [
+            f"""
+            WITH RECURSIVE currencies (currency) AS (
+                (SELECT r.currency FROM {RANKED} r WHERE {RANKED_WHERE} AND r.currency IS NOT NULL
+                 ORDER BY r.currency LIMIT 1)
+                UNION ALL
+                SELECT (SELECT r.currency FROM {RANKED} r WHERE {RANKED_WHERE} AND r.currency > currencies.currency
+                        ORDER BY r.currency LIMIT 1)
+                FROM currencies WHERE currencies.currency IS NOT NULL
+            )
+            SELECT ranged.* FROM currencies CROSS JOIN LATERAL (
+                SELECT {RANKED_COLUMNS} FROM {RANKED} r WHERE {RANKED_WHERE} AND r.currency = currencies.currency
+                ORDER BY {within} {page_end}
+            ) ranged
+            WHERE currencies.currency IS NOT NULL
+            """,  # noqa: S608
+            f"SELECT {RANKED_COLUMNS} FROM {RANKED} r WHERE {RANKED_WHERE} AND r.currency IS NULL "  # noqa: S608
+            f"ORDER BY {within} {page_end}",
+        ]
+    union = " UNION ALL ".join(f"({segment})" for segment in segments)
     return f"""
-        SELECT r.descendant_id AS company_id, r.legal_name, r.depth, r.currency, r.direct, r.indirect,
-               r.previous_total, r.total, r.change, TRUE AS ranked, TRUE AS period_held,
-               (SELECT ranked_rows FROM held) AS row_count
-        FROM {RANKED} r
-        WHERE r.ancestor_id = %(ancestor)s AND r.first_month = %(first)s AND r.last_month = %(last)s
-          AND (SELECT ranked FROM held)
-        ORDER BY {order_by.replace("company_id", "r.descendant_id")}
-        {_limit(paginated)}
+        SELECT * FROM ({union}) r WHERE {held}
+        ORDER BY {order_by} {_limit(paginated)}
     """  # noqa: S608
 
 
@@ -220,7 +272,8 @@ def _stored_rows_sql(sort: str, *, paginated: bool) -> str:
                  AND ranked_table.first_month = %(first)s AND ranked_table.last_month = %(last)s
         )
         SELECT * FROM (
-            ({_ranked_branch(order_by, paginated=paginated)})
+            (SELECT table_rows.*, TRUE AS ranked, TRUE AS period_held, (SELECT ranked_rows FROM held) AS row_count
+             FROM ({_ranked_branch(sort, order_by, paginated=paginated)}) table_rows)
             UNION ALL
             ({_closure_branch(order_by, needs_names, paginated=paginated)})
         ) page_rows ({OUTPUT}, ranked, period_held, row_count)

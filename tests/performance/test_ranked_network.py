@@ -72,17 +72,31 @@ def expected_rows(ancestor_id: int, period: Period) -> list[dict]:
 
 
 def expected_order(rows: list[dict], sort: str) -> list[dict]:
-    """The table's order, as the dashboard documents it: amounts one currency after the other (no currency
-    last), missing values last in either direction, ties by partner and then currency."""
+    """The table's order, as the dashboard documents it: ties by partner and then currency (no currency last),
+    the descending order the exact reverse of the ascending one, except that amounts stay one currency after the
+    other (no currency last) and a missing change stays last in either direction."""
     key, descending = sort.lstrip("-"), sort.startswith("-")
-    rows = sorted(rows, key=lambda row: (row["company_id"], row["currency"] is None, row["currency"] or ""))
-    present = [row for row in rows if row[key] is not None] if key == "change" else rows
-    missing = [row for row in rows if row[key] is None] if key == "change" else []
-    present = sorted(present, key=lambda row: row[key], reverse=descending)  # stable: ties keep partner order
-    ordered = present + missing
+
+    def currency(row) -> tuple:
+        return (row["currency"] is None, row["currency"] or "")
+
     if key in MONEY:
-        ordered = sorted(ordered, key=lambda row: (row["currency"] is None, row["currency"] or ""))
-    return ordered
+        groups = sorted({currency(row) for row in rows})
+        return [
+            row
+            for group in groups
+            for row in sorted(
+                (row for row in rows if currency(row) == group),
+                key=lambda row: (row[key], row["company_id"]),
+                reverse=descending,
+            )
+        ]
+    present = [row for row in rows if row[key] is not None]
+    missing = [row for row in rows if row[key] is None]
+    return [
+        *sorted(present, key=lambda row: (row[key], row["company_id"], currency(row)), reverse=descending),
+        *sorted(missing, key=lambda row: (row["company_id"], currency(row)), reverse=descending),
+    ]
 
 
 def shown(row) -> tuple:

@@ -94,14 +94,19 @@ def _restore_snapshot() -> None:
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as cursor:
-        # Whatever the test left (content types and permissions under new ids included): start empty.
-        cursor.execute("TRUNCATE " + ", ".join(f'"{table}"' for table in _snapshot) + " RESTART IDENTITY")
+        # Whatever the test left (content types and permissions under new ids included): start empty. DELETE, not
+        # TRUNCATE: for a few small tables it is a round trip, where TRUNCATE makes new files for every table
+        # (≈ 1.5 s under load); Django's foreign keys are deferred to the commit, so the order does not matter.
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(";\n".join(f'DELETE FROM "{table}"' for table in _snapshot))
         for table, (columns, rows) in _snapshot.items():
             with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
                 copy.write(rows)
         # Foreign keys are deferred to the commit; the sequences move past the restored rows.
-        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
-            cursor.execute(statement)
+        # One round trip for the few hundred setval() statements.
+        cursor.execute(
+            ";\n".join(connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)))
+        )
     ContentType.objects.clear_cache()
     _flushed["since_snapshot"] = False
 

@@ -13,9 +13,11 @@ PostgreSQL on 127.0.0.1 and the dev requirements. Uses its own database, `brello
 otherwise, recreated each run.)"""
 
 import argparse
+import cProfile
 import datetime
 import json
 import os
+import pstats
 import random
 import re
 import statistics
@@ -169,6 +171,7 @@ def main() -> None:
         help="keep the Tryton data created in DIR and reuse it on the next run with the same sizes (creating it is "
              "most of a run's time)",
     )  # fmt: skip
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="profile one pull at the first size into DIR")
     args = parser.parse_args()
     sizes = [tuple(int(n) for n in size.split(":")) for size in args.sizes.split(",")]
 
@@ -202,13 +205,33 @@ def main() -> None:
     read_pages = pull._read_pages
 
     def measured_read_pages(*arguments):
+        profile = cProfile.Profile() if profiling.get("reader") else None
         try:
-            read_pages(*arguments)
+            if profile:
+                profile.runcall(read_pages, *arguments)
+            else:
+                read_pages(*arguments)
         finally:
+            if profile:
+                profile.dump_stats(profiling["reader"])
             with reader_rss.open("a", encoding="ascii") as out:
                 out.write(f"{_peak_rss_kib()}\n")
 
     pull._read_pages = measured_read_pages
+    profiling: dict[str, Path] = {}
+
+    def profile_pull(party_ids: list[int]) -> None:
+        """One more full pull (reader in a process) under cProfile, the applier and the reader each: where the time
+        goes, by own time."""
+        args.profile.mkdir(parents=True, exist_ok=True)
+        profiling["reader"] = args.profile / "reader.prof"
+        applier = cProfile.Profile()
+        full_pull(party_ids, "process", applier)
+        profiling.clear()
+        applier.dump_stats(args.profile / "applier.prof")
+        for name in ("applier", "reader"):
+            print(f"-- profile of the {name} (by own time; {args.profile / name}.prof)")
+            pstats.Stats(str(args.profile / f"{name}.prof")).sort_stats("tottime").print_stats(18)
 
     def reset_portal(party_ids: list[int]) -> None:
         """An empty portal holding only the companies linked to the parties (so the pull applies everything)."""
@@ -246,7 +269,7 @@ def main() -> None:
             result[entity] = (count, time.perf_counter() - started)
         return result
 
-    def full_pull(party_ids: list[int], reader: str) -> dict:
+    def full_pull(party_ids: list[int], reader: str, profile: cProfile.Profile | None = None) -> dict:
         reset_portal(party_ids)
         settings.ERP_PULL_READER = reader
         reader_rss.write_text("", encoding="ascii")
@@ -254,10 +277,14 @@ def main() -> None:
         reset_queries()
         _reset_peak_rss()
         result = {}
-        for entity in entities:
-            started = time.perf_counter()
-            count = pull.pull_entity(entity)
+        started = time.perf_counter()
+        if profile:
+            profile.enable()
+        for entity, count in pull.pull_entities(entities):  # one pull: an entity's time ends when it is applied
             result[entity] = (count, time.perf_counter() - started)
+            started = time.perf_counter()
+        if profile:
+            profile.disable()
         result["queries"] = len(connection.queries)
         settings.DEBUG = False
         result["rss"] = _peak_rss_kib()
@@ -287,6 +314,8 @@ def main() -> None:
             # pulls find them after its first one.
             tryton_search_read(gateway, client)
             full_pull(party_ids, "process")
+            if args.profile and (parties, invoices) == sizes[0]:
+                profile_pull(party_ids)
             measures: dict[str, list[dict]] = {"tryton": [], "process": [], "thread": []}
             for _ in range(args.repeat):
                 measures["tryton"].append(tryton_search_read(gateway, client))
@@ -335,7 +364,7 @@ def main() -> None:
         for invoice_id in paid:
             server.pay_invoice(invoice_id)
         started = time.perf_counter()
-        applied = {entity: pull.pull_entity(entity) for entity in entities}
+        applied = dict(pull.pull_entities(entities))
         took = time.perf_counter() - started
         print(
             f"\nincremental pull after {len(changed)} parties and {len(moved)} contacts were renamed and {len(paid)} "

@@ -160,6 +160,13 @@ def _validation_errors(error: ValidationError) -> dict:
     return error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
 
 
+def _clean_changed(obj, changed: list[str]) -> None:
+    """Validate the fields a merge changed (the others hold values the portal validated when it stored them): the
+    same answer as validating every field, at a fraction of the cost on a page of hundreds."""
+    unchanged = [field.name for field in obj._meta.concrete_fields if field.name not in changed]
+    obj.full_clean(exclude=unchanged, validate_unique=False, validate_constraints=False)
+
+
 def _merge(*, entity: str, obj, fields: dict, incoming: dict, known: dict) -> tuple[list[str], list[SyncConflict]]:
     """Three-way merge of one object's fields against the last synced values `known` (updated in place).
     Returns the changed fields and the conflicts to record."""
@@ -259,7 +266,7 @@ def _companies_merge(records: list[ErpCompany]) -> _PageResult:
         )
         if changed:
             try:
-                company.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
+                _clean_changed(company, changed)
             except ValidationError as error:
                 for name, value in before.items():
                     setattr(company, name, value)
@@ -327,7 +334,7 @@ def _contacts_merge(records: list[ErpContact]) -> _PageResult:
         )
         if changed:
             try:
-                contact.full_clean(exclude=["company"], validate_unique=False, validate_constraints=False)
+                _clean_changed(contact, changed)
             except ValidationError as error:
                 for name, value in before.items():
                     setattr(contact, name, value)

@@ -42,13 +42,20 @@ Plan = list[tuple[str, Cursor]]
 Item = tuple[str, ChangePage, bool]
 
 
+# The pull's very first page is smaller (a fifth, not under FIRST_PAGE_MIN): nothing is applied while it is read, so
+# the sooner it arrives the sooner reading and applying overlap (measured: 500 companies 210 ms, 100 companies 50 ms).
+FIRST_PAGE_MIN = 100
+
+
 def _read_plan(gateway, plan: Plan, page_size: int, max_pages: int | None) -> Iterator[Item]:
     """The pages of each entity of `plan` in turn, up to `max_pages` each, read one after the other."""
+    limit = max(page_size // 5, min(page_size, FIRST_PAGE_MIN))
     for entity, since in plan:
         fetch = getattr(gateway, SOURCES[entity][0])
         cursor, pages = since, 0
         while True:
-            page = fetch(cursor, page_size)
+            page = fetch(cursor, limit)
+            limit = page_size
             pages += 1
             last = not page.has_more or bool(max_pages and pages >= max_pages)
             yield entity, page, last

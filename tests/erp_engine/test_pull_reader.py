@@ -154,3 +154,22 @@ def test_an_erp_failure_on_the_next_entity_keeps_the_entity_before_it_done_and_n
     assert Invoice.objects.for_company(company).count() == 0
 
     assert dict(pull.pull_entities(["companies", "invoices"])) == {"companies": 0, "invoices": 1}
+
+
+def test_the_erp_is_asked_for_a_small_first_page_so_applying_starts_sooner_then_for_full_pages(
+    erp, company, settings, monkeypatch
+):
+    settings.ERP_PULL_READER = "thread"
+    for n in range(700):
+        erp.put_invoice(**invoice_fields(company.erp_id, number=f"INV-{n}"))
+    limits = []
+    original = FakeErpGateway.invoices_changed
+
+    def invoices_changed(self, since, limit):
+        limits.append(limit)
+        return original(self, since, limit)
+
+    monkeypatch.setattr(FakeErpGateway, "invoices_changed", invoices_changed)
+    assert pull_entity("invoices", page_size=500) == 700
+    assert limits == [100, 500, 500]
+    assert Invoice.objects.for_company(company).count() == 700

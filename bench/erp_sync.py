@@ -20,6 +20,7 @@ import os
 import pstats
 import random
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -125,6 +126,13 @@ def _peak_rss_kib(pid: str = "self") -> int:
     """The process's peak resident set size (VmHWM) in KiB."""
     with open(f"/proc/{pid}/status", encoding="ascii") as status:
         return int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1))
+
+
+def _cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU seconds of a process (all its threads) so far."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _reset_peak_rss() -> None:
@@ -256,6 +264,7 @@ def main() -> None:
             "invoices": ("account.invoice", [("type", "=", "out"), ("number", "!=", None)], gateway.INVOICE_FIELDS),
         }
         result = {}
+        tryton_cpu = _cpu_seconds(server.process.pid)
         for entity, (model, domain, fields) in reads.items():
             started, count, last = time.perf_counter(), 0, 0
             while True:
@@ -267,6 +276,7 @@ def main() -> None:
                     break
                 last = rows[-1]["id"]
             result[entity] = (count, time.perf_counter() - started)
+        result["cpu"] = {"Tryton": _cpu_seconds(server.process.pid) - tryton_cpu}
         return result
 
     def full_pull(party_ids: list[int], reader: str, profile: cProfile.Profile | None = None) -> dict:
@@ -277,6 +287,12 @@ def main() -> None:
         reset_queries()
         _reset_peak_rss()
         result = {}
+        connection.ensure_connection()
+        backend = connection.connection.info.backend_pid
+        cpu_before = {
+            "Tryton": _cpu_seconds(server.process.pid), "applier": _cpu_seconds(), "PostgreSQL": _cpu_seconds(backend),
+            "reader": resource.getrusage(resource.RUSAGE_CHILDREN),
+        }  # fmt: skip
         started = time.perf_counter()
         if profile:
             profile.enable()
@@ -285,6 +301,14 @@ def main() -> None:
             started = time.perf_counter()
         if profile:
             profile.disable()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the reader process, joined by the pull
+        result["cpu"] = {
+            "Tryton": _cpu_seconds(server.process.pid) - cpu_before["Tryton"],
+            "reader": children.ru_utime + children.ru_stime - cpu_before["reader"].ru_utime
+            - cpu_before["reader"].ru_stime,
+            "applier": _cpu_seconds() - cpu_before["applier"],
+            "PostgreSQL": _cpu_seconds(backend) - cpu_before["PostgreSQL"],
+        }  # fmt: skip
         result["queries"] = len(connection.queries)
         settings.DEBUG = False
         result["rss"] = _peak_rss_kib()
@@ -295,6 +319,9 @@ def main() -> None:
         """The median rate over the repetitions, of one entity or of all."""
         keys = [entity] if entity else entities
         return statistics.median(sum(m[k][0] for k in keys) / sum(m[k][1] for k in keys) for m in measures)
+
+    def cpu_per_thousand(measures: list[dict], who: str, records: int) -> float:
+        return statistics.median(m["cpu"].get(who, 0) for m in measures) * 1000 / records * 1000
 
     def rss(measures: list[dict], key: str = "rss") -> float:
         return statistics.median(m[key] for m in measures)
@@ -340,6 +367,12 @@ def main() -> None:
                 print("    " + "  ".join(
                     f"{e} {rate(runs, e):.0f}/s ({rate(runs, e) / rate(measures['tryton'], e):.2f})" for e in entities
                 ))  # fmt: skip
+            print("    CPU ms per 1,000 records (median): Tryton's own read: Tryton "
+                  f"{cpu_per_thousand(measures['tryton'], 'Tryton', records):.0f}; " + "; ".join(
+                      f"pull with a {reader}: " + ", ".join(
+                          f"{who} {cpu_per_thousand(measures[reader], who, records):.0f}"
+                          for who in ("Tryton", "reader", "applier", "PostgreSQL")
+                      ) for reader in ("process", "thread")))  # fmt: skip
             summary.append((parties, invoices, records, tryton_rate, measures))
         print("\n== growth across sizes (the first size = 1.00)")
         first = summary[0]

@@ -230,6 +230,8 @@ def pull_entities(
     try:
         for entity, cursor_row in rows:
             yield entity, _apply_pages(entity, cursor_row, _entity_pages(items, entity))
+        for _unexpected in items:  # the reader's last word (a process hands back its lookups with it)
+            raise ErpError("The ERP reader sent more pages than were asked for.")
     finally:
         items.close()
 

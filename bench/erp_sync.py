@@ -372,6 +372,7 @@ def main() -> None:
                       f"pull with a {reader}: " + ", ".join(
                           f"{who} {cpu_per_thousand(measures[reader], who, records):.0f}"
                           for who in ("Tryton", "reader", "applier", "PostgreSQL")
+                          if who != "reader" or reader == "process"  # a reader thread counts as the applier's
                       ) for reader in ("process", "thread")))  # fmt: skip
             summary.append((parties, invoices, records, tryton_rate, measures))
         print("\n== growth across sizes (the first size = 1.00)")

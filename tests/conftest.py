@@ -45,8 +45,10 @@ def public_site(db):
 
 # --- The database every test starts from ----------------------------------------------------------------------------
 # Migrations, then the bilingual demo site, built once per test run (per xdist worker) and kept as a snapshot.
-# A transactional test (browser, Celery worker, gunicorn) ends by truncating every table; the next test that runs
-# in a transaction of its own gets the snapshot back first, so no test depends on the order xdist sends them in.
+# An ordinary test runs in a transaction rolled back at its end. A transactional test (browser, Celery worker,
+# gunicorn, migrations) ends by putting the snapshot back (truncate, COPY, sequences moved on) instead of Django's
+# flush, which would empty every table and re-emit post_migrate (content types and permissions recreated) only for
+# the next test to restore anyway; so every test, transactional or not, starts from the seeded snapshot.
 _snapshot: dict[str, tuple[str, bytes]] = {}  # table -> its column list, its rows
 _flushed = {"since_snapshot": False}
 
@@ -54,6 +56,7 @@ _flushed = {"since_snapshot": False}
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection
+    from django.test import TransactionTestCase
 
     with django_db_blocker.unblock():
         public_site_seed()
@@ -67,48 +70,63 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 with cursor.copy(f'COPY "{table}" ({columns}) TO STDOUT') as copy:
                     _snapshot[table] = (columns, b"".join(bytes(chunk) for chunk in copy))
 
+    flush = TransactionTestCase._fixture_teardown
 
-def _is_transactional(item: pytest.Item) -> bool:
-    from pytest_django.fixtures import validate_django_db
+    def _fixture_teardown(self):
+        """The end of a transactional test: the snapshot back, or (other databases, available apps, serialized
+        rollback: none in this suite) Django's flush, after which the next test restores the snapshot first."""
+        only_default = self._databases_names(include_mirrors=False) == ["default"]
+        if not only_default or self.available_apps is not None or self.serialized_rollback:
+            _flushed["since_snapshot"] = True
+            return flush(self)
+        _restore_snapshot()
+        return None
 
-    marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", ())
-    by_marker = marker is not None and any(validate_django_db(marker)[:2])  # transaction, reset_sequences
-    return by_marker or "transactional_db" in fixtures or "live_server" in fixtures
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+    yield
+    TransactionTestCase._fixture_teardown = flush
 
 
-def _uses_db(item: pytest.Item) -> bool:
-    return item.get_closest_marker("django_db") is not None or "db" in getattr(item, "fixturenames", ())
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    if not (_flushed["since_snapshot"] and _uses_db(item)) or _is_transactional(item):
-        return
+def _restore_snapshot() -> None:
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from django.core.management.color import no_style
     from django.db import connection, transaction
-    from pytest_django.plugin import blocking_manager_key
 
-    with item.config.stash[blocking_manager_key].unblock(), transaction.atomic(), connection.cursor() as cursor:
-        # The flush left content types and permissions that post_migrate recreated under new ids: start empty.
-        cursor.execute("TRUNCATE " + ", ".join(f'"{table}"' for table in _snapshot) + " RESTART IDENTITY")
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Whatever the test left (content types and permissions under new ids included): start empty. DELETE, not
+        # TRUNCATE: for a few small tables it is a round trip, where TRUNCATE makes new files for every table
+        # (≈ 1.5 s under load); Django's foreign keys are deferred to the commit, so the order does not matter.
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(";\n".join(f'DELETE FROM "{table}"' for table in _snapshot))
         for table, (columns, rows) in _snapshot.items():
             with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
                 copy.write(rows)
         # Foreign keys are deferred to the commit; the sequences move past the restored rows.
-        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
-            cursor.execute(statement)
+        # One round trip for the few hundred setval() statements.
+        cursor.execute(
+            ";\n".join(connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)))
+        )
     ContentType.objects.clear_cache()
     _flushed["since_snapshot"] = False
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item):
-    yield
-    if _is_transactional(item):
-        _flushed["since_snapshot"] = True
+def _uses_db(item: pytest.Item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(fixtures)
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """After a flush (see `_fixture_teardown`), the next test that uses the database gets the snapshot back."""
+    if not (_flushed["since_snapshot"] and _uses_db(item)):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        _restore_snapshot()
 
 
 @pytest.fixture

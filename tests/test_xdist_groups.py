@@ -1,5 +1,6 @@
-"""`--dist loadgroup`, as `make test` runs it: every test of an xdist group runs on the same worker (one Tryton
-server, one Chromium, one Celery worker per group), with the pinned pytest and xdist."""
+"""`--dist loadgroup`, as `make test` runs it: every test of an xdist group runs on the same worker (an ERP test
+file and its Tryton servers, the browser tests and their Chromium, the Celery worker tests), with the pinned pytest
+and xdist."""
 
 import os
 import subprocess

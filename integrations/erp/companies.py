@@ -4,7 +4,7 @@ import dataclasses
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from partner_area.companies.models import Company, CompanyContact
@@ -14,6 +14,7 @@ from partner_area.platform.outbox import handler
 from partner_area.platform.ports.erp import ErpCompany, ErpCompanyData, ErpContact, ErpGateway, erp_company_send_later
 
 from . import ownership
+from .bulk import rows_update, rows_upsert
 from .clients import clients_apply_page
 from .invoices import invoices_apply_page
 from .models import OutboxMessage, SyncConflict, SyncedValues, SyncEntity
@@ -159,6 +160,13 @@ def _validation_errors(error: ValidationError) -> dict:
     return error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
 
 
+def _clean_changed(obj, changed: list[str]) -> None:
+    """Validate the fields a merge changed (the others hold values the portal validated when it stored them): the
+    same answer as validating every field, at a fraction of the cost on a page of hundreds."""
+    unchanged = [field.name for field in obj._meta.concrete_fields if field.name not in changed]
+    obj.full_clean(exclude=unchanged, validate_unique=False, validate_constraints=False)
+
+
 def _merge(*, entity: str, obj, fields: dict, incoming: dict, known: dict) -> tuple[list[str], list[SyncConflict]]:
     """Three-way merge of one object's fields against the last synced values `known` (updated in place).
     Returns the changed fields and the conflicts to record."""
@@ -221,29 +229,9 @@ class _PageResult:
     def write_bookkeeping(self) -> None:
         rows = [self.synced[object_id] for object_id in sorted(self.synced_changed)]
         if rows:
-            SyncedValues.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["entity", "object_id"], update_fields=["values"]
-            )
+            rows_upsert(SyncedValues, rows, unique_fields=["entity", "object_id"], update_fields=["values"])
         if self.conflicts:
             SyncConflict.objects.bulk_create(self.conflicts)
-
-
-def _update_rows(model, objs: list, fields: list[str]) -> None:
-    """Write `fields` of already saved objects in one statement. On PostgreSQL an UPDATE … FROM UNNEST: Django's
-    bulk_update builds a CASE WHEN per row and field, which costs milliseconds per row in Python."""
-    if connection.vendor != "postgresql":
-        model._base_manager.bulk_update(objs, fields)
-        return
-    columns = [model._meta.pk, *(model._meta.get_field(name) for name in fields)]
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(column.column) for column in columns)
-    arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
-    assignments = ", ".join(f"{quote(column.column)} = v.{quote(column.column)}" for column in columns[1:])
-    table, pk = quote(model._meta.db_table), quote(columns[0].column)
-    values = [[column.get_db_prep_save(getattr(obj, column.attname), connection) for obj in objs] for column in columns]
-    sql = f"UPDATE {table} SET {assignments} FROM UNNEST({arrays}) AS v({names}) WHERE {table}.{pk} = v.{pk}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)  # names come from the model; every value is bound
 
 
 def _load_synced(result: _PageResult, object_ids) -> None:
@@ -278,7 +266,7 @@ def _companies_merge(records: list[ErpCompany]) -> _PageResult:
         )
         if changed:
             try:
-                company.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
+                _clean_changed(company, changed)
             except ValidationError as error:
                 for name, value in before.items():
                     setattr(company, name, value)
@@ -296,7 +284,7 @@ def _companies_merge(records: list[ErpCompany]) -> _PageResult:
             company.vat_number = normalise_registration_number(company.vat_number)  # as Company.save() does
             company.updated_at = now
         fields = sorted(set().union(*changed_fields.values()) | {"updated_at"})
-        _update_rows(Company, companies, fields)
+        rows_update(Company, companies, fields)
     result.write_bookkeeping()
     return result
 
@@ -346,7 +334,7 @@ def _contacts_merge(records: list[ErpContact]) -> _PageResult:
         )
         if changed:
             try:
-                contact.full_clean(exclude=["company"], validate_unique=False, validate_constraints=False)
+                _clean_changed(contact, changed)
             except ValidationError as error:
                 for name, value in before.items():
                     setattr(contact, name, value)
@@ -364,7 +352,7 @@ def _contacts_merge(records: list[ErpContact]) -> _PageResult:
         for contact in changed_contacts:
             contact.updated_at = now
         fields = sorted(set().union(*changed_fields.values()) | {"updated_at"})
-        _update_rows(CompanyContact, changed_contacts, fields)
+        rows_update(CompanyContact, changed_contacts, fields)
     if new_contacts:
         CompanyContact.unscoped.bulk_create(new_contacts.values())  # sets their ids (PostgreSQL)
     for erp_id in {record.erp_id for record, contact in zip(records, result.objects, strict=True) if contact}:

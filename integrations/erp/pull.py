@@ -4,7 +4,7 @@ import dataclasses
 import logging
 import multiprocessing
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -36,21 +36,48 @@ SOURCES = {
 PULL_ORDER = (SyncEntity.COMPANIES, SyncEntity.CONTACTS, SyncEntity.INVOICES, SyncEntity.CLIENTS, SyncEntity.TURNOVER)
 
 
-def _pages_in_thread(
-    method_name: str, since: Cursor, page_size: int, max_pages: int | None, gateway=None
-) -> Iterator[ChangePage]:
-    """The pages after `since`, up to `max_pages`, each read from the ERP in a thread while the caller applies the
-    one before (memory: two pages at most). Reading and applying share one interpreter, so they take turns."""
-    fetch = getattr(gateway or get_erp_gateway(), method_name)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="erp-pull") as reader:
-        pending = reader.submit(fetch, since, page_size)
-        pages = 0
-        while pending is not None:
-            page = pending.result()
+# What a reader reads: each entity's pages in turn, from the cursor it had when the pull began.
+Plan = list[tuple[str, Cursor]]
+# What it hands over: (entity, page, whether it is that entity's last page).
+Item = tuple[str, ChangePage, bool]
+
+
+# The pull's very first page is smaller (a fifth, not under FIRST_PAGE_MIN): nothing is applied while it is read, so
+# the sooner it arrives the sooner reading and applying overlap (measured: 500 companies 210 ms, 100 companies 50 ms).
+FIRST_PAGE_MIN = 100
+
+
+def _read_plan(gateway, plan: Plan, page_size: int, max_pages: int | None) -> Iterator[Item]:
+    """The pages of each entity of `plan` in turn, up to `max_pages` each, read one after the other."""
+    limit = max(page_size // 5, min(page_size, FIRST_PAGE_MIN))
+    for entity, since in plan:
+        fetch = getattr(gateway, SOURCES[entity][0])
+        cursor, pages = since, 0
+        while True:
+            page = fetch(cursor, limit)
+            limit = page_size
             pages += 1
-            more = page.has_more and not (max_pages and pages >= max_pages)
-            pending = reader.submit(fetch, page.next_cursor, page_size) if more else None
-            yield page
+            last = not page.has_more or bool(max_pages and pages >= max_pages)
+            yield entity, page, last
+            if last:
+                break
+            cursor = page.next_cursor
+
+
+def _read_ahead(items: Iterator[Item]) -> Iterator[Item]:
+    """`items`, each read in a thread while the caller takes the one before (memory: two pages at most). The reading
+    runs on into the next entity while the caller applies the last page of the one before."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="erp-pull") as reader:
+        pending = reader.submit(next, items, None)
+        while (item := pending.result()) is not None:
+            pending = reader.submit(next, items, None)
+            yield item
+
+
+def _pages_in_thread(plan: Plan, page_size: int, max_pages: int | None) -> Iterator[Item]:
+    """The plan's pages read in a thread of this process. Reading and applying share one interpreter, so they take
+    turns."""
+    return _read_ahead(_read_plan(get_erp_gateway(), plan, page_size, max_pages))
 
 
 def _sendable(error: BaseException) -> BaseException:
@@ -70,13 +97,14 @@ class _ReadDone:
     cached: object = None
 
 
-def _read_pages(connection, method_name: str, since: Cursor, page_size: int, max_pages: int | None) -> None:
-    """The reader process: send each page after `since` (up to `max_pages`), then a _ReadDone, or the error that
-    stopped it. It never touches the portal's database; sending blocks until the pull has taken the page before."""
+def _read_pages(connection, plan: Plan, page_size: int, max_pages: int | None) -> None:
+    """The reader process: send each item of the plan, then a _ReadDone, or the error that stopped it (it belongs to
+    the entity after the last one whose last page was sent). It never touches the portal's database; sending blocks
+    until the pull has taken the item before."""
     try:
         gateway = get_erp_gateway()
-        for page in _pages_in_thread(method_name, since, page_size, max_pages, gateway):
-            connection.send(page)
+        for item in _read_ahead(_read_plan(gateway, plan, page_size, max_pages)):
+            connection.send(item)
         connection.send(_ReadDone(cached=gateway.cached_lookups() if hasattr(gateway, "cached_lookups") else None))
     except BaseException as error:  # noqa: BLE001 - whatever stops the reader is the pull's error
         connection.send(_sendable(error))
@@ -84,14 +112,14 @@ def _read_pages(connection, method_name: str, since: Cursor, page_size: int, max
         connection.close()
 
 
-def _pages_in_process(method_name: str, since: Cursor, page_size: int, max_pages: int | None) -> Iterator[ChangePage]:
-    """The pages after `since`, up to `max_pages`, read by a forked process while this one applies: the reader has
-    its own interpreter, so decoding the ERP's answers never waits for the applier's turn (nor the applier for the
-    reader's), and it asks the ERP for the next page as soon as the last one is taken (memory: three pages)."""
+def _pages_in_process(plan: Plan, page_size: int, max_pages: int | None) -> Iterator[Item]:
+    """The plan's pages read by a forked process while this one applies: the reader has its own interpreter, so
+    decoding the ERP's answers never waits for the applier's turn (nor the applier for the reader's), and it asks
+    the ERP for the next page as soon as the last one is taken (memory: three pages)."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     reader = context.Process(
-        target=_read_pages, args=(sender, method_name, since, page_size, max_pages), name="erp-pull", daemon=True
+        target=_read_pages, args=(sender, plan, page_size, max_pages), name="erp-pull", daemon=True
     )
     reader.start()
     sender.close()
@@ -121,33 +149,46 @@ def _forks() -> bool:
     return not multiprocessing.current_process().daemon  # a daemonic process may have no children
 
 
-def _pages(method_name: str, since: Cursor, page_size: int, max_pages: int | None) -> Iterator[ChangePage]:
-    """The pages after `since`: read in a process beside this one (ERP_PULL_READER "process", where the platform
-    forks), else in a thread."""
+def _pages(plan: Plan, page_size: int, max_pages: int | None) -> Iterator[Item]:
+    """The plan's pages: read in a process beside this one (ERP_PULL_READER "process", where the platform forks),
+    else in a thread."""
     if getattr(settings, "ERP_PULL_READER", "process") == "process" and _forks():
-        return _pages_in_process(method_name, since, page_size, max_pages)
-    return _pages_in_thread(method_name, since, page_size, max_pages)
+        return _pages_in_process(plan, page_size, max_pages)
+    return _pages_in_thread(plan, page_size, max_pages)
 
 
-def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | None = None) -> int:
-    """Read one entity's changes since its cursor and apply them; returns records applied. A record that
-    fails validation is skipped and recorded; the rest of the page still applies."""
-    method_name, apply_page = SOURCES[entity]
-    page_size = page_size or settings.ERP_PULL_PAGE_SIZE
-    cursor_row, _ = SyncCursor.objects.get_or_create(entity=entity)
-    cursor_row.last_attempt_at = timezone.now()
+def _since(cursor_row: SyncCursor) -> Cursor:
     # Re-read a small window before the cursor: changes committed late with an earlier timestamp are not
     # missed; applying a record twice is harmless.
     overlap = timedelta(seconds=settings.ERP_PULL_OVERLAP_SECONDS)
     if cursor_row.changed_at is None:
-        since = Cursor()
-    elif overlap:
-        since = Cursor(cursor_row.changed_at - overlap, "")
-    else:
-        since = Cursor(cursor_row.changed_at, cursor_row.erp_id)
+        return Cursor()
+    if overlap:
+        return Cursor(cursor_row.changed_at - overlap, "")
+    return Cursor(cursor_row.changed_at, cursor_row.erp_id)
+
+
+def _entity_pages(items: Iterator[Item], entity: str) -> Iterator[ChangePage]:
+    """The pages of `entity`, the next entity in `items`, up to its end marker."""
+    while True:
+        try:
+            item_entity, page, last = next(items)
+        except StopIteration:
+            raise ErpError("The ERP reader stopped before the end of its pages.") from None
+        if item_entity != entity:
+            raise ErpError(f"The ERP reader sent {item_entity} while {entity} was being pulled.")
+        yield page
+        if last:
+            return
+
+
+def _apply_pages(entity: str, cursor_row: SyncCursor, pages: Iterator[ChangePage]) -> int:
+    """Apply one entity's pages, moving its cursor page by page; returns records applied. A record that fails
+    validation is skipped and recorded; the rest of the page still applies."""
+    apply_page = SOURCES[entity][1]
     applied = 0
     try:
-        for page in _pages(method_name, since, page_size, max_pages):
+        for page in pages:
             count, rejected = apply_page(page.items)
             applied += count
             if entity == SyncEntity.COMPANIES:
@@ -170,11 +211,41 @@ def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | N
     return applied
 
 
+def pull_entities(
+    entities: Iterable[str], *, page_size: int | None = None, max_pages: int | None = None
+) -> Iterator[tuple[str, int]]:
+    """Read each entity's changes since its cursor and apply them, in the given order; yields (entity, records
+    applied) as each is done. One reader reads every entity's pages in turn, so the next entity's first page is
+    read while the last page of the one before is applied. An ERP failure stops the pull at that entity: what was
+    applied before it is kept, its cursor holds the error, and the entities after it are not pulled."""
+    page_size = page_size or settings.ERP_PULL_PAGE_SIZE
+    rows = []
+    for entity in entities:
+        cursor_row, _ = SyncCursor.objects.get_or_create(entity=entity)
+        cursor_row.last_attempt_at = timezone.now()
+        rows.append((entity, cursor_row))
+    if not rows:
+        return
+    items = _pages([(entity, _since(cursor_row)) for entity, cursor_row in rows], page_size, max_pages)
+    try:
+        for entity, cursor_row in rows:
+            yield entity, _apply_pages(entity, cursor_row, _entity_pages(items, entity))
+        for _unexpected in items:  # the reader's last word (a process hands back its lookups with it)
+            raise ErpError("The ERP reader sent more pages than were asked for.")
+    finally:
+        items.close()
+
+
+def pull_entity(entity: str, *, page_size: int | None = None, max_pages: int | None = None) -> int:
+    """Read one entity's changes since its cursor and apply them; returns records applied (see `pull_entities`)."""
+    return dict(pull_entities([entity], page_size=page_size, max_pages=max_pages))[entity]
+
+
 def pull_all() -> dict[str, int]:
     """Pull every entity in PULL_ORDER: companies first, so contacts, invoices and clients find their company.
     Applications the ERP could not be asked about at registration are asked about first."""
     applications_check()
-    return {entity: pull_entity(entity) for entity in PULL_ORDER}
+    return dict(pull_entities(PULL_ORDER))
 
 
 def applications_found_in_erp(records: list[ErpCompany]) -> None:

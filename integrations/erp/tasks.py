@@ -6,7 +6,7 @@ from partner_area.platform.ports.erp import ErpError, erp_is_configured
 
 from .check import check_run
 from .outbox import outbox_deliver_due, outbox_resume_if_back
-from .pull import PULL_ORDER, applications_check, pull_entity
+from .pull import PULL_ORDER, applications_check, pull_entities, pull_entity
 
 
 @shared_task(name="erp.deliver_outbox")
@@ -34,16 +34,24 @@ def erp_check_applications() -> int:
     return applications_check()
 
 
+@shared_task(
+    name="erp.pull_entities", autoretry_for=(ErpError,), retry_backoff=True, retry_backoff_max=300, max_retries=5
+)
+def erp_pull_entities(entities: list[str]) -> dict[str, int]:
+    """Pull the given entities' changes in this order, with one reader for all of them."""
+    if not erp_is_configured():
+        return {}
+    return dict(pull_entities(entities))
+
+
 @shared_task(name="erp.pull_all")
 def erp_pull_all() -> None:
-    """Periodic: queue a pull of every entity, companies first, and the pending application checks."""
+    """Periodic: queue the pending application checks and one pull of every entity in PULL_ORDER (one task, so the
+    order holds on any number of workers and each entity's first page is read while the one before is applied)."""
     if not erp_is_configured():
         return
     erp_check_applications.delay()
-    # Queued in PULL_ORDER; should a worker run them out of order, a client's turnover is still complete, as a
-    # client new to the portal brings its whole history along (clients.py).
-    for entity in PULL_ORDER:
-        erp_pull.delay(str(entity))
+    erp_pull_entities.delay([str(entity) for entity in PULL_ORDER])
 
 
 @shared_task(name="erp.check_run")

@@ -6,3 +6,10 @@ class AnnouncementsConfig(AppConfig):
     name = "partner_area.announcements"
     label = "announcements"
     verbose_name = _("Announcements")
+
+    def ready(self):
+        from partner_area.platform.translations import translations_follow_their_source
+
+        from .models import Announcement
+
+        translations_follow_their_source(Announcement)

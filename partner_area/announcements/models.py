@@ -18,6 +18,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
+    Locale,
     LockableMixin,
     PreviewableMixin,
     RevisionMixin,
@@ -181,11 +182,15 @@ class Announcement(
         context = {"announcement": self, "preview_company": None}
         if mode_name.startswith("company-"):
             company = Company.objects.filter(pk=mode_name.removeprefix("company-")).first()
+            # A translation's audience is its English original's (the translation's form does not show one).
+            of_record = self
+            if self.locale_id is not None and self.locale.language_code != default_content_language():
+                of_record = self.get_translation_or_none(Locale.get_default()) or self
             if company is not None:
                 context.update(
                     preview_company=company,
-                    preview_admins_see=audience_includes(self, company=company, is_admin=True),
-                    preview_users_see=audience_includes(self, company=company, is_admin=False),
+                    preview_admins_see=audience_includes(of_record, company=company, is_admin=True),
+                    preview_users_see=audience_includes(of_record, company=company, is_admin=False),
                 )
         return context
 

@@ -7,7 +7,7 @@ from functools import cached_property
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.widgets import ListingButton
 from wagtail.models import Locale
@@ -15,10 +15,19 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from partner_area.platform.audience_admin import audience_panel
+from partner_area.platform.translations import is_translation
 
 from .admin_views import AnnouncementEmailView
 from .forms import AnnouncementAdminForm
 from .models import Announcement
+
+
+class TranslationNotePanel(HelpPanel):
+    """On a translation's form only: where the fields it does not show are set."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def is_shown(self):
+            return is_translation(self.instance) and super().is_shown()
 
 
 class AnnouncementIndexView(SnippetIndexView):
@@ -59,6 +68,13 @@ class AnnouncementViewSet(SnippetViewSet):
         [
             ObjectList(
                 [
+                    TranslationNotePanel(
+                        content=_(
+                            "This is a translation: it gives the announcement its title, summary and body in "
+                            "this language. Audience, product, pinning and schedule follow the English "
+                            "announcement; change them there."
+                        )
+                    ),
                     FieldPanel("title"),
                     FieldPanel("summary"),
                     FieldPanel("body"),

@@ -16,7 +16,7 @@ from wagtail.test.utils.form_data import rich_text
 from partner_area.announcements.editors import announcement_editor_setup
 from partner_area.announcements.models import Announcement, AnnouncementRead
 from partner_area.announcements.tasks import announcement_distribute
-from partner_area.companies.models import Role
+from partner_area.companies.models import Role, Tier
 from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
 from .helpers import make_announcement, make_translation
@@ -247,3 +247,74 @@ def test_only_the_announcement_itself_offers_sending_by_email(client):
     assert "/email/" not in page(client, f"{ADMIN}/?locale=lv")
     assert client.get(f"/admin/partner-content/announcements/{translation.pk}/email/").status_code == 404
     assert Announcement.objects.count() == 2
+
+
+def test_the_latvian_version_edits_only_its_texts_and_says_where_the_rest_is_set(client):
+    announcement = make_announcement(title="New prices for 2026", pinned=True)
+    translation = make_translation(announcement, publish=False, **LATVIAN)
+    client.force_login(StaffFactory())
+    edit_url = f"{ADMIN}/edit/{translation.pk}/"
+
+    html = page(client, edit_url)
+    assert 'name="title"' in html and 'name="summary"' in html and 'name="body"' in html
+    for name in ("audience_all", "audience_companies", "product", "pinned", "go_live_at", "expire_at"):
+        assert f'name="{name}"' not in html, name
+    assert "follow the English announcement" in html
+
+    # Only the texts are posted: no audience error, and nothing else of the translation changes.
+    data = {"title": "Jaunās cenas", "summary": LATVIAN["summary"], "body": rich_text(LATVIAN["body"])}
+    response = client.post(edit_url, {**data, "action-publish": "action-publish"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    translation.refresh_from_db()
+    assert translation.live and translation.title == "Jaunās cenas" and translation.pinned
+
+    # The English announcement keeps every field on its form.
+    english = page(client, f"{ADMIN}/edit/{announcement.pk}/")
+    assert 'name="audience_all"' in english and 'name="pinned"' in english and 'name="go_live_at"' in english
+    assert "follow the English announcement" not in english
+
+
+def test_an_announcement_cannot_be_started_in_latvian_where_partners_would_never_see_it(client):
+    latvian = Locale.objects.get_or_create(language_code="lv")[0]
+    client.force_login(StaffFactory())
+    data = {"title": "Tikai latviski", "summary": "Kopsavilkums", "body": rich_text("<p>Teksts</p>")}
+    response = client.post(f"{ADMIN}/add/?locale=lv", {**data, "audience_all": "on"})
+    assert response.status_code == 200
+    assert "Write the announcement in English first" in response.content.decode()
+    assert not Announcement.objects.filter(locale=latvian).exists()
+
+    # In English it is created, and translated from there.
+    response = client.post(f"{ADMIN}/add/?locale=en", {**data, "audience_all": "on"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Announcement.objects.get(title="Tikai latviski").locale.language_code == "en"
+
+
+def test_deleting_an_announcement_deletes_its_translations(client):
+    announcement = make_announcement(title="New prices for 2026")
+    translation = make_translation(announcement, **LATVIAN)
+    other = make_announcement(title="Stays")
+    other_translation = make_translation(other, title="Paliek")
+    client.force_login(StaffFactory())
+
+    response = client.post(f"{ADMIN}/delete/{announcement.pk}/")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert not Announcement.objects.filter(pk__in=[announcement.pk, translation.pk]).exists()
+    assert set(Announcement.objects.values_list("pk", flat=True)) == {other.pk, other_translation.pk}
+    assert LATVIAN["title"] not in page(client, f"{ADMIN}/?locale=lv")
+
+    # Deleting only the translation leaves the announcement.
+    response = client.post(f"{ADMIN}/delete/{other_translation.pk}/")
+    assert response.status_code == 302
+    assert list(Announcement.objects.values_list("pk", flat=True)) == [other.pk]
+
+
+def test_previewing_the_latvian_version_as_a_company_uses_the_english_announcements_audience():
+    gold, standard = CompanyFactory(tier=Tier.GOLD), CompanyFactory(tier=Tier.STANDARD)
+    announcement = make_announcement(audience_all=False, audience_tiers=[Tier.GOLD])
+    translation = make_translation(announcement, **LATVIAN)
+    # The editors move the announcement to standard partners after it was translated.
+    announcement.audience_tiers = [Tier.STANDARD]
+    announcement.save()
+
+    assert translation.preview_audience(f"company-{standard.pk}")["preview_users_see"] is True
+    assert translation.preview_audience(f"company-{gold.pk}")["preview_users_see"] is False

@@ -34,12 +34,9 @@ def browser():
 
 @pytest.fixture
 def site(transactional_db, live_server, settings, tmp_path):
-    """The live server's URL, with the public site's pages (an earlier transactional test may have flushed the
-    Wagtail site the pages need) and private media in a temporary folder."""
-    from cms_pages.seed import public_site_seed
-
+    """The live server's URL, on the seeded demo database every test starts from (tests/conftest.py), with private
+    media in a temporary folder."""
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
-    public_site_seed()
     return live_server.url
 
 

@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cms_pages.seed import public_site_seed
 from partner_area.companies.models import Role
 from tests.factories import PASSWORD, CompanyFactory, MembershipFactory
 
@@ -30,7 +29,6 @@ HEADER_LAYOUT = """() => {
 @pytest.fixture
 def site(transactional_db, live_server, settings):
     settings.ERP_BACKEND = "tests.erp_engine.fake.FakeErpGateway"
-    public_site_seed()
     return live_server.url
 
 

@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cms_pages.seed import public_site_seed
 from partner_area.accounts.seed import DEMO_PASSWORD
 from partner_area.announcements.seed import announcements_seed
 from partner_area.billing.models import Invoice
@@ -30,7 +29,6 @@ PUBLIC_PAGES = [("home", "/{lang}/"), ("contact", "/{lang}/contact/"), ("login",
 @pytest.fixture
 def demo(transactional_db, live_server, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
-    public_site_seed()
     partners_seed(password=DEMO_PASSWORD)
     materials_seed()
     announcements_seed()

@@ -4,7 +4,6 @@ changes it; no sideways scrolling at 390 px. Screenshots at 390 and 1280 px."""
 import pytest
 from playwright.sync_api import expect
 
-from cms_pages.seed import public_site_seed
 from partner_area.companies.models import CompanyContact, Role
 from tests.factories import PASSWORD, CompanyFactory, MembershipFactory
 
@@ -15,7 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 @pytest.fixture
 def company_site(transactional_db, live_server):
-    public_site_seed()  # an earlier transactional test may have flushed the Wagtail site the pages need
     company = CompanyFactory(legal_name="Keyboard Partners SIA")
     admin = MembershipFactory(company=company, role=Role.ADMIN, user__first_name="Ilze", user__last_name="Kalniņa")
     CompanyContact.unscoped.create(

@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from cms_pages.seed import public_site_seed
 from partner_area.companies.models import Role
 from tests.announcements.helpers import make_announcement
 from tests.factories import PASSWORD, CompanyFactory, MembershipFactory
@@ -21,8 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 @pytest.fixture
 def library(transactional_db, live_server, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
-    # An earlier transactional test may have flushed what Wagtail's migrations create (root collection).
-    public_site_seed()
     company = CompanyFactory(legal_name="Phone Partners SIA")
     member = MembershipFactory(company=company, role=Role.USER, sections=["materials"], user__first_name="Ilze")
     crm, hr = make_product(name="Brello CRM"), make_product(name="Brello HR")

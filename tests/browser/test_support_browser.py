@@ -5,7 +5,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from cms_pages.seed import public_site_seed
 from partner_area.companies.models import Role
 from partner_area.support.models import SupportAttachment, SupportComment, SupportRequest
 from partner_area.support.services import support_request_create
@@ -20,7 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 @pytest.fixture
 def support_site(transactional_db, live_server, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
-    public_site_seed()
     company = CompanyFactory(legal_name="Phone Partners SIA")
     member = MembershipFactory(
         company=company, role=Role.USER, sections=["support"], user__first_name="Ilze", user__last_name="Kalniņa"

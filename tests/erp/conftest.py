@@ -8,7 +8,8 @@
   and helpers (create_parties, rename_party, set_contact_mechanism, create_invoice, post_invoice,
   pay_invoice, cancel_invoice, ...). `tryton.stop()` / `tryton.start()` take the server down and back.
 
-Every test under tests/erp is marked `erp` (and kept on one xdist worker, so the template is shared).
+Every test under tests/erp is marked `erp`, and each file's tests are kept on one xdist worker (`erp-<file>`): the
+files spread over both workers, each worker keeping its own servers.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def pytest_collection_modifyitems(config, items):
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.erp)
             if not item.get_closest_marker("xdist_group"):
-                item.add_marker(pytest.mark.xdist_group("erp"))
+                # One group per file, not one for the folder: the files spread over both xdist workers (each
+                # with Tryton servers of its own; the template is built once, under a file lock).
+                item.add_marker(pytest.mark.xdist_group(f"erp-{Path(str(item.fspath)).stem}"))
 
 
 @pytest.fixture(scope="session")

@@ -134,3 +134,22 @@ def test_the_helper_picks_the_active_language():
         assert category.localized_name == "Apmācības"
     with translation.override("en"):
         assert category.localized_name == "Training"
+
+
+def test_deleting_a_category_or_a_video_deletes_its_translations_and_only_those(client):
+    category = make_category(name="Brochures", name_lv="Brošūras")
+    kept = make_category(name="Price lists", name_lv="Cenrāži")
+    video = _video(title="Brello 360 in two minutes")
+    latvian = Locale.objects.get(language_code="lv")
+    video.copy_for_translation(latvian).save()
+    client.force_login(StaffFactory())
+
+    response = client.post(f"/admin/snippets/materials/materialcategory/delete/{category.pk}/")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    names = page(client, "/admin/snippets/materials/materialcategory/?locale=lv")
+    assert "Brošūras" not in names and "Cenrāži" in names
+    assert kept.get_translation(latvian).name == "Cenrāži"
+
+    response = client.post(f"/admin/snippets/materials/featuredvideo/delete/{video.pk}/")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert not FeaturedVideo.objects.exists()

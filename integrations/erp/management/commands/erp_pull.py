@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from integrations.erp.models import RejectedRecord
-from integrations.erp.pull import PULL_ORDER, applications_check, pull_entity
+from integrations.erp.pull import PULL_ORDER, applications_check, pull_entities
 from partner_area.platform.ports.erp import ErpError, erp_is_configured
 
 
@@ -43,11 +43,12 @@ class Command(BaseCommand):
                 answered = applications_check()
                 if answered:
                     self.stdout.write(f"applications: {answered} asked about again")
-            for current in entities:
-                applied = pull_entity(current)
+            current = entities[0]
+            for done, (current, applied) in enumerate(pull_entities(entities), start=1):
                 rejected = RejectedRecord.objects.filter(entity=current, created_at__gte=started).count()
                 note = f", {rejected} rejected (see the ERP sync page)" if rejected else ""
                 self.stdout.write(f"{current}: {applied} applied{note}")
+                current = entities[done] if done < len(entities) else current
         except ErpError as error:
             raise CommandError(f"The ERP could not be read while pulling {current}: {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Pulled {', '.join(entities)}."))

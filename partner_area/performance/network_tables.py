@@ -271,12 +271,17 @@ def network_tables_forget(cursor, company_id: int) -> None:
         cursor.execute(ranked_delete_sql("r.descendant_id = %s"), [company_id])
 
 
-def network_name_follow(*, company_id: int, legal_name: str) -> None:
-    """A renamed partner's rows in its uplines' ranked tables take the new name."""
-    if not network_tables_held():
+def network_names_follow(company_ids: Sequence[int]) -> None:
+    """Renamed partners' rows in their uplines' ranked tables take the companies' names as stored: for a rename
+    by Company.save() (signals.py) and for the writes that bypass it, such as the ERP pull's bulk update of a
+    page's companies (integrations/erp/bulk.py). Only rows whose name differs are written."""
+    if not network_tables_held() or not company_ids:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {RANKED} SET legal_name = %s WHERE descendant_id = %s AND legal_name <> %s",  # noqa: S608
-            [legal_name, company_id, legal_name],
+            f"""
+            UPDATE {RANKED} r SET legal_name = company.legal_name FROM {COMPANY} company
+            WHERE r.descendant_id = ANY(%s) AND company.id = r.descendant_id AND r.legal_name <> company.legal_name
+            """,  # noqa: S608
+            [sorted(set(company_ids))],
         )

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from partner_area.companies.models import Company
 
 from .models import PartnerTreePath
-from .network_tables import network_name_follow
+from .network_tables import network_names_follow
 from .rollups import rollup_subtree_removed
 from .tree import CYCLE_MESSAGE, partner_tree_sync
 
@@ -59,5 +59,5 @@ def follow_rename(sender, instance: Company, created: bool, raw: bool = False, u
     if raw or created or (update_fields is not None and "legal_name" not in update_fields):
         return
     if getattr(instance, _LOADED_NAME, _UNKNOWN) != instance.legal_name:
-        network_name_follow(company_id=instance.pk, legal_name=instance.legal_name)
+        network_names_follow([instance.pk])
         setattr(instance, _LOADED_NAME, instance.legal_name)

@@ -197,3 +197,33 @@ def test_a_page_of_a_ranked_table_is_one_query(distributor, django_assert_num_qu
             sub_partner_page(company=distributor["top"], period=PERIOD, sort=sort, page=2)
     with django_assert_num_queries(1):
         sub_partner_page(company=distributor["west"], period=PERIOD, sort="-total")
+
+
+def test_the_erp_pulls_bulk_rename_reaches_the_ranked_tables(distributor, settings):
+    """The ERP pull writes a page's companies in one UPDATE (integrations/erp/bulk.py), without Company.save():
+    the renamed partners' rows in their uplines' ranked tables follow all the same."""
+    from integrations.erp.companies import companies_apply_page
+    from partner_area.companies.models import Company
+    from partner_area.platform.ports.erp import ErpCompany
+
+    settings.ERP_PULL_OVERLAP_SECONDS = 0
+    top, east = distributor["top"], distributor["east"]
+    for company in (top, east):
+        assert_every_page_matches(company)  # held from here on
+    renamed = [distributor["east_below"][0], distributor["deep"]]
+    records = []
+    for index, company in enumerate(renamed):
+        Company.objects.filter(pk=company.pk).update(erp_id=f"P{company.pk}")
+        company.refresh_from_db()
+        fields = {name: getattr(company, name) for name in ("registration_number", "vat_number", "country",
+                                                             "address", "city", "postal_code", "phone", "email",
+                                                             "website")}  # fmt: skip
+        records.append(ErpCompany(erp_id=company.erp_id, legal_name=f"Aaa Renamed {index} SIA", **fields))
+    applied, rejected = companies_apply_page(records)
+    assert (applied, rejected) == (2, [])
+    assert sorted(Company.objects.filter(pk__in=[c.pk for c in renamed]).values_list("legal_name", flat=True)) == [
+        "Aaa Renamed 0 SIA",
+        "Aaa Renamed 1 SIA",
+    ]
+    for company in (top, east):
+        assert_every_page_matches(company)

@@ -123,17 +123,11 @@ def _counted(rows_sql: str, sign: str) -> str:
     """  # noqa: S608
 
 
-def ranked_upsert_sql(where: str, *, by_descendant: bool = False) -> str:
+def ranked_upsert_sql(where: str) -> str:
     """INSERT … SELECT of the ranked rows of the (partner, period) pairs held, restricted by `where` (aliases:
-    m the pair held, p the closure row, totals the sub-partner's totals); rows already there are rewritten only
-    when something in them changed, and the new ones are counted. `by_descendant`: `where` names a few
-    sub-partners, and their closure rows drive the statement (the tables held are looked up per upline; left to
-    itself the planner scans every table held and each one's whole closure range)."""
-    held = (
-        f"CROSS JOIN LATERAL (SELECT * FROM {RANKED_BUILT} m WHERE m.ancestor_id = p.ancestor_id OFFSET 0) m"  # noqa: S608
-        if by_descendant
-        else f"JOIN {RANKED_BUILT} m ON m.ancestor_id = p.ancestor_id"
-    )
+    m the pair held, p the closure row, totals the sub-partner's totals), for a table built or rebuilt whole;
+    rows already there are rewritten only when something in them changed, and the new ones are counted."""
+    held = f"JOIN {RANKED_BUILT} m ON m.ancestor_id = p.ancestor_id"  # noqa: S608
     upsert = f"""
         INSERT INTO {RANKED} (ancestor_id, descendant_id, depth, first_month, last_month, currency, legal_name,
                               direct, indirect, previous_total, total, change)
@@ -153,6 +147,53 @@ def ranked_upsert_sql(where: str, *, by_descendant: bool = False) -> str:
         RETURNING ancestor_id, first_month, last_month, (xmax = 0) AS counts
     """  # noqa: S608
     return _counted(upsert, "+")
+
+
+def ranked_follow_sql(where: str) -> str:
+    """The writers' ranked upsert, for a few sub-partners named by `where` (aliases as in ranked_upsert_sql): their
+    closure rows drive it (the tables held looked up per upline). An UPDATE of the rows whose figures, name or
+    level differ and an INSERT of the missing ones, both from the rows computed once: unlike INSERT … ON CONFLICT
+    DO UPDATE … WHERE, which locks (and so writes) every row it finds even when it changes nothing, a row whose
+    figures stayed is not touched. The new rows are counted."""
+    rows = f"""
+        SELECT m.ancestor_id, p.descendant_id, p.depth, m.first_month, m.last_month, totals.currency,
+               company.legal_name, COALESCE(totals.direct, 0) AS direct, COALESCE(totals.indirect, 0) AS indirect,
+               COALESCE(totals.previous_total, 0) AS previous_total, COALESCE(totals.total, 0) AS total,
+               totals.change
+        FROM {PATH} p
+        CROSS JOIN LATERAL (SELECT * FROM {RANKED_BUILT} m WHERE m.ancestor_id = p.ancestor_id OFFSET 0) m
+        JOIN {COMPANY} company ON company.id = p.descendant_id
+        LEFT JOIN {TOTALS} totals ON totals.company_id = p.descendant_id
+             AND totals.first_month = m.first_month AND totals.last_month = m.last_month
+        WHERE p.depth >= 1 AND {where}
+    """  # noqa: S608
+    same_row = (
+        "r.ancestor_id = c.ancestor_id AND r.first_month = c.first_month AND r.last_month = c.last_month "
+        "AND r.descendant_id = c.descendant_id AND r.currency IS NOT DISTINCT FROM c.currency"
+    )
+    stored = ", ".join(f"r.{column}" for column in RANKED_COLUMNS)
+    computed = ", ".join(f"c.{column}" for column in RANKED_COLUMNS)
+    columns = "ancestor_id, descendant_id, first_month, last_month, currency, " + ", ".join(RANKED_COLUMNS)
+    return f"""
+        WITH c AS MATERIALIZED ({rows}),
+        updated AS (
+            UPDATE {RANKED} r SET {", ".join(f"{column} = c.{column}" for column in RANKED_COLUMNS)}
+            FROM c WHERE {same_row} AND ({stored}) IS DISTINCT FROM ({computed})
+        ),
+        inserted AS (
+            INSERT INTO {RANKED} ({columns})
+            SELECT {", ".join(f"c.{column}" for column in columns.split(", "))} FROM c
+            WHERE NOT EXISTS (SELECT 1 FROM {RANKED} r WHERE {same_row})
+            RETURNING ancestor_id, first_month, last_month
+        ),
+        by_table AS (
+            SELECT ancestor_id, first_month, last_month, COUNT(*) AS rows FROM inserted
+            GROUP BY ancestor_id, first_month, last_month
+        )
+        UPDATE {RANKED_BUILT} held SET row_count = held.row_count + by_table.rows FROM by_table
+        WHERE held.ancestor_id = by_table.ancestor_id AND held.first_month = by_table.first_month
+          AND held.last_month = by_table.last_month
+    """  # noqa: S608
 
 
 def ranked_delete_sql(where: str) -> str:
@@ -184,15 +225,20 @@ def network_tables_follow(cursor, company_ids: Sequence[int], *, pairs: Sequence
         [ids],
     )
     cursor.execute(totals_upsert_sql("span.company_id = ANY(%s)"), [ids])
-    # A ranked row goes when its sub-partner left the partner's subtree, when its currency has no totals any more,
-    # or, the row without currency, when the sub-partner now has totals in some currency.
+    # A ranked row goes when its sub-partner left the partner's subtree (only a moved or new partner's can), when
+    # its currency has no totals any more, or, the row without currency, when the sub-partner now has totals in some
+    # currency (only a changed currency, or the row without one, can: the other rows are not looked at).
+    pair_ids, pair_currencies = [company_id for company_id, _ in pairs], [currency for _, currency in pairs]
     cursor.execute(
         ranked_delete_sql(
             f"""
             r.descendant_id = ANY(%s) AND (
-                NOT EXISTS (SELECT 1 FROM {PATH} p WHERE p.ancestor_id = r.ancestor_id
-                            AND p.descendant_id = r.descendant_id)
-                OR NOT EXISTS (
+                r.descendant_id = ANY(%s) AND NOT EXISTS (
+                    SELECT 1 FROM {PATH} p WHERE p.ancestor_id = r.ancestor_id AND p.descendant_id = r.descendant_id
+                )
+                OR (r.descendant_id = ANY(%s) OR r.currency IS NULL OR (r.descendant_id, r.currency) IN (
+                    SELECT company_id, currency FROM unnest(%s::bigint[], %s::text[]) AS pair (company_id, currency)
+                )) AND NOT EXISTS (
                     SELECT 1 FROM {TOTALS} totals
                     WHERE totals.company_id = r.descendant_id AND totals.first_month = r.first_month
                       AND totals.last_month = r.last_month
@@ -201,19 +247,18 @@ def network_tables_follow(cursor, company_ids: Sequence[int], *, pairs: Sequence
             )
             """  # noqa: S608
         ),
-        [ids],
+        [ids, whole, whole, pair_ids, pair_currencies],
     )
     cursor.execute(
-        ranked_upsert_sql(
+        ranked_follow_sql(
             """p.descendant_id = ANY(%s) AND (
                 p.descendant_id = ANY(%s) OR totals.currency IS NULL
                 OR (p.descendant_id, totals.currency) IN (
                     SELECT company_id, currency FROM unnest(%s::bigint[], %s::text[]) AS pair (company_id, currency)
                 )
-            )""",
-            by_descendant=True,
+            )"""
         ),
-        [ids, whole, [company_id for company_id, _ in pairs], [currency for _, currency in pairs]],
+        [ids, whole, pair_ids, pair_currencies],
     )
 
 

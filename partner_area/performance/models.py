@@ -151,7 +151,8 @@ class PartnerPeriodTotals(models.Model):
     per span row and period held (PartnerPeriodTotalsBuilt). The roll-up writers keep it in step for the partners
     they touch (network_tables.py), writing only the rows whose figures change."""
 
-    company = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
+    # db_index=False: periodtotals_company_idx is the index on it (a second one only cost every write).
+    company = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
     currency = models.CharField(max_length=3)
     first_month = models.DateField()
     last_month = models.DateField()
@@ -215,8 +216,9 @@ class PartnerRankedNetwork(models.Model):
     sub-partner without turnover) with its name, level and figures. Stored only for partners with many
     sub-partner rows (network_tables.RANKED_FROM, see PartnerRankedNetworkBuilt), kept in step by the writers."""
 
-    ancestor = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
-    descendant = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
+    # No index of their own: ranked_row_uniq leads with the ancestor, ranked_descendant_idx is the descendant's.
+    ancestor = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
+    descendant = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
     depth = models.PositiveSmallIntegerField()
     first_month = models.DateField()
     last_month = models.DateField()

@@ -218,8 +218,10 @@ def _ranked_branch(sort: str, order_by: str, *, paginated: bool) -> str:
             ) ranged
             WHERE currencies.currency IS NOT NULL
             """,  # noqa: S608
+            # Ordered by the (missing) currency too: IS NULL makes no equivalence, so only the index's whole
+            # order tells the planner that the backward range is already sorted.
             f"SELECT {RANKED_COLUMNS} FROM {RANKED} r WHERE {RANKED_WHERE} AND r.currency IS NULL "  # noqa: S608
-            f"ORDER BY {within} {page_end}",
+            f"ORDER BY {range_order} {page_end}",
         ]
     union = " UNION ALL ".join(f"({segment})" for segment in segments)
     return f"""

@@ -56,8 +56,8 @@ class Migration(migrations.Migration):
                 ('previous_total', models.DecimalField(decimal_places=2, max_digits=18)),
                 ('total', models.DecimalField(decimal_places=2, max_digits=18)),
                 ('change', models.DecimalField(decimal_places=10, max_digits=30, null=True)),
-                ('ancestor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.company')),
-                ('descendant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.company')),
+                ('ancestor', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.company')),
+                ('descendant', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.company')),
             ],
         ),
         migrations.CreateModel(

@@ -15,7 +15,8 @@ are read in two periods the changes fall in, so every write also keeps the perio
 sub-partner tables in step (network_tables.py). Ends by checking all these tables against a full rebuild.
 
     .venv/bin/python bench/rollups.py                  # about 3 minutes on a busy 2-core machine
-    .venv/bin/python bench/rollups.py --keep           # measure again on the data already generated
+    .venv/bin/python bench/rollups.py --keep --seed 17 # measure again on the data already generated (a new seed:
+                                                       # the same one writes the same values again, nothing changes)
     .venv/bin/python bench/rollups.py --repeat 9
 
 BENCH_DATABASE_URL picks the database (default …/brello_bench_rollups, its own: other benches use theirs); it is
@@ -365,7 +366,7 @@ def hold_dashboards(networks) -> None:
           f"{PartnerRankedNetwork.objects.count():,} ranked rows ({time.perf_counter() - started:.1f} s)")  # fmt: skip
 
 
-def run(repeat: int) -> None:
+def run(repeat: int, seed: int = 16) -> None:
     from django.db import connection
 
     from partner_area.performance.rollups import rollup_rebuild
@@ -375,7 +376,7 @@ def run(repeat: int) -> None:
         print(f"  {network.size:>6,} partners: {len(network.clients):,} clients, deepest level "
               f"{max(network.depth_of().values())}")  # fmt: skip
     hold_dashboards(networks)
-    rng = random.Random(16)
+    rng = random.Random(seed)
     times: dict[tuple[str, int, bool], list[float]] = {}
     for _round in range(repeat):
         for network in networks:  # sizes interleaved, so a busy moment of the machine hits all of them alike
@@ -411,6 +412,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="rounds over all sizes and operations (default 5)")
     parser.add_argument("--keep", action="store_true", help="measure the data already generated")
+    parser.add_argument("--seed", type=int, default=16, help="the changes' seed (a new one with --keep)")
     args = parser.parse_args()
 
     ensure_database(os.environ["DATABASE_URL"])
@@ -423,7 +425,7 @@ def main() -> None:
     print(f"Machine: {os.cpu_count()} cores, load {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     if not args.keep:
         generate()
-    run(args.repeat)
+    run(args.repeat, args.seed)
 
 
 if __name__ == "__main__":

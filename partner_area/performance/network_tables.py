@@ -3,14 +3,15 @@
 - `PartnerPeriodTotals`: each partner's figures per currency for every period held (`PartnerPeriodTotalsBuilt`,
   built by the first request for a period): the running-total arithmetic of `running_sql`, done once.
 - `PartnerRankedNetwork`: for a partner with at least `RANKED_FROM` sub-partner rows, every row of its table per
-  period held (`PartnerRankedNetworkBuilt`), with name, level and figures, and one index per sort key and
-  direction: any page of a distributor's table is one index range, whatever the size of its network. Smaller
+  period held (`PartnerRankedNetworkBuilt`), with name, level and figures, and one index per sort key,
+  read backwards for the descending order: any page of a distributor's table is one index range (one per
+  currency for descending amounts), whatever the size of its network. Smaller
   partners read their own closure rows and probe the totals (a few hundred index reads at most).
 
 The writers (rollups.py: turnover, clients, subtree moves and deletions) call `network_tables_follow` inside
 their transaction, under the roll-up lock, with the partners whose roll-ups or place in the tree changed. It
 rewrites the period totals of those partners and their rows in the ranked tables of their uplines only, and
-only the rows whose figures differ (upserts with `IS DISTINCT FROM`), so a write still costs what it changed.
+only the rows whose figures differ (`IS DISTINCT FROM`), so a write still costs what it changed.
 A full rebuild (`network_tables_rebuild`) recomputes every held period and ranked table from the roll-ups:
 the reference the tests and bench/rollups.py compare the incremental path with. SQLite, the embedded default,
 holds none of this and computes the table live (network.py)."""

@@ -1,5 +1,8 @@
+"""Every change that can alter a public page's HTML drops the stored copies (cms_pages/caching.py)."""
+
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import Locale, Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .caching import bump_content_version
@@ -13,7 +16,18 @@ def _page_changed(sender, **kwargs) -> None:
     bump_content_version()
 
 
+@receiver(post_delete)
+def _page_deleted(sender, instance, **kwargs) -> None:
+    # Deleting a page sends post_delete for Page and for its specific class: either is enough.
+    if isinstance(instance, Page):
+        bump_content_version()
+
+
 @receiver(post_save, sender=SiteFooterSettings)
 @receiver(post_delete, sender=SiteFooterSettings)
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+@receiver(post_save, sender=Locale)
+@receiver(post_delete, sender=Locale)
 def _settings_changed(sender, **kwargs) -> None:
     bump_content_version()

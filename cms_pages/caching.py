@@ -2,7 +2,7 @@
 
 PublicPageCacheMiddleware sits right after the locale middleware, so a hit is one cache read before CSRF, sessions,
 authentication, Wagtail's site lookup and page routing run: no database query. The rules, all here:
-- Only a response PublicPageCacheMixin marked is stored: a page Wagtail served to an anonymous visitor (view
+- Only a response PublicPageCacheMixin marked is stored: a page Wagtail served to a visitor without a session (view
   restrictions are checked before a page's serve() runs), not a preview; GET, status 200, no query string.
 - Never a response that sets a cookie: a page that rendered a CSRF token sets the CSRF cookie, so it is never
   stored and nobody is handed another visitor's token.
@@ -52,9 +52,9 @@ def is_public_page(response) -> bool:
 
 
 def _request_may_share(request) -> bool:
+    """Whether the answer to this request may be the one every anonymous visitor gets."""
     return (
         request.method in ("GET", "HEAD")
-        and not request.META.get("QUERY_STRING")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
         and "HTTP_HX_REQUEST" not in request.META
@@ -78,8 +78,8 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        shared = _request_may_share(request)
-        key = _key(request, content_version()) if shared and settings.PUBLIC_PAGE_CACHE_SECONDS > 0 else None
+        storable = _request_may_share(request) and not request.META.get("QUERY_STRING")
+        key = _key(request, content_version()) if storable and settings.PUBLIC_PAGE_CACHE_SECONDS > 0 else None
         stored = cache.get(key) if key else None
         if stored is not None:
             return self._replay(request, stored)
@@ -117,6 +117,6 @@ class PublicPageCacheMixin:
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        if not getattr(request, "is_preview", False) and not request.user.is_authenticated:
+        if _request_may_share(request) and not getattr(request, "is_preview", False):
             mark_public_page(response)
         return response

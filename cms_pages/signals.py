@@ -16,9 +16,11 @@ def _page_changed(sender, **kwargs) -> None:
     bump_content_version()
 
 
+@receiver(post_save)
 @receiver(post_delete)
-def _page_deleted(sender, instance, **kwargs) -> None:
-    # Deleting a page sends post_delete for Page and for its specific class: either is enough.
+def _page_saved_or_deleted(sender, instance, **kwargs) -> None:
+    # A page changed outside publishing (a live flag, a menu flag set in code) or deleted; a draft saved also lands
+    # here, which only costs a re-render. Page and its specific class both send the signal: either is enough.
     if isinstance(instance, Page):
         bump_content_version()
 

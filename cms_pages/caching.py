@@ -102,7 +102,11 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def _replay(request, stored) -> HttpResponse:
         template, headers = stored
-        html = template.replace(NONCE_PLACEHOLDER, str(request.csp_nonce)) if NONCE_PLACEHOLDER in template else template
+        # Only a page that used a nonce asks for one, so the CSP header names a nonce exactly when the page has one.
+        if NONCE_PLACEHOLDER in template:
+            html = template.replace(NONCE_PLACEHOLDER, str(request.csp_nonce))
+        else:
+            html = template
         response = HttpResponse(html)
         for name, value in headers.items():
             response[name] = value

@@ -105,6 +105,7 @@ def page_translations(context):
 @register.simple_tag
 def footer_settings() -> SiteFooterSettings:
     """The default site's footer settings (contact details, social links)."""
+
     def build():
         site = Site.objects.filter(is_default_site=True).first()
         return SiteFooterSettings.for_site(site) if site else SiteFooterSettings()

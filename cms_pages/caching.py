@@ -11,8 +11,9 @@ authentication, Wagtail's site lookup and page routing run: no database query. T
 - The CSP nonce is cut out of the stored HTML and every hit gets a fresh one (django-csp makes it per request and
   names it in the header only when it was used), so no two answers share a nonce.
 - The key is host, path and language plus a site-wide content version, bumped when a page is published,
-  unpublished, moved or deleted, or a site setting, site or locale changes (signals.py): menus and footers appear
-  on every page, so one edit drops every stored page at once instead of leaving stale navigation behind.
+  unpublished, moved, saved or deleted, its view restrictions change, or a site setting, site or locale changes
+  (signals.py): menus and footers appear on every page, so one edit drops every stored page at once instead of
+  leaving stale navigation behind.
 The weak ETag is a hash of the stored HTML (with the nonce cut out), so a hit and a fresh render of the same page
 agree on it; portal/cache_policy.py turns it into a 304."""
 

@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .caching import bump_content_version
@@ -31,5 +31,7 @@ def _page_saved_or_deleted(sender, instance, **kwargs) -> None:
 @receiver(post_delete, sender=Site)
 @receiver(post_save, sender=Locale)
 @receiver(post_delete, sender=Locale)
+@receiver(post_save, sender=PageViewRestriction)  # a page just restricted must not go on being served from the cache
+@receiver(post_delete, sender=PageViewRestriction)
 def _settings_changed(sender, **kwargs) -> None:
     bump_content_version()

@@ -8,7 +8,7 @@ import pytest
 from django.middleware.csrf import get_token
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from cms_pages.models import ContentPage, HomePage, SiteFooterSettings
 from partner_area.companies.models import Role
@@ -191,6 +191,15 @@ def test_a_page_change_drops_the_menu_on_every_stored_page(client, public_site, 
     assert home["X-Page-Cache"] == "miss"
     menu = home.content.decode().split('class="main-menu"')[1].split("</nav>")[0]
     assert (title in menu) is in_menu
+
+
+def test_a_page_restricted_to_logged_in_people_is_no_longer_served_from_the_cache(client, public_site, page_cache):
+    client.get("/en/faq/")
+    assert client.get("/en/faq/")["X-Page-Cache"] == "hit"
+    PageViewRestriction.objects.create(page=Page.objects.get(slug="faq"), restriction_type=PageViewRestriction.LOGIN)
+    response = client.get("/en/faq/")
+    assert response.status_code == 302  # to the login page
+    assert "X-Page-Cache" not in response
 
 
 def test_a_footer_settings_change_drops_every_stored_page(client, public_site, page_cache):

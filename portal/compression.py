@@ -17,6 +17,9 @@ from django.utils.cache import patch_vary_headers
 _ACCEPTS_BROTLI = re.compile(r"\bbr\b(?!\s*;\s*q=0(?:\.0*)?\s*(?:,|$))")
 _COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/javascript", "image/svg+xml")
 MIN_LENGTH = 200
+# Measured on the 9 KB /lv/ home: quality 4 gives 2.9 KB in ≈ 0.29 ms, 5 gives 2.7 KB in ≈ 0.36 ms, padded gzip 3.0 KB
+# in ≈ 0.21 ms. Every page-cache hit is compressed afresh (its nonce is new), so the cheaper level wins.
+BROTLI_QUALITY = 4
 
 
 def holds_no_secret(request, response) -> bool:
@@ -38,7 +41,7 @@ class CompressionMiddleware(GZipMiddleware):
             return response
         if _ACCEPTS_BROTLI.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) and holds_no_secret(request, response):
             patch_vary_headers(response, ("Accept-Encoding",))
-            compressed = brotli.compress(response.content, quality=5)
+            compressed = brotli.compress(response.content, quality=BROTLI_QUALITY)
             if len(compressed) < len(response.content):
                 response.content = compressed
                 response["Content-Length"] = str(len(compressed))

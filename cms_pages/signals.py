@@ -2,6 +2,8 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -33,5 +35,9 @@ def _page_saved_or_deleted(sender, instance, **kwargs) -> None:
 @receiver(post_delete, sender=Locale)
 @receiver(post_save, sender=PageViewRestriction)  # a page just restricted must not go on being served from the cache
 @receiver(post_delete, sender=PageViewRestriction)
+@receiver(post_save, sender=get_image_model())  # the stored page bodies name an image's alt text and renditions
+@receiver(post_delete, sender=get_image_model())
+@receiver(post_save, sender=get_document_model())
+@receiver(post_delete, sender=get_document_model())
 def _settings_changed(sender, **kwargs) -> None:
     bump_content_version()

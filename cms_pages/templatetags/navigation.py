@@ -102,6 +102,12 @@ def page_translations(context):
     return [{**link, "current": link["code"] == current} for link in links]
 
 
+@register.simple_tag(name="content_version")
+def content_version_tag() -> int:
+    """The site-wide content version, for `{% cache %}` keys of fragments that must go when content changes."""
+    return content_version()
+
+
 @register.simple_tag
 def footer_settings() -> SiteFooterSettings:
     """The default site's footer settings (contact details, social links)."""

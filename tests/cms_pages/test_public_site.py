@@ -158,10 +158,15 @@ def test_public_pages_are_cached_for_visitors_and_refreshed_on_publish(
 ):
     first = client.get("/en/benefits/")
     assert first["X-Page-Cache"] == "miss"
-    with django_assert_max_num_queries(8):  # Wagtail's routing only: site, locale, page, view restrictions
+    with django_assert_max_num_queries(0):  # answered before Wagtail's routing
         second = client.get("/en/benefits/")
     assert second["X-Page-Cache"] == "hit"
-    assert second.content == first.content
+
+    def without_nonce(response):
+        nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+        return response.content.replace(nonce.encode(), b"")
+
+    assert without_nonce(second) == without_nonce(first)  # the same page, each answer with its own nonce
 
     benefits = ContentPage.objects.get(slug="benefits")
     benefits.title = "Benefits for partners"

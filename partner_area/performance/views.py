@@ -33,6 +33,16 @@ def _figures(request) -> tuple[PeriodForm, DashboardFigures]:
     return form, figures
 
 
+def _charts(figures: DashboardFigures) -> list[dict]:
+    return [
+        {
+            "trend": trend_chart(currency=item.currency, points=figures.trend[item.currency]),
+            "share": share_chart(figures=item) if item.current.total else None,
+        }
+        for item in figures.currencies
+    ]
+
+
 def _query(form: PeriodForm, **changes) -> str:
     """The current query string with some parameters changed (None drops one)."""
     params = {key: value for key, value in form.data.items() if key in form.fields and value}
@@ -84,13 +94,7 @@ def dashboard(request):
         "form": form,
         "figures": figures,
         "membership": request.membership,
-        "charts": [
-            {
-                "trend": trend_chart(currency=item.currency, points=figures.trend[item.currency]),
-                "share": share_chart(figures=item) if item.current.total else None,
-            }
-            for item in figures.currencies
-        ],
+        "charts": lambda: _charts(figures),  # called by the template only when the fragment is not cached
         "sort_columns": _sort_columns(form, pages.sort),
         "balances_visible": request.membership.has_section(Section.INVOICES),
         "csv_query": _query(form, page=None),

@@ -191,7 +191,7 @@ class Server:
         self.manage("migrate", "--verbosity", "0")
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
         self.manage("seed_demo", "--force")
-        log(f"{self.label}: " + self.manage("shell", "-c", SEED).strip())
+        log(f"{self.label}: " + self.manage("shell", "--no-imports", "-c", SEED).strip())
 
     def start(self) -> None:
         self.process = subprocess.Popen(

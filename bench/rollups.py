@@ -10,10 +10,13 @@ the staff admin use:
 - a client changing partner (`clients_import` of one client with its two years of turnover),
 - a sub-partner moving to another upline (`Company.save()` with a new parent),
 each the incremental way and the old way (the same write, then `rollup_refresh` of every partner the old services
-refreshed), with the growth from 100 to 10,000 partners. Ends by checking the tables against a full rebuild.
+refreshed), with the growth from 100 to 10,000 partners. Before the changes, the dashboards of the large partners
+are read in two periods the changes fall in, so every write also keeps the period totals and their ranked
+sub-partner tables in step (network_tables.py). Ends by checking all these tables against a full rebuild.
 
     .venv/bin/python bench/rollups.py                  # about 3 minutes on a busy 2-core machine
-    .venv/bin/python bench/rollups.py --keep           # measure again on the data already generated
+    .venv/bin/python bench/rollups.py --keep --seed 17 # measure again on the data already generated (a new seed:
+                                                       # the same one writes the same values again, nothing changes)
     .venv/bin/python bench/rollups.py --repeat 9
 
 BENCH_DATABASE_URL picks the database (default …/brello_bench_rollups, its own: other benches use theirs); it is
@@ -77,7 +80,9 @@ def generate() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE performance_partnermonthlyrollup, performance_partnerrollupspan, performance_monthlyturnover, "
-            "performance_client, performance_partnertreepath RESTART IDENTITY CASCADE"
+            "performance_client, performance_partnertreepath, performance_partnerperiodtotals, "
+            "performance_partnerperiodtotalsbuilt, performance_partnerrankednetwork, "
+            "performance_partnerrankednetworkbuilt RESTART IDENTITY CASCADE"
         )
         cursor.execute("DELETE FROM organizations_company WHERE registration_number LIKE %s", [f"{PREFIX}%"])
         turnover_rows = 0
@@ -271,10 +276,16 @@ def upline_changes(network: Network, rng: random.Random, old: bool) -> float:
         return _timed(moving.save)
 
     def old_move():
+        from django.db import connection
+
+        from partner_area.performance.network_tables import network_tables_follow
+
         before = _uplines([moving.pk]) - {moving.pk}
         with old_way():
             moving.save()
         rollup_refresh(company_ids=before | _uplines([moving.pk]) - {moving.pk})
+        with connection.cursor() as cursor:  # the moved partners' rows in the ranked tables, as any way must
+            network_tables_follow(cursor, sorted(below))
 
     return _timed(old_move)
 
@@ -308,10 +319,54 @@ def _checksum(cursor) -> str:
         "SELECT md5(string_agg(concat_ws(',', company_id, currency, first_month, last_month, cumulative_direct, "
         "cumulative_indirect), ';' ORDER BY company_id, currency)) FROM performance_partnerrollupspan"
     )
-    return rollups + cursor.fetchone()[0]
+    spans = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT md5(string_agg(concat_ws(',', company_id, currency, first_month, last_month, direct, indirect, "
+        "previous_total, total, change), ';' ORDER BY first_month, last_month, company_id, currency)) "
+        "FROM performance_partnerperiodtotals"
+    )
+    totals = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT md5(string_agg(concat_ws(',', ancestor_id, descendant_id, depth, first_month, last_month, "
+        "COALESCE(currency, '-'), legal_name, direct, indirect, previous_total, total, COALESCE(change::text, '-')), "
+        "';' ORDER BY ancestor_id, first_month, last_month, descendant_id, currency NULLS FIRST)) "
+        "FROM performance_partnerrankednetwork"
+    )
+    return "".join(part or "-" for part in (rollups, spans, totals, cursor.fetchone()[0]))
 
 
-def run(repeat: int) -> None:
+# The dashboards' periods held while the changes run: the year and the quarter the changes fall in (the worst case
+# for the writes: every change moves figures the sub-partner tables show).
+HELD_PERIODS = ((date(2024, 1, 1), date(2024, 12, 1)), (date(2024, 10, 1), date(2024, 12, 1)))
+
+
+def hold_dashboards(networks) -> None:
+    """Read the sub-partner table of every partner with at least RANKED_FROM rows below it in both periods, as
+    their dashboards would: the periods' totals and those partners' ranked tables are held from then on, and
+    every write below keeps them in step."""
+    from django.db.models import Count
+
+    from partner_area.companies.models import Company
+    from partner_area.performance.models import PartnerRankedNetwork, PartnerTreePath
+    from partner_area.performance.network import sub_partner_page
+    from partner_area.performance.network_tables import RANKED_FROM
+    from partner_area.performance.periods import Period
+
+    started = time.perf_counter()
+    for network in networks:
+        big = (
+            PartnerTreePath.objects.filter(ancestor_id__in=network.company_ids, depth__gte=1)
+            .values("ancestor_id").annotate(below=Count("*")).filter(below__gte=RANKED_FROM // 2)
+        )  # fmt: skip
+        for ancestor_id in [row["ancestor_id"] for row in big]:
+            for first, last in HELD_PERIODS:
+                sub_partner_page(company=Company.objects.get(pk=ancestor_id), period=Period("custom", first, last))
+    held = PartnerRankedNetwork.objects.values("ancestor_id", "first_month").distinct().count()
+    print(f"  dashboards held: {len(HELD_PERIODS)} periods, {held} ranked tables, "
+          f"{PartnerRankedNetwork.objects.count():,} ranked rows ({time.perf_counter() - started:.1f} s)")  # fmt: skip
+
+
+def run(repeat: int, seed: int = 16) -> None:
     from django.db import connection
 
     from partner_area.performance.rollups import rollup_rebuild
@@ -320,7 +375,8 @@ def run(repeat: int) -> None:
     for network in networks:
         print(f"  {network.size:>6,} partners: {len(network.clients):,} clients, deepest level "
               f"{max(network.depth_of().values())}")  # fmt: skip
-    rng = random.Random(16)
+    hold_dashboards(networks)
+    rng = random.Random(seed)
     times: dict[tuple[str, int, bool], list[float]] = {}
     for _round in range(repeat):
         for network in networks:  # sizes interleaved, so a busy moment of the machine hits all of them alike
@@ -346,13 +402,17 @@ def run(repeat: int) -> None:
     with connection.cursor() as cursor:
         incremental = _checksum(cursor)
         rollup_rebuild()
-        print(f"\nRoll-up and span tables after all changes equal a full rebuild: {incremental == _checksum(cursor)}")
+        print(
+            "\nRoll-up, span, period-total and ranked tables after all changes equal a full rebuild: "
+            f"{incremental == _checksum(cursor)}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="rounds over all sizes and operations (default 5)")
     parser.add_argument("--keep", action="store_true", help="measure the data already generated")
+    parser.add_argument("--seed", type=int, default=16, help="the changes' seed (a new one with --keep)")
     args = parser.parse_args()
 
     ensure_database(os.environ["DATABASE_URL"])
@@ -365,7 +425,7 @@ def main() -> None:
     print(f"Machine: {os.cpu_count()} cores, load {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     if not args.keep:
         generate()
-    run(args.repeat)
+    run(args.repeat, args.seed)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from partner_area.companies.models import Company, CompanyContact
 from partner_area.companies.selectors import companies_by_erp_id
+from partner_area.performance.services import partners_renamed
 from partner_area.platform.identifiers import normalise_registration_number
 from partner_area.platform.outbox import handler
 from partner_area.platform.ports.erp import ErpCompany, ErpCompanyData, ErpContact, ErpGateway, erp_company_send_later
@@ -285,6 +286,8 @@ def _companies_merge(records: list[ErpCompany]) -> _PageResult:
             company.updated_at = now
         fields = sorted(set().union(*changed_fields.values()) | {"updated_at"})
         rows_update(Company, companies, fields)
+        # A bulk update sends no post_save: the partners' names stored in their uplines' ranked tables follow here.
+        partners_renamed(company_ids=[pk for pk, names in changed_fields.items() if "legal_name" in names])
     result.write_bookkeeping()
     return result
 

@@ -148,10 +148,11 @@ class PartnerRollupSpan(TenantModel):
 class PartnerPeriodTotals(models.Model):
     """A partner's direct and indirect turnover in one currency over one period (and the period before it), as
     the sub-partner table shows it: a precomputed copy of the running-total arithmetic of network.py, one row
-    per span row and period asked for. Kept in step by database triggers (migration 0006) that mark a partner
-    stale whenever its roll-up or span rows change; the next read recomputes the stale partners only."""
+    per span row and period held (PartnerPeriodTotalsBuilt). The roll-up writers keep it in step for the partners
+    they touch (network_tables.py), writing only the rows whose figures change."""
 
-    company = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
+    # db_index=False: periodtotals_company_idx is the index on it (a second one only cost every write).
+    company = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
     currency = models.CharField(max_length=3)
     first_month = models.DateField()
     last_month = models.DateField()
@@ -191,10 +192,72 @@ class PartnerPeriodTotalsBuilt(models.Model):
         return f"{self.first_month:%Y-%m}–{self.last_month:%Y-%m}"
 
 
-class PartnerTotalsStale(models.Model):
-    """A partner whose roll-ups changed since its period totals were computed (written by triggers)."""
+def _sort_indexes() -> list[models.Index]:
+    """One index per sort key of the sub-partner table, each led by the partner and period, read forwards for the
+    ascending order and backwards for the descending one (network.py's orders: the descending one is the exact
+    reverse of the ascending one, tie-breakers included), so that any page of any sort is one index range (two
+    or a few for the descending amounts and change, which keep currencies and missing changes in place: one
+    range per currency, see network._ranked_branch). Every index is written on every changed row: one per key,
+    not per key and direction, halves the writes."""
+    prefix = ["ancestor", "first_month", "last_month"]
+    indexes = [
+        models.Index(fields=[*prefix, column, "descendant", "currency"], name=f"ranked_{key}_idx")
+        for key, column in (("name", "legal_name"), ("depth", "depth"), ("change", "change"))
+    ]
+    indexes += [
+        models.Index(fields=[*prefix, "currency", key, "descendant"], name=f"ranked_{key}_idx")
+        for key in ("direct", "indirect", "total")
+    ]
+    return indexes
 
-    company_id = models.BigIntegerField(primary_key=True)
+
+class PartnerRankedNetwork(models.Model):
+    """One row of a partner's sub-partner table in one period held: a sub-partner (and currency; none for a
+    sub-partner without turnover) with its name, level and figures. Stored only for partners with many
+    sub-partner rows (network_tables.RANKED_FROM, see PartnerRankedNetworkBuilt), kept in step by the writers."""
+
+    # No index of their own: ranked_row_uniq leads with the ancestor, ranked_descendant_idx is the descendant's.
+    ancestor = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
+    descendant = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+", db_index=False)
+    depth = models.PositiveSmallIntegerField()
+    first_month = models.DateField()
+    last_month = models.DateField()
+    currency = models.CharField(max_length=3, null=True)
+    legal_name = models.CharField(max_length=200)
+    # Zero, not NULL, for a sub-partner without turnover: the table shows it so and sorts it so.
+    direct = models.DecimalField(max_digits=18, decimal_places=2)
+    indirect = models.DecimalField(max_digits=18, decimal_places=2)
+    previous_total = models.DecimalField(max_digits=18, decimal_places=2)
+    total = models.DecimalField(max_digits=18, decimal_places=2)
+    change = models.DecimalField(max_digits=30, decimal_places=10, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "first_month", "last_month", "descendant", "currency"],
+                name="ranked_row_uniq",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["descendant"], name="ranked_descendant_idx"), *_sort_indexes()]
 
     def __str__(self) -> str:
-        return str(self.company_id)
+        period = f"{self.first_month:%Y-%m}–{self.last_month:%Y-%m}"
+        return f"{self.ancestor_id} → {self.descendant_id} {self.currency} {period}"
+
+
+class PartnerRankedNetworkBuilt(models.Model):
+    """A partner and period whose sub-partner table is held in PartnerRankedNetwork."""
+
+    ancestor = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
+    first_month = models.DateField()
+    last_month = models.DateField()
+    row_count = models.IntegerField(default=0)  # the table's rows, kept with them: the pager's count is one read
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ancestor", "first_month", "last_month"], name="rankedbuilt_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} {self.first_month:%Y-%m}–{self.last_month:%Y-%m}"

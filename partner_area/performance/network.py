@@ -7,12 +7,12 @@ the month before the previous period starts), or the span row's total when a mon
 row, or zero before its first. So a distributor with 10,000 partners below it costs about 30,000 index reads,
 whatever the length of the period, instead of aggregating two years of monthly rows.
 
-On PostgreSQL that arithmetic is done once per period and partner, not per request: `PartnerPeriodTotals` holds
-each partner's figures for the periods asked for, and database triggers mark partners stale when their roll-ups
-change (migration 0006), so a read first recomputes the stale partners only (a few uplines per turnover change).
-The table of a partner is then one index range of its own closure rows joined to those totals by primary key:
-bounded by its own subtree, never a scan of the whole network. SQLite, the embedded default, runs the arithmetic
-live in the same query shape."""
+On PostgreSQL that arithmetic is done once per period and partner, not per request, and kept in step by the
+writers (network_tables.py): a partner with many sub-partner rows (RANKED_FROM) reads any page of its table, in
+any order, as one index range of its own stored ranked table; a smaller partner reads its own closure rows and
+probes the period totals by primary key. Either way bounded by its own subtree, never a scan of the network;
+the first request that finds a partner's table past RANKED_FROM rows has it stored ranked from then on. SQLite,
+the embedded default, runs the arithmetic live."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,15 +21,22 @@ from django.db import connection, transaction
 
 from partner_area.companies.models import Company
 
-from .models import (
-    PartnerMonthlyRollup,
-    PartnerPeriodTotals,
-    PartnerPeriodTotalsBuilt,
-    PartnerRollupSpan,
-    PartnerTotalsStale,
-    PartnerTreePath,
+from .network_tables import (
+    BUILT,
+    COMPANY,
+    PATH,
+    RANKED,
+    RANKED_BUILT,
+    RANKED_FROM,
+    TOTALS,
+    network_periods_prune,
+    network_ranked_build,
+    network_tables_held,
+    running_sql,
+    totals_upsert_sql,
 )
 from .periods import Period, add_months
+from .rollups import rollup_lock
 
 SUB_PARTNERS_PER_PAGE = 25
 BUILT_PERIODS_KEPT = 12  # periods held precomputed; the one built longest ago goes first
@@ -94,50 +101,24 @@ class SubPartnerPage:
 
 def _order_by(sort: str) -> tuple[str, bool]:
     """The ORDER BY clause, and whether it needs the names (ties between amounts are broken by id, so the
-    names of the ten thousand partners below a distributor are only read for the page shown)."""
+    names of the ten thousand partners below a distributor are only read for the page shown). The descending
+    order is the exact reverse of the ascending one, tie-breakers included (one index serves both, read
+    backwards), except that amounts stay one currency after the other (no currency last) and a missing change
+    stays last in either direction."""
     key = sort.lstrip("-")
     if key not in SUB_PARTNER_SORTS:
         return _order_by(DEFAULT_SUB_PARTNER_SORT)
-    direction = "DESC" if sort.startswith("-") else "ASC"
-    if key == "name":
-        return f"legal_name {direction}, company_id ASC, currency ASC", True
+    descending = sort.startswith("-")
+    direction = "DESC NULLS FIRST" if descending else "ASC NULLS LAST"
+    ties = "company_id DESC, currency DESC NULLS FIRST" if descending else "company_id ASC, currency ASC NULLS LAST"
     if key in MONEY_SORTS:  # amounts in different currencies do not compare: one currency after the other
-        return f"currency ASC NULLS LAST, {key} {direction} NULLS LAST, company_id ASC", False
-    return f"{SORT_COLUMNS.get(key, key)} {direction} NULLS LAST, company_id ASC, currency ASC", False
-
-
-def _running_sql(where: str, months: dict[str, str]) -> str:
-    """Each span row's figures over a period whose months (SQL expressions) are `months`."""
-    rollup, span = PartnerMonthlyRollup._meta.db_table, PartnerRollupSpan._meta.db_table
-    joins = "\n".join(
-        f"LEFT JOIN {rollup} {alias} ON {alias}.company_id = span.company_id AND {alias}.currency = span.currency "
-        f"AND {alias}.month = {month}"
-        for alias, month in months.items()
-    )
-
-    def running(alias: str, column: str) -> str:
-        # The running total at the month joined as `alias`: the span's total after the last row, zero before the
-        # first (no row), the row's own value in between (rows are gap-free).
-        return (
-            f"(CASE WHEN {months[alias]} >= span.last_month THEN span.cumulative_{column} "
-            f"ELSE COALESCE({alias}.cumulative_{column}, 0) END)"
-        )
-
-    return f"""
-        SELECT span.company_id, span.currency,
-               {running("at_end", "direct")} - {running("before_start", "direct")} AS direct,
-               {running("at_end", "indirect")} - {running("before_start", "indirect")} AS indirect,
-               {running("before_start", "direct")} + {running("before_start", "indirect")}
-               - {running("before_previous", "direct")} - {running("before_previous", "indirect")} AS previous_total
-        FROM {span} span
-        {joins}
-        WHERE {where}
-    """  # noqa: S608 - table names come from model meta, values are parameters
+        return f"currency ASC NULLS LAST, {key} {direction}, company_id {'DESC' if descending else 'ASC'}", False
+    if key == "change":
+        return f"change {'DESC' if descending else 'ASC'} NULLS LAST, {ties}", False
+    return f"{SORT_COLUMNS.get(key, key)} {direction}, {ties}", key == "name"
 
 
 PARAMETER_MONTHS = {alias: f"%({alias})s" for alias in ("at_end", "before_start", "before_previous")}
-BUILT_MONTHS = {"at_end": "built.last_month", "before_start": "built.before_start",
-                "before_previous": "built.before_previous"}  # fmt: skip
 
 
 def _months(period: Period) -> dict:
@@ -148,54 +129,15 @@ def _months(period: Period) -> dict:
     }
 
 
-def _totals_insert_sql(where: str, *, on_conflict: str) -> str:
-    """INSERT … SELECT of the period totals of the span rows matching `where`, for the periods held (`built`)."""
-    totals, built = PartnerPeriodTotals._meta.db_table, PartnerPeriodTotalsBuilt._meta.db_table
-    return f"""
-        INSERT INTO {totals} (company_id, currency, first_month, last_month, direct, indirect, previous_total,
-                              total, change)
-        SELECT figures.company_id, figures.currency, built.first_month, built.last_month, figures.direct,
-               figures.indirect, figures.previous_total, figures.direct + figures.indirect,
-               (figures.direct + figures.indirect - figures.previous_total) * 100 / NULLIF(figures.previous_total, 0)
-        FROM {built} built
-        CROSS JOIN LATERAL ({_running_sql(where, BUILT_MONTHS)}) figures
-        {on_conflict}
-    """  # noqa: S608
-
-
-def _refresh_ctes() -> str:
-    """The CTEs that open the sub-partner query on PostgreSQL: take the partners the triggers marked stale
-    (`gone`), recompute them in every period held and drop the rows of currencies they no longer have. All parts
-    of the statement read the same snapshot, so the query itself reads the stale partners' figures from a fresh
-    computation (see _figures_sql), not from the rows being rewritten; two requests at once do not collide: the
-    second finds the stale rows gone."""
-    totals, stale = PartnerPeriodTotals._meta.db_table, PartnerTotalsStale._meta.db_table
-    span = PartnerRollupSpan._meta.db_table
-    upsert = _totals_insert_sql(
-        "span.company_id IN (SELECT company_id FROM gone)",
-        on_conflict="""ON CONFLICT (first_month, last_month, company_id, currency) DO UPDATE SET
-            direct = EXCLUDED.direct, indirect = EXCLUDED.indirect, previous_total = EXCLUDED.previous_total,
-            total = EXCLUDED.total, change = EXCLUDED.change""",
-    )
-    return f"""
-        WITH gone AS (DELETE FROM {stale} RETURNING company_id),
-        dropped AS (
-            DELETE FROM {totals} totals WHERE totals.company_id IN (SELECT company_id FROM gone)
-            AND NOT EXISTS (SELECT 1 FROM {span} span
-                            WHERE span.company_id = totals.company_id AND span.currency = totals.currency)
-        ),
-        upserted AS ({upsert})
-    """  # noqa: S608
-
-
 def _period_build(cursor, period: Period) -> None:
-    """The first request for a period computes it for every partner; the periods built longest ago go."""
-    totals, built = PartnerPeriodTotals._meta.db_table, PartnerPeriodTotalsBuilt._meta.db_table
+    """The first request for a period computes it for every partner; the periods built longest ago go. Under the
+    roll-up lock: from the moment the period is held, every writer keeps it in step."""
     months = _months(period)
     with transaction.atomic():
+        rollup_lock()
         cursor.execute(
             f"""
-            INSERT INTO {built} (first_month, last_month, before_start, before_previous, built_at)
+            INSERT INTO {BUILT} (first_month, last_month, before_start, before_previous, built_at)
             VALUES (%s, %s, %s, %s, now()) ON CONFLICT DO NOTHING RETURNING id
             """,  # noqa: S608
             [period.first_month, period.last_month, months["before_start"], months["before_previous"]],
@@ -203,104 +145,184 @@ def _period_build(cursor, period: Period) -> None:
         created = cursor.fetchone()
         if created is None:
             return  # another request built it meanwhile
-        cursor.execute(_totals_insert_sql("built.id = %s", on_conflict="ON CONFLICT DO NOTHING"), [created[0]])
-        cursor.execute(
-            f"""
-            WITH pruned AS (
-                DELETE FROM {built} WHERE id NOT IN (SELECT id FROM {built} ORDER BY built_at DESC, id DESC LIMIT %s)
-                RETURNING first_month, last_month
-            )
-            DELETE FROM {totals} totals USING pruned
-            WHERE totals.first_month = pruned.first_month AND totals.last_month = pruned.last_month
-            """,  # noqa: S608
-            [BUILT_PERIODS_KEPT],
-        )
+        cursor.execute(totals_upsert_sql("TRUE", periods="built.id = %s"), [created[0]])
+        network_periods_prune(cursor, kept=BUILT_PERIODS_KEPT)
         # Fresh statistics for the planner (see migration 0006): the totals grew by a network's worth of rows.
-        cursor.execute(f"ANALYZE {built}, {totals}")
+        cursor.execute(f"ANALYZE {BUILT}, {TOTALS}, {RANKED_BUILT}")
 
 
-def _precomputed() -> bool:
-    return connection.vendor == "postgresql"
+def _ranked_build(cursor, company: Company, period: Period) -> None:
+    """A partner's table has grown past RANKED_FROM rows: from now on it is stored ranked for this period."""
+    with transaction.atomic():
+        rollup_lock()
+        network_ranked_build(
+            cursor, ancestor_id=company.pk, first_month=period.first_month, last_month=period.last_month
+        )
 
 
-CHANGE_SQL = "(direct + indirect - previous_total) * 100 / NULLIF(previous_total, 0)"
+def _limit(paginated: bool) -> str:
+    return "LIMIT %(limit)s OFFSET %(offset)s" if paginated else ""
 
 
-def _figures_sql() -> str:
-    """One row per sub-partner and currency of the partner `%(ancestor)s` (one without currency for a partner
-    without turnover): company_id, depth, currency, direct, indirect, previous_total, total, change."""
-    path = PartnerTreePath._meta.db_table
-    if _precomputed():
-        totals = PartnerPeriodTotals._meta.db_table
-        fresh = _running_sql("span.company_id IN (SELECT company_id FROM gone)", PARAMETER_MONTHS)
-        # The partner's own closure rows drive the query: one index probe into the totals per sub-partner
-        # (LATERAL, fenced by OFFSET 0), so a mid-level partner never reads the totals of the rest of the network.
+OUTPUT = "company_id, legal_name, depth, currency, direct, indirect, previous_total, total, change"
+
+
+RANKED_COLUMNS = "r.descendant_id AS company_id, r.legal_name, r.depth, r.currency, r.direct, r.indirect, \
+r.previous_total, r.total, r.change"
+RANKED_WHERE = "r.ancestor_id = %(ancestor)s AND r.first_month = %(first)s AND r.last_month = %(last)s"
+
+
+def _ranked_branch(sort: str, order_by: str, *, paginated: bool) -> str:
+    """The partner's stored ranked table: one index range in the order asked for (the sort key's index, read
+    forwards or backwards). The descending amounts read one backward range per currency and the descending change
+    one for the changes and one for the missing ones (each at most the page's end), so that currencies and
+    missing changes keep their place."""
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    key = key if key in SUB_PARTNER_SORTS else DEFAULT_SUB_PARTNER_SORT.lstrip("-")
+    column = SORT_COLUMNS.get(key, key)
+    backwards = "DESC" if descending else "ASC"
+    range_order = (
+        f"r.currency {backwards}, r.{column} {backwards}, r.descendant_id {backwards}"
+        if key in MONEY_SORTS
+        else f"r.{column} {backwards}, r.descendant_id {backwards}, r.currency {backwards}"
+    )
+    held = "(SELECT ranked FROM held)"
+    if not descending or key not in MONEY_SORTS | {"change"}:
         return f"""
-            SELECT path.descendant_id AS company_id, path.depth, stored.currency, stored.direct, stored.indirect,
-                   COALESCE(stored.previous_total, 0) AS previous_total, COALESCE(stored.total, 0) AS total,
-                   stored.change
-            FROM {path} path
-            LEFT JOIN LATERAL (
-                SELECT currency, direct, indirect, previous_total, total, change FROM {totals} totals
-                WHERE totals.first_month = %(first)s AND totals.last_month = %(last)s
-                  AND totals.company_id = path.descendant_id
-                OFFSET 0  -- keeps the planner from flattening this into a hash join over every partner's totals
-            ) stored ON TRUE
-            WHERE path.ancestor_id = %(ancestor)s AND path.depth >= 1
-              AND path.descendant_id NOT IN (SELECT company_id FROM gone)
-            UNION ALL
-            SELECT path.descendant_id, path.depth, fresh.currency, fresh.direct, fresh.indirect,
-                   COALESCE(fresh.previous_total, 0), COALESCE(fresh.direct + fresh.indirect, 0), {CHANGE_SQL}
-            FROM {path} path
-            LEFT JOIN ({fresh}) fresh ON fresh.company_id = path.descendant_id
-            WHERE path.ancestor_id = %(ancestor)s AND path.depth >= 1
-              AND path.descendant_id IN (SELECT company_id FROM gone)
+            SELECT {RANKED_COLUMNS} FROM {RANKED} r WHERE {RANKED_WHERE} AND {held}
+            ORDER BY {range_order} {_limit(paginated)}
         """  # noqa: S608
-    running = _running_sql(
-        f"span.company_id IN (SELECT descendant_id FROM {path} WHERE ancestor_id = %(ancestor)s AND depth >= 1)",  # noqa: S608, E501
+    page_end = "LIMIT %(offset)s + %(limit)s" if paginated else ""
+    if key == "change":
+        segments = [
+            f"SELECT {RANKED_COLUMNS} FROM {RANKED} r WHERE {RANKED_WHERE} AND r.change {condition} "  # noqa: S608
+            f"ORDER BY {range_order} {page_end}"
+            for condition in ("IS NOT NULL", "IS NULL")
+        ]
+    else:
+        within = range_order.replace("r.currency DESC, ", "")
+        # The currencies of the table, one index probe each (a skip scan of the sort key's index).
+        segments = [
+            f"""
+            WITH RECURSIVE currencies (currency) AS (
+                (SELECT r.currency FROM {RANKED} r WHERE {RANKED_WHERE} AND r.currency IS NOT NULL
+                 ORDER BY r.currency LIMIT 1)
+                UNION ALL
+                SELECT (SELECT r.currency FROM {RANKED} r WHERE {RANKED_WHERE} AND r.currency > currencies.currency
+                        ORDER BY r.currency LIMIT 1)
+                FROM currencies WHERE currencies.currency IS NOT NULL
+            )
+            SELECT ranged.* FROM currencies CROSS JOIN LATERAL (
+                SELECT {RANKED_COLUMNS} FROM {RANKED} r WHERE {RANKED_WHERE} AND r.currency = currencies.currency
+                ORDER BY {within} {page_end}
+            ) ranged
+            WHERE currencies.currency IS NOT NULL
+            """,  # noqa: S608
+            # Ordered by the (missing) currency too: IS NULL makes no equivalence, so only the index's whole
+            # order tells the planner that the backward range is already sorted.
+            f"SELECT {RANKED_COLUMNS} FROM {RANKED} r WHERE {RANKED_WHERE} AND r.currency IS NULL "  # noqa: S608
+            f"ORDER BY {range_order} {page_end}",
+        ]
+    union = " UNION ALL ".join(f"({segment})" for segment in segments)
+    return f"""
+        SELECT * FROM ({union}) r WHERE {held}
+        ORDER BY {order_by} {_limit(paginated)}
+    """  # noqa: S608
+
+
+def _closure_branch(order_by: str, needs_names: bool, *, paginated: bool) -> str:
+    """A partner without a ranked table: its own closure rows drive the query, one index probe into the totals per
+    sub-partner (LATERAL, fenced by OFFSET 0 so that the planner does not turn it into a hash join over every
+    partner's totals); names are read for the page shown only."""
+    figures = f"""
+        SELECT path.descendant_id AS company_id, path.depth, stored.currency, stored.direct, stored.indirect,
+               COALESCE(stored.previous_total, 0) AS previous_total, COALESCE(stored.total, 0) AS total,
+               stored.change
+        FROM {PATH} path
+        LEFT JOIN LATERAL (
+            SELECT currency, direct, indirect, previous_total, total, change FROM {TOTALS} totals
+            WHERE totals.first_month = %(first)s AND totals.last_month = %(last)s
+              AND totals.company_id = path.descendant_id
+            OFFSET 0
+        ) stored ON TRUE
+        WHERE path.ancestor_id = %(ancestor)s AND path.depth >= 1 AND NOT (SELECT ranked FROM held)
+    """  # noqa: S608
+    return f"""
+        SELECT page.company_id, company.legal_name, page.depth, page.currency, page.direct, page.indirect,
+               page.previous_total, page.total, page.change, FALSE, (SELECT period FROM held), page.row_count
+        FROM (
+            SELECT figures.*, {"company.legal_name," if needs_names else ""} COUNT(*) OVER () AS row_count
+            FROM ({figures}) figures
+            {f"JOIN {COMPANY} company ON company.id = figures.company_id" if needs_names else ""}
+            ORDER BY {order_by}
+            {_limit(paginated)}
+        ) page
+        JOIN {COMPANY} company ON company.id = page.company_id
+    """  # noqa: S608
+
+
+def _stored_rows_sql(sort: str, *, paginated: bool) -> str:
+    """PostgreSQL: the sub-partner rows from the stored figures (network_tables.py), sorted; each carries whether
+    they came from a ranked table, whether the period is held at all (when not, the caller builds it and asks
+    again) and the number of rows."""
+    order_by, needs_names = _order_by(sort)
+    return f"""
+        WITH held AS MATERIALIZED (
+            SELECT EXISTS (SELECT 1 FROM {BUILT} WHERE first_month = %(first)s AND last_month = %(last)s) AS period,
+                   ranked_table.row_count IS NOT NULL AS ranked, ranked_table.row_count AS ranked_rows
+            FROM (SELECT 1) one LEFT JOIN {RANKED_BUILT} ranked_table ON ranked_table.ancestor_id = %(ancestor)s
+                 AND ranked_table.first_month = %(first)s AND ranked_table.last_month = %(last)s
+        )
+        SELECT * FROM (
+            (SELECT table_rows.*, TRUE AS ranked, TRUE AS period_held, (SELECT ranked_rows FROM held) AS row_count
+             FROM ({_ranked_branch(sort, order_by, paginated=paginated)}) table_rows)
+            UNION ALL
+            ({_closure_branch(order_by, needs_names, paginated=paginated)})
+        ) page_rows ({OUTPUT}, ranked, period_held, row_count)
+        ORDER BY {order_by}
+    """  # noqa: S608
+
+
+def _live_rows_sql(sort: str, *, paginated: bool) -> str:
+    """SQLite, the embedded default: the running-total arithmetic live, in one query."""
+    order_by, needs_names = _order_by(sort)
+    running = running_sql(
+        f"span.company_id IN (SELECT descendant_id FROM {PATH} WHERE ancestor_id = %(ancestor)s AND depth >= 1)",  # noqa: S608, E501
         PARAMETER_MONTHS,
     )
-    return f"""
+    figures = f"""
         SELECT path.descendant_id AS company_id, path.depth, running.currency, running.direct, running.indirect,
                COALESCE(running.previous_total, 0) AS previous_total,
                COALESCE(running.direct, 0) + COALESCE(running.indirect, 0) AS total,
                (COALESCE(running.direct, 0) + COALESCE(running.indirect, 0) - running.previous_total) * 100
                / CASE WHEN running.previous_total = 0 THEN NULL ELSE running.previous_total END AS change
-        FROM {path} path
+        FROM {PATH} path
         LEFT JOIN ({running}) running ON running.company_id = path.descendant_id
         WHERE path.ancestor_id = %(ancestor)s AND path.depth >= 1
     """  # noqa: S608
-
-
-def _rows_sql(sort: str, *, paginated: bool) -> str:
-    """The sub-partner rows, sorted; each carries the number of rows and (PostgreSQL) whether the period's
-    totals are held at all (when not, the caller builds them and asks again)."""
-    company, built = Company._meta.db_table, PartnerPeriodTotalsBuilt._meta.db_table
-    order_by, needs_names = _order_by(sort)
     ranked = f"""
         SELECT figures.*, {"company.legal_name," if needs_names else ""} COUNT(*) OVER () AS row_count
-        FROM ({_figures_sql()}) figures
-        {f"JOIN {company} company ON company.id = figures.company_id" if needs_names else ""}
+        FROM ({figures}) figures
+        {f"JOIN {COMPANY} company ON company.id = figures.company_id" if needs_names else ""}
         ORDER BY {order_by}
-        {"LIMIT %(limit)s OFFSET %(offset)s" if paginated else ""}
+        {_limit(paginated)}
     """  # noqa: S608
-    held = (
-        f"EXISTS (SELECT 1 FROM {built} WHERE first_month = %(first)s AND last_month = %(last)s)"  # noqa: S608
-        if _precomputed()
-        else "TRUE"
-    )
     return f"""
-        {_refresh_ctes() if _precomputed() else ""}
         SELECT ranked.company_id, company.legal_name, ranked.depth, ranked.currency, ranked.direct,
-               ranked.indirect, ranked.previous_total, {held} AS period_held, ranked.row_count
+               ranked.indirect, ranked.previous_total, ranked.total, ranked.change, FALSE, TRUE, ranked.row_count
         FROM ({ranked}) ranked
-        JOIN {company} company ON company.id = ranked.company_id
+        JOIN {COMPANY} company ON company.id = ranked.company_id
         ORDER BY {order_by.replace("legal_name", "company.legal_name")}
     """  # noqa: S608
 
 
-def _records(sql: str, params: dict, period: Period) -> list[tuple]:
-    """Run the sub-partner query; the first query for a period builds its totals and runs it again."""
+def _rows_sql(sort: str, *, paginated: bool) -> str:
+    return (_stored_rows_sql if network_tables_held() else _live_rows_sql)(sort, paginated=paginated)
+
+
+def _records(sql: str, params: dict, company: Company, period: Period) -> list[tuple]:
+    """Run the sub-partner query; the first query for a period builds its totals and runs it again, and the first
+    one to find a partner's table past RANKED_FROM rows has it stored ranked from then on."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         records = cursor.fetchall()
@@ -308,6 +330,8 @@ def _records(sql: str, params: dict, period: Period) -> list[tuple]:
             _period_build(cursor, period)
             cursor.execute(sql, params)
             records = cursor.fetchall()
+        if network_tables_held() and records and not records[0][-3] and records[0][-1] >= RANKED_FROM:
+            _ranked_build(cursor, company, period)
     return records
 
 
@@ -331,7 +355,7 @@ def sub_partner_page(
     page = max(1, page)
     offset = (page - 1) * SUB_PARTNERS_PER_PAGE
     params = {**_params(company, period), "limit": SUB_PARTNERS_PER_PAGE, "offset": offset}
-    records = _records(_rows_sql(sort, paginated=True), params, period)
+    records = _records(_rows_sql(sort, paginated=True), params, company, period)
     count = records[0][-1] if records else offset
     return SubPartnerPage(
         rows=[_row(record) for record in records], count=count, page=page, per_page=SUB_PARTNERS_PER_PAGE, sort=sort
@@ -340,4 +364,5 @@ def sub_partner_page(
 
 def sub_partner_list(*, company: Company, period: Period, sort: str = DEFAULT_SUB_PARTNER_SORT) -> list[SubPartnerRow]:
     """The whole sub-partner table, for the CSV export."""
-    return [_row(record) for record in _records(_rows_sql(sort, paginated=False), _params(company, period), period)]
+    records = _records(_rows_sql(sort, paginated=False), _params(company, period), company, period)
+    return [_row(record) for record in records]

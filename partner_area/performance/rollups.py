@@ -13,6 +13,7 @@ Kept incrementally, so a change costs what changed and not the size of the netwo
   dropped, new months get the zero gap rows that keep the months continuous, running totals are recomputed from
   the earliest touched or new month on (the row before it holds the total so far), and the span rows are rewritten.
 Every writer takes `rollup_lock()` first: a delta is only right against what the previous writer left.
+The stored figures of the sub-partner table follow in the same transaction (network_tables.py).
 `rollup_rebuild` (the `performance_rebuild` command) recomputes everything from stored turnover and is the
 reference the incremental path is tested against.
 
@@ -30,6 +31,7 @@ from django.db import connection, transaction
 
 from .fragments import dashboard_fragments_forget
 from .models import MonthlyTurnover, PartnerMonthlyRollup, PartnerRollupSpan, PartnerTreePath
+from .network_tables import network_tables_follow, network_tables_forget, network_tables_rebuild
 from .periods import add_months
 
 CHUNK = 1000  # ids per statement, well under every database's parameter limit
@@ -302,10 +304,15 @@ def _rewrite_spans(cursor, pairs: Sequence[Pair], trimmed: Sequence[Pair]) -> No
         )
 
 
-def _settle(cursor, touched: _Touched) -> None:
-    """After the upserts: ends trimmed, gaps filled, running totals and spans of the touched pairs only."""
-    if not touched.months:
-        return
+def _settle(cursor, touched: _Touched, moved: Sequence[int] = ()) -> None:
+    """After the upserts: ends trimmed, gaps filled, running totals and spans of the touched pairs only; then the
+    sub-partner table's stored figures of the touched partners and of the `moved` ones (network_tables.py)."""
+    if touched.months:
+        _settle_pairs(cursor, touched)
+    network_tables_follow(cursor, moved, pairs=sorted(touched.months))
+
+
+def _settle_pairs(cursor, touched: _Touched) -> None:
     pairs = sorted(touched.months)
     spans = {}
     for currency in {currency for _, currency in pairs}:
@@ -358,7 +365,8 @@ def rollup_subtree_moving(*, company_id: int) -> Iterator[None]:
         yield
         with connection.cursor() as cursor, _index_plans(cursor):
             _shift_subtree(cursor, company_id, 1, touched)
-            _settle(cursor, touched)
+            cursor.execute(f"SELECT descendant_id FROM {PATH} WHERE ancestor_id = %s", [company_id])  # noqa: S608
+            _settle(cursor, touched, moved=[row[0] for row in cursor.fetchall()])
 
 
 def rollup_subtree_removed(*, company_id: int) -> None:
@@ -368,6 +376,7 @@ def rollup_subtree_removed(*, company_id: int) -> None:
         rollup_lock()
         with _index_plans(cursor):
             _shift_subtree(cursor, company_id, -1, touched)
+            network_tables_forget(cursor, company_id)
             _settle(cursor, touched)
 
 
@@ -469,6 +478,7 @@ def rollup_refresh(*, company_ids: Iterable[int], months: Iterable[date] | None 
             cursor.execute(_insert_sql(ancestors=placeholders, months=months_sql), [*month_params, *chunk, *chunk])
             _fill_gaps(chunk)
             _accumulate(cursor, ids_sql=placeholders, params=chunk)
+        network_tables_follow(cursor, company_ids)
 
 
 def rollup_rebuild() -> None:
@@ -479,3 +489,4 @@ def rollup_rebuild() -> None:
         cursor.execute(_insert_sql(ancestors="", months=""))
         _fill_gaps(None)
         _accumulate(cursor)
+        network_tables_rebuild(cursor)

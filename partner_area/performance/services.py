@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from partner_area.companies.models import Company
 
 from .models import Client, MonthlyTurnover
+from .network_tables import network_names_follow
 from .rollups import rollup_lock, rollup_turnover_changed, turnover_deltas
 
 
@@ -154,3 +155,9 @@ def turnover_import(*, rows: Iterable[TurnoverRow]) -> int:
         new = [(record.company_id, record.month, record.currency, record.amount) for record in records.values()]
         rollup_turnover_changed(deltas=turnover_deltas(removed=replaced, added=new))
     return len(records)
+
+
+def partners_renamed(*, company_ids: Iterable[int]) -> None:
+    """Companies renamed by a bulk update (no Company.save(), so no signal): the sub-partner tables stored for
+    their uplines take the new names. The ERP pull's page of companies calls it."""
+    network_names_follow(list(company_ids))

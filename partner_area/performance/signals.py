@@ -7,10 +7,12 @@ from django.dispatch import receiver
 from partner_area.companies.models import Company
 
 from .models import PartnerTreePath
+from .network_tables import network_names_follow
 from .rollups import rollup_subtree_removed
 from .tree import CYCLE_MESSAGE, partner_tree_sync
 
 _LOADED_PARENT = "_performance_loaded_parent_id"
+_LOADED_NAME = "_performance_loaded_legal_name"
 _UNKNOWN = object()
 
 
@@ -18,6 +20,7 @@ _UNKNOWN = object()
 def remember_parent(sender, instance: Company, **kwargs) -> None:
     # __dict__, not the attribute: a deferred parent_id must not cost a query per loaded company.
     setattr(instance, _LOADED_PARENT, instance.__dict__.get("parent_id", _UNKNOWN) if instance.pk else _UNKNOWN)
+    setattr(instance, _LOADED_NAME, instance.__dict__.get("legal_name", _UNKNOWN) if instance.pk else _UNKNOWN)
 
 
 @receiver(pre_save, sender=Company, dispatch_uid="performance_company_saving")
@@ -48,3 +51,13 @@ def follow_parent_change(sender, instance: Company, created: bool, raw: bool = F
 def subtract_from_uplines(sender, instance: Company, **kwargs) -> None:
     # Sent inside the deletion's transaction, while the closure rows still say who the uplines are.
     rollup_subtree_removed(company_id=instance.pk)
+
+
+@receiver(post_save, sender=Company, dispatch_uid="performance_company_renamed")
+def follow_rename(sender, instance: Company, created: bool, raw: bool = False, update_fields=None, **kwargs):
+    # The uplines' stored sub-partner tables carry the name (they sort by it); only a rename costs a query.
+    if raw or created or (update_fields is not None and "legal_name" not in update_fields):
+        return
+    if getattr(instance, _LOADED_NAME, _UNKNOWN) != instance.legal_name:
+        network_names_follow([instance.pk])
+        setattr(instance, _LOADED_NAME, instance.legal_name)

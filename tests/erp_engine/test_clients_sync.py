@@ -157,12 +157,14 @@ def test_a_page_of_clients_and_turnover_is_applied_in_a_bounded_number_of_querie
         client = erp.put_client(partner_erp_id="P-RES", name=f"Client {n} SIA", created=OCT)
         erp.put_turnover(client.erp_id, OCT, "EUR", Decimal(n + 1))
         erp.put_turnover(client.erp_id, NOV, "USD", Decimal(n + 1))
-    with django_assert_max_num_queries(40):
+    # 42: each of the page's two roll-up writes (clients, turnover) asks once whether any period of the sub-partner
+    # table is held (partner_area/performance/network_tables.py); none is here.
+    with django_assert_max_num_queries(42):
         pull_entity("clients", page_size=100)
     erp.turnover.update(
         {key: erp.put_turnover(*key, row.amount * 2) for key, row in list(erp.turnover.items())}
     )  # every month changes again
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(42):
         assert pull_entity("turnover", page_size=200) == 120
     assert Client.unscoped.count() == 60
     assert figures(network[0])["EUR"] == (0, Decimal(sum(range(1, 61)) * 2))

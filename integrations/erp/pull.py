@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from partner_area.companies.models import Company, CompanyStatus
 from partner_area.companies.services import company_erp_check_record
+from partner_area.performance.fragments import dashboard_fragments_forget
 from partner_area.platform.ports.erp import ChangePage, Cursor, ErpCompany, ErpError, get_erp_gateway
 
 from .clients import clients_apply_page, turnover_apply_page
@@ -191,6 +192,8 @@ def _apply_pages(entity: str, cursor_row: SyncCursor, pages: Iterator[ChangePage
         for page in pages:
             count, rejected = apply_page(page.items)
             applied += count
+            if count:
+                dashboard_fragments_forget()  # an imported page shows on the dashboards at once
             if entity == SyncEntity.COMPANIES:
                 applications_found_in_erp(page.items)
             for record, errors in rejected:

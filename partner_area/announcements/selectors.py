@@ -1,7 +1,7 @@
 """Reads of announcements. Partner-facing reads take the acting membership and return only what its company
 and role are meant to see; anything else is not found, like a missing id."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 
 from partner_area.companies.models import CompanyStatus, Membership, Role
@@ -65,6 +65,17 @@ def announcement_for(*, membership: Membership, announcement_id: int) -> Announc
 
 def announcement_unread_count(*, membership: Membership) -> int:
     return announcements_for(membership=membership).filter(is_read=False).count()
+
+
+def announcements_latest(*, membership: Membership, limit: int) -> tuple[list[Announcement], int]:
+    """The member's first `limit` announcements (as `announcements_for` orders them) and how many of all of them
+    are unread: one query, the count a window over every row before the limit."""
+    rows = list(
+        announcements_for(membership=membership).annotate(unread_total=Window(Count("pk", filter=Q(is_read=False))))[
+            :limit
+        ]
+    )
+    return rows, rows[0].unread_total if rows else 0
 
 
 def announcement_recipients(*, announcement: Announcement) -> QuerySet[Membership]:

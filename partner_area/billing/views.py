@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from partner_area.companies.access import partner_required
+from partner_area.platform import formatting
 from partner_area.platform.ports.erp import erp_is_configured
 from partner_area.platform.ratelimits import limit_posts
 from partner_area.platform.sections import Section
@@ -64,6 +66,50 @@ def _columns(form: InvoiceFilterForm, current: str) -> list[dict]:
     return columns
 
 
+STATUS_BADGES = {
+    "paid": ("badge badge--success", _("Paid")),
+    "overdue": ("badge badge--danger", _("Overdue")),
+    "cancelled": ("badge", _("Cancelled")),
+}
+UNPAID_BADGE = ("badge badge--warning", _("Unpaid"))
+
+
+def _short_date(value) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+
+
+def _invoice_rows(invoices, *, today) -> list[dict]:
+    """The page's rows formatted once, here: the template only places strings (a filter, a translation and an
+    include per cell cost more than the query behind the page)."""
+    badges = {status: (css, str(label)) for status, (css, label) in STATUS_BADGES.items()}
+    unpaid = (UNPAID_BADGE[0], str(UNPAID_BADGE[1]))
+    rows = []
+    for invoice in invoices:
+        status = invoice.status_on(today)
+        badge_class, badge_label = badges.get(status, unpaid)
+        rows.append(
+            {
+                "url": reverse("partner:invoice_detail", args=[invoice.pk]),
+                "number": invoice.number,
+                "issued": _short_date(invoice.invoice_date),
+                "due": _short_date(invoice.due_date),
+                "badge_class": badge_class,
+                "badge_label": badge_label,
+                "partly_paid": 0 < invoice.balance < invoice.total,
+                "payment_reported": invoice.payment_reported,
+                "total": formatting.money(invoice.total, invoice.currency),
+                "balance": formatting.money(invoice.balance, invoice.currency),
+            }
+        )
+    return rows
+
+
+def _cell_labels() -> dict[str, str]:
+    """The cells' data-labels (the table's stacked layout on small screens), translated once per page."""
+    labels = {"status": str(_("Status"))} | {key: str(label) for key, label, _numeric in COLUMNS if key}
+    return labels | {"partly_paid": str(_("partly paid")), "payment_reported": str(_("payment reported"))}
+
+
 @require_GET
 @partner_required(section=Section.INVOICES)
 @vary_on_headers("HX-Request")
@@ -79,21 +125,14 @@ def invoice_index(request):
     totals = invoice_list_totals(company=company, filters=filters, invoices=invoices, today=today)
     count = sum(item.count for item in totals)
     page = CountedPaginator(with_payment_reported(invoices), PER_PAGE, count=count).get_page(form.page_number)
-    rows = [
-        {
-            "invoice": invoice,
-            "status": invoice.status_on(today),
-            "partly_paid": 0 < invoice.balance < invoice.total,
-            "payment_reported": invoice.payment_reported,
-        }
-        for invoice in page.object_list
-    ]
+    rows = _invoice_rows(page.object_list, today=today)
     context = {
         "form": form,
         "filters": filters,
         "balances": balances,
         "page": page,
         "rows": rows,
+        "cell_labels": _cell_labels(),
         "today": today,
         "totals": totals,
         "columns": _columns(form, filters.sort),

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from partner_area.announcements.selectors import announcement_unread_count, announcements_for
+from partner_area.announcements.selectors import announcements_latest
 from partner_area.companies.access import partner_required
 from partner_area.materials.selectors import featured_video_for_home
 from partner_area.platform.sections import SECTIONS, figure_sections_for, home_figures, sections_for
@@ -18,11 +18,12 @@ def home(request):
         {"section": section, "url": SECTIONS[section].url_name, "description": SECTIONS[section].description}
         for section in sections_for(membership)
     ]
+    announcements, unread_count = announcements_latest(membership=membership, limit=5)
     context = {
         "membership": membership,
         "tiles": tiles,
-        "announcements": announcements_for(membership=membership)[:5],
-        "unread_count": announcement_unread_count(membership=membership),
+        "announcements": announcements,
+        "unread_count": unread_count,
         "show_figures": bool(figure_sections_for(membership)),
         "video": featured_video_for_home(request=request),
     }

@@ -8,4 +8,4 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the partner tree to Company.parent
+        from . import fragments, signals  # noqa: F401 - connect the tree and the dashboard fragments to Company

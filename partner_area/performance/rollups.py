@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from .fragments import dashboard_fragments_forget
 from .models import MonthlyTurnover, PartnerMonthlyRollup, PartnerRollupSpan, PartnerTreePath
 from .network_tables import network_tables_follow, network_tables_forget, network_tables_rebuild
 from .periods import add_months
@@ -65,7 +66,9 @@ def turnover_deltas(*, removed: Iterable[tuple], added: Iterable[tuple]) -> list
 
 
 def rollup_lock() -> None:
-    """Serialise roll-up writers until the end of the caller's transaction (call it before reading old values)."""
+    """Serialise roll-up writers until the end of the caller's transaction (call it before reading old values).
+    Every writer of turnover or clients takes it, so it is also where the cached dashboard fragments are dropped."""
+    dashboard_fragments_forget()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 from django.db.models.functions import RowNumber
@@ -111,15 +112,41 @@ class TopClient:
 
 @dataclass
 class DashboardFigures:
+    """The partner's own figures are read on first use: a dashboard whose fragments come from the cache
+    (fragments.py) never asks for them."""
+
     company: Company
     period: Period
-    currencies: list[CurrencyFigures]
-    trend: dict[str, list[TrendPoint]]
-    active_clients: int
-    new_clients: int
-    top_clients: list[TopClient]
     sub_partners: SubPartnerPage
     balances: list[CurrencyBalance]
+
+    @cached_property
+    def _turnover(self) -> tuple[list[CurrencyFigures], dict[str, list[TrendPoint]]]:
+        return turnover_figures(company=self.company, period=self.period)
+
+    @property
+    def currencies(self) -> list[CurrencyFigures]:
+        return self._turnover[0]
+
+    @property
+    def trend(self) -> dict[str, list[TrendPoint]]:
+        return self._turnover[1]
+
+    @cached_property
+    def _client_counts(self) -> tuple[int, int]:
+        return client_counts(company=self.company, period=self.period)
+
+    @property
+    def active_clients(self) -> int:
+        return self._client_counts[0]
+
+    @property
+    def new_clients(self) -> int:
+        return self._client_counts[1]
+
+    @cached_property
+    def top_clients(self) -> list[TopClient]:
+        return top_clients(company=self.company, period=self.period)
 
     @property
     def trend_months(self) -> list[date]:
@@ -217,16 +244,9 @@ def dashboard_figures(
 ) -> DashboardFigures:
     """Everything the dashboard shows for a partner and a period, in a fixed number of queries.
     Invoice balances only for people who may also see the invoices (`with_balances`)."""
-    currencies, trend = turnover_figures(company=company, period=period)
-    active, new = client_counts(company=company, period=period)
     return DashboardFigures(
         company=company,
         period=period,
-        currencies=currencies,
-        trend=trend,
-        active_clients=active,
-        new_clients=new,
-        top_clients=top_clients(company=company, period=period),
         sub_partners=sub_partner_page(company=company, period=period, sort=sort, page=page),
         balances=invoice_balances(company=company, today=today) if with_balances else [],
     )

@@ -35,6 +35,16 @@ def _figures(request) -> tuple[PeriodForm, DashboardFigures]:
     return form, figures
 
 
+def _charts(figures: DashboardFigures) -> list[dict]:
+    return [
+        {
+            "trend": trend_chart(currency=item.currency, points=figures.trend[item.currency]),
+            "share": share_chart(figures=item) if item.current.total else None,
+        }
+        for item in figures.currencies
+    ]
+
+
 def _query(form: PeriodForm, **changes) -> str:
     """The current query string with some parameters changed (None drops one)."""
     params = {key: value for key, value in form.data.items() if key in form.fields and value}
@@ -125,13 +135,7 @@ def dashboard(request):
         "form": form,
         "figures": figures,
         "membership": request.membership,
-        "charts": [
-            {
-                "trend": trend_chart(currency=item.currency, points=figures.trend[item.currency]),
-                "share": share_chart(figures=item) if item.current.total else None,
-            }
-            for item in figures.currencies
-        ],
+        "charts": lambda: _charts(figures),  # called by the template only when the fragment is not cached
         "sort_columns": _sort_columns(form, pages.sort),
         "sub_partner_rows": _sub_partner_rows(pages),
         "sub_partner_labels": _sub_partner_labels(),

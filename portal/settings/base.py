@@ -139,6 +139,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+# Rendered dashboard fragments (partner_area/performance/fragments.py); every import drops them, 0 turns them off.
+DASHBOARD_FRAGMENT_CACHE_SECONDS = env.int("DASHBOARD_FRAGMENT_CACHE_SECONDS", default=600)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)

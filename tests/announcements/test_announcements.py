@@ -15,6 +15,7 @@ from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 from .helpers import hours, make_announcement
 
 pytestmark = pytest.mark.django_db
+HOME_QUERIES = 10  # session, user, devices, membership, announcements (one query with the unread count), …
 
 
 @pytest.fixture
@@ -122,6 +123,27 @@ def test_an_announcement_for_someone_else_answers_404(client, member):
     assert client.get(f"/en/partner/announcements/{elsewhere.pk}/").status_code == 404
     assert client.get(f"/en/partner/announcements/{draft.pk}/").status_code == 404
     assert client.get("/en/partner/announcements/999999/").status_code == 404
+
+
+def test_home_counts_every_unread_announcement_but_lists_the_latest_five(client, member):
+    announcements = [make_announcement(title=f"Campaign {n}") for n in range(7)]
+    AnnouncementRead.unscoped.create(announcement=announcements[-1], user=member.user)  # the newest, read
+    client.force_login(member.user)
+    html = client.get("/en/partner/").content.decode()
+    assert "6 unread" in html  # the two oldest, not listed, still count
+    assert [f"Campaign {n}" in html for n in range(7)] == [False, False, True, True, True, True, True]
+
+
+def test_home_queries_do_not_grow_with_the_announcements(client, member, django_assert_max_num_queries):
+    make_announcement()
+    client.force_login(member.user)
+    client.get("/en/partner/")
+    with django_assert_max_num_queries(HOME_QUERIES):
+        assert client.get("/en/partner/").status_code == 200
+    for _ in range(6):
+        make_announcement()
+    with django_assert_max_num_queries(HOME_QUERIES):
+        assert "7 unread" in client.get("/en/partner/").content.decode()
 
 
 def test_home_shows_the_pinned_announcement_with_unread_marker_and_company_name(client, member):

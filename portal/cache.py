@@ -24,6 +24,20 @@ def _unreachable(operation: str, error: Exception) -> None:
 
 
 class _Client(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        # One redis.Redis per connection pool, kept: Django builds a new one for every call, and with redis-py 6
+        # that costs more CPU than a page-cache hit's own work (its response callbacks are copied each time). A
+        # client is thread-safe, each command taking a connection from the pool, and the pool resets after a fork.
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
     def add(self, key, value, timeout):
         try:
             return super().add(key, value, timeout)

@@ -254,6 +254,13 @@ def ranked_delete_sql(where: str) -> str:
     )
 
 
+def _changed(alias: str, pairs_only: bool) -> str:
+    """The rows (of the table aliased `alias`) of the partners named (%s), or of the (partner, currency) pairs."""
+    if pairs_only:
+        return f"({alias}.company_id, {alias}.currency) IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))"  # noqa: S608
+    return f"{alias}.company_id = ANY(%s)"
+
+
 def network_tables_follow(cursor, company_ids: Sequence[int], *, pairs: Sequence[tuple[int, str]] = ()) -> None:
     """Bring the period totals of these partners in line with their roll-ups and mark their uplines' ranked tables
     stale (call it under the roll-up lock, after the change). `company_ids`: partners whose place in the tree may
@@ -265,15 +272,23 @@ def network_tables_follow(cursor, company_ids: Sequence[int], *, pairs: Sequence
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {BUILT})")  # noqa: S608
     if not cursor.fetchone()[0]:
         return  # no period asked for yet: nothing held
-    cursor.execute(
-        f"""
-        DELETE FROM {TOTALS} totals WHERE totals.company_id = ANY(%s) AND NOT EXISTS (
-            SELECT 1 FROM {SPAN} span WHERE span.company_id = totals.company_id AND span.currency = totals.currency
+    # A total changes only where its roll-ups did: every currency of the partners named whole, and of the others
+    # only the changed currencies (a page of turnover leaves most of its uplines' other currencies alone).
+    named_whole = set(whole)
+    pairs = [(company_id, currency) for company_id, currency in pairs if company_id not in named_whole]
+    pair_ids, pair_currencies = [company_id for company_id, _ in pairs], [currency for _, currency in pairs]
+    for pairs_only, params in ((False, [whole]), (True, [pair_ids, pair_currencies])):
+        if not params[0]:
+            continue
+        cursor.execute(
+            f"""
+            DELETE FROM {TOTALS} totals WHERE {_changed("totals", pairs_only)} AND NOT EXISTS (
+                SELECT 1 FROM {SPAN} span WHERE span.company_id = totals.company_id AND span.currency = totals.currency
+            )
+            """,  # noqa: S608
+            params,
         )
-        """,  # noqa: S608
-        [ids],
-    )
-    cursor.execute(totals_upsert_sql("span.company_id = ANY(%s)"), [ids])
+        cursor.execute(totals_upsert_sql(_changed("span", pairs_only)), params)
     # The ranked tables are not rewritten here (ranked_catch_up.py): the uplines' tables are only marked stale, read
     # no more until a catch-up after the commit has brought them up to date.
     ranked_tables_mark_stale(cursor, uplines_of=ids, rows_of=whole)

@@ -424,7 +424,8 @@ def run(repeat: int, seed: int = 16) -> None:
             line = f"{label:<32}"
             for old in (False, True):
                 medians = [statistics.median(table[(label, size, old)]) for size in SIZES]
-                growth = f"{medians[-1] / medians[0]:9.1f}" if medians[0] else f"{'-':>9}"
+                # no ranked table below 2,000 sub-partner rows: nothing to catch up, no growth to show
+                growth = f"{medians[-1] / medians[0]:9.1f}" if medians[0] >= 0.001 else f"{'-':>9}"
                 line += "".join(f"{m:9.3f}" for m in medians) + f"  {growth}" + (" |" if not old else "")
             print(line)
     page = OPERATIONS[1]

@@ -247,12 +247,17 @@ class PartnerRankedNetwork(models.Model):
 
 
 class PartnerRankedNetworkBuilt(models.Model):
-    """A partner and period whose sub-partner table is held in PartnerRankedNetwork."""
+    """A partner and period whose sub-partner table is held in PartnerRankedNetwork, and whether it is fresh."""
 
     ancestor = models.ForeignKey("organizations.Company", on_delete=models.CASCADE, related_name="+")
     first_month = models.DateField()
     last_month = models.DateField()
     row_count = models.IntegerField(default=0)  # the table's rows, kept with them: the pager's count is one read
+    # The writers bump `version` (ranked_catch_up.py); the catch-up sets `caught_up_version` to the version it read
+    # before recomputing. The table is read only while they are equal; `catch_up_queued` coalesces the catch-ups.
+    version = models.BigIntegerField(db_default=0)
+    caught_up_version = models.BigIntegerField(db_default=0)
+    catch_up_queued = models.BooleanField(db_default=False)
 
     class Meta:
         constraints = [

@@ -249,7 +249,8 @@ def _closure_branch(order_by: str, needs_names: bool, *, paginated: bool) -> str
     """  # noqa: S608
     return f"""
         SELECT page.company_id, company.legal_name, page.depth, page.currency, page.direct, page.indirect,
-               page.previous_total, page.total, page.change, FALSE, (SELECT period FROM held), page.row_count
+               page.previous_total, page.total, page.change, (SELECT table_held FROM held), (SELECT period FROM held),
+               page.row_count
         FROM (
             SELECT figures.*, {"company.legal_name," if needs_names else ""} COUNT(*) OVER () AS row_count
             FROM ({figures}) figures
@@ -263,13 +264,16 @@ def _closure_branch(order_by: str, needs_names: bool, *, paginated: bool) -> str
 
 def _stored_rows_sql(sort: str, *, paginated: bool) -> str:
     """PostgreSQL: the sub-partner rows from the stored figures (network_tables.py), sorted; each carries whether
-    they came from a ranked table, whether the period is held at all (when not, the caller builds it and asks
-    again) and the number of rows."""
+    the partner has a ranked table (read only when it is fresh), whether the period is held at all (when not, the
+    caller builds it and asks again) and the number of rows."""
     order_by, needs_names = _order_by(sort)
     return f"""
         WITH held AS MATERIALIZED (
             SELECT EXISTS (SELECT 1 FROM {BUILT} WHERE first_month = %(first)s AND last_month = %(last)s) AS period,
-                   ranked_table.row_count IS NOT NULL AS ranked, ranked_table.row_count AS ranked_rows
+                   -- a stale table (a write not yet caught up, ranked_catch_up.py) is not read
+                   ranked_table.version IS NOT DISTINCT FROM ranked_table.caught_up_version
+                   AND ranked_table.row_count IS NOT NULL AS ranked,
+                   ranked_table.row_count IS NOT NULL AS table_held, ranked_table.row_count AS ranked_rows
             FROM (SELECT 1) one LEFT JOIN {RANKED_BUILT} ranked_table ON ranked_table.ancestor_id = %(ancestor)s
                  AND ranked_table.first_month = %(first)s AND ranked_table.last_month = %(last)s
         )

@@ -10,15 +10,17 @@
 
 The writers (rollups.py: turnover, clients, subtree moves and deletions) call `network_tables_follow` inside
 their transaction, under the roll-up lock, with the partners whose roll-ups or place in the tree changed. It
-rewrites the period totals of those partners and their rows in the ranked tables of their uplines only, and
-only the rows whose figures differ (`IS DISTINCT FROM`), so a write still costs what it changed.
+rewrites the period totals of those partners, only the rows whose figures differ (`IS DISTINCT FROM`), so a write
+still costs what it changed; the ranked tables of their uplines it only marks stale, and a catch-up after the
+commit brings them up to date (ranked_catch_up.py; the dashboard reads the closure rows meanwhile).
 A full rebuild (`network_tables_rebuild`) recomputes every held period and ranked table from the roll-ups:
 the reference the tests and bench/rollups.py compare the incremental path with. SQLite, the embedded default,
 holds none of this and computes the table live (network.py)."""
 
 from collections.abc import Sequence
+from functools import partial
 
-from django.db import connection
+from django.db import connection, transaction
 
 from partner_area.companies.models import Company
 
@@ -36,6 +38,9 @@ from .models import (
 # milliseconds; every table held multiplies the writes (a turnover change rewrites the partner's row in the table of
 # each upline holding one, per period), so only the large networks hold one (bench/rollups.py, bench/dashboard.py).
 RANKED_FROM = 2000
+# The advisory lock's first key for one partner's ranked tables (the second is the partner's id): their catch-ups
+# and first builds (ranked_catch_up.py). Two-key locks do not overlap the roll-up lock's single key.
+CATCH_UP_LOCK_CLASS = 3_600_016
 TOTALS, BUILT = PartnerPeriodTotals._meta.db_table, PartnerPeriodTotalsBuilt._meta.db_table
 RANKED, RANKED_BUILT = PartnerRankedNetwork._meta.db_table, PartnerRankedNetworkBuilt._meta.db_table
 ROLLUP, SPAN = PartnerMonthlyRollup._meta.db_table, PartnerRollupSpan._meta.db_table
@@ -150,23 +155,24 @@ def ranked_upsert_sql(where: str) -> str:
     return _counted(upsert, "+")
 
 
-def ranked_follow_sql(where: str) -> str:
-    """The writers' ranked upsert, for a few sub-partners named by `where` (aliases as in ranked_upsert_sql): their
-    closure rows drive it (the tables held looked up per upline). An UPDATE of the rows whose figures, name or
-    level differ and an INSERT of the missing ones, both from the rows computed once: unlike INSERT … ON CONFLICT
-    DO UPDATE … WHERE, which locks (and so writes) every row it finds even when it changes nothing, a row whose
-    figures stayed is not touched. The new rows are counted."""
+def ranked_catch_up_sql() -> str:
+    """One statement that brings every held ranked table of one partner (%(ancestor)s) in line with its closure
+    rows, the period totals and the names: the rows computed once, an UPDATE of those whose figures, name or level
+    differ (a row that stayed is not touched), an INSERT of the missing ones and a DELETE of the rows no longer
+    computed; then the tables' counts and `caught_up_version` (the versions read before, %(held)s and
+    %(versions)s). The tables' own rows are locked only at the end, so a writer marking them stale meanwhile waits
+    for the commit alone."""
     rows = f"""
         SELECT m.ancestor_id, p.descendant_id, p.depth, m.first_month, m.last_month, totals.currency,
                company.legal_name, COALESCE(totals.direct, 0) AS direct, COALESCE(totals.indirect, 0) AS indirect,
                COALESCE(totals.previous_total, 0) AS previous_total, COALESCE(totals.total, 0) AS total,
                totals.change
-        FROM {PATH} p
-        CROSS JOIN LATERAL (SELECT * FROM {RANKED_BUILT} m WHERE m.ancestor_id = p.ancestor_id OFFSET 0) m
+        FROM {RANKED_BUILT} m
+        JOIN {PATH} p ON p.ancestor_id = m.ancestor_id AND p.depth >= 1
         JOIN {COMPANY} company ON company.id = p.descendant_id
         LEFT JOIN {TOTALS} totals ON totals.company_id = p.descendant_id
              AND totals.first_month = m.first_month AND totals.last_month = m.last_month
-        WHERE p.depth >= 1 AND {where}
+        WHERE m.ancestor_id = %(ancestor)s
     """  # noqa: S608
     same_row = (
         "r.ancestor_id = c.ancestor_id AND r.first_month = c.first_month AND r.last_month = c.last_month "
@@ -185,16 +191,59 @@ def ranked_follow_sql(where: str) -> str:
             INSERT INTO {RANKED} ({columns})
             SELECT {", ".join(f"c.{column}" for column in columns.split(", "))} FROM c
             WHERE NOT EXISTS (SELECT 1 FROM {RANKED} r WHERE {same_row})
-            RETURNING ancestor_id, first_month, last_month
+            RETURNING first_month, last_month, 1 AS rows
+        ),
+        deleted AS (
+            DELETE FROM {RANKED} r WHERE r.ancestor_id = %(ancestor)s AND NOT EXISTS (SELECT 1 FROM c WHERE {same_row})
+            RETURNING first_month, last_month, -1 AS rows
         ),
         by_table AS (
-            SELECT ancestor_id, first_month, last_month, COUNT(*) AS rows FROM inserted
-            GROUP BY ancestor_id, first_month, last_month
+            SELECT first_month, last_month, SUM(rows) AS rows FROM (
+                SELECT * FROM inserted UNION ALL SELECT * FROM deleted
+            ) counted GROUP BY first_month, last_month
         )
-        UPDATE {RANKED_BUILT} held SET row_count = held.row_count + by_table.rows FROM by_table
-        WHERE held.ancestor_id = by_table.ancestor_id AND held.first_month = by_table.first_month
-          AND held.last_month = by_table.last_month
+        UPDATE {RANKED_BUILT} held
+        SET row_count = held.row_count + COALESCE((
+                SELECT by_table.rows FROM by_table
+                WHERE by_table.first_month = held.first_month AND by_table.last_month = held.last_month
+            ), 0),
+            caught_up_version = GREATEST(held.caught_up_version, read.version)
+        FROM unnest(%(held)s::bigint[], %(versions)s::bigint[]) AS read (id, version)
+        WHERE held.id = read.id
     """  # noqa: S608
+
+
+def ranked_tables_mark_stale(cursor, *, uplines_of: Sequence[int], rows_of: Sequence[int]) -> None:
+    """Mark stale the ranked tables of the uplines of `uplines_of` and those holding a row of `rows_of` (moved
+    partners leave their old uplines' tables), in the writer's transaction: one row per table. A catch-up is queued
+    on commit for each partner that had none queued (the catch-up clears the flag before it reads the version)."""
+    cursor.execute(
+        f"""
+        WITH affected AS (
+            SELECT held.id, held.catch_up_queued FROM {RANKED_BUILT} held
+            WHERE held.ancestor_id IN (
+                SELECT ancestor_id FROM {PATH} WHERE descendant_id = ANY(%s) AND depth >= 1
+                UNION SELECT ancestor_id FROM {RANKED} WHERE descendant_id = ANY(%s)
+            )
+            ORDER BY held.id FOR UPDATE
+        )
+        UPDATE {RANKED_BUILT} held SET version = held.version + 1, catch_up_queued = TRUE FROM affected
+        WHERE held.id = affected.id
+        RETURNING held.ancestor_id, affected.catch_up_queued
+        """,  # noqa: S608
+        [list(uplines_of), list(rows_of)],
+    )
+    to_queue = sorted({ancestor_id for ancestor_id, queued in cursor.fetchall() if not queued})
+    if to_queue:
+        transaction.on_commit(partial(_catch_ups_queue, to_queue), robust=True)
+
+
+def _catch_ups_queue(ancestor_ids: list[int]) -> None:
+    # Imported here: the task calls ranked_catch_up.py, which builds on this module.
+    from .tasks import ranked_table_catch_up
+
+    for ancestor_id in ancestor_ids:
+        ranked_table_catch_up.delay(ancestor_id)
 
 
 def ranked_delete_sql(where: str) -> str:
@@ -205,11 +254,17 @@ def ranked_delete_sql(where: str) -> str:
     )
 
 
+def _changed(alias: str, pairs_only: bool) -> str:
+    """The rows (of the table aliased `alias`) of the partners named (%s), or of the (partner, currency) pairs."""
+    if pairs_only:
+        return f"({alias}.company_id, {alias}.currency) IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))"  # noqa: S608
+    return f"{alias}.company_id = ANY(%s)"
+
+
 def network_tables_follow(cursor, company_ids: Sequence[int], *, pairs: Sequence[tuple[int, str]] = ()) -> None:
-    """Bring the period totals of these partners, and their rows in their uplines' ranked tables, in line with
-    their roll-ups and their place in the tree (call it under the roll-up lock, after the change). `pairs`:
-    (partner, currency) whose roll-ups changed; of those partners only these currencies' ranked rows are looked
-    at (with the row of a partner left without turnover), of `company_ids` all rows."""
+    """Bring the period totals of these partners in line with their roll-ups and mark their uplines' ranked tables
+    stale (call it under the roll-up lock, after the change). `company_ids`: partners whose place in the tree may
+    have changed (their old uplines' tables are marked too); `pairs`: (partner, currency) whose roll-ups changed."""
     if not network_tables_held() or not (company_ids or pairs):
         return
     whole = sorted(set(company_ids))
@@ -217,54 +272,31 @@ def network_tables_follow(cursor, company_ids: Sequence[int], *, pairs: Sequence
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {BUILT})")  # noqa: S608
     if not cursor.fetchone()[0]:
         return  # no period asked for yet: nothing held
-    cursor.execute(
-        f"""
-        DELETE FROM {TOTALS} totals WHERE totals.company_id = ANY(%s) AND NOT EXISTS (
-            SELECT 1 FROM {SPAN} span WHERE span.company_id = totals.company_id AND span.currency = totals.currency
-        )
-        """,  # noqa: S608
-        [ids],
-    )
-    cursor.execute(totals_upsert_sql("span.company_id = ANY(%s)"), [ids])
-    # A ranked row goes when its sub-partner left the partner's subtree (only a moved or new partner's can), when
-    # its currency has no totals any more, or, the row without currency, when the sub-partner now has totals in some
-    # currency (only a changed currency, or the row without one, can: the other rows are not looked at).
+    # A total changes only where its roll-ups did: every currency of the partners named whole, and of the others
+    # only the changed currencies (a page of turnover leaves most of its uplines' other currencies alone).
+    named_whole = set(whole)
+    pairs = [(company_id, currency) for company_id, currency in pairs if company_id not in named_whole]
     pair_ids, pair_currencies = [company_id for company_id, _ in pairs], [currency for _, currency in pairs]
-    cursor.execute(
-        ranked_delete_sql(
+    for pairs_only, params in ((False, [whole]), (True, [pair_ids, pair_currencies])):
+        if not params[0]:
+            continue
+        cursor.execute(
             f"""
-            r.descendant_id = ANY(%s) AND (
-                r.descendant_id = ANY(%s) AND NOT EXISTS (
-                    SELECT 1 FROM {PATH} p WHERE p.ancestor_id = r.ancestor_id AND p.descendant_id = r.descendant_id
-                )
-                OR (r.descendant_id = ANY(%s) OR r.currency IS NULL OR (r.descendant_id, r.currency) IN (
-                    SELECT company_id, currency FROM unnest(%s::bigint[], %s::text[]) AS pair (company_id, currency)
-                )) AND NOT EXISTS (
-                    SELECT 1 FROM {TOTALS} totals
-                    WHERE totals.company_id = r.descendant_id AND totals.first_month = r.first_month
-                      AND totals.last_month = r.last_month
-                      AND (r.currency IS NULL OR totals.currency = r.currency)
-                ) <> (r.currency IS NULL)
+            DELETE FROM {TOTALS} totals WHERE {_changed("totals", pairs_only)} AND NOT EXISTS (
+                SELECT 1 FROM {SPAN} span WHERE span.company_id = totals.company_id AND span.currency = totals.currency
             )
-            """  # noqa: S608
-        ),
-        [ids, whole, whole, pair_ids, pair_currencies],
-    )
-    cursor.execute(
-        ranked_follow_sql(
-            """p.descendant_id = ANY(%s) AND (
-                p.descendant_id = ANY(%s) OR totals.currency IS NULL
-                OR (p.descendant_id, totals.currency) IN (
-                    SELECT company_id, currency FROM unnest(%s::bigint[], %s::text[]) AS pair (company_id, currency)
-                )
-            )"""
-        ),
-        [ids, whole, pair_ids, pair_currencies],
-    )
+            """,  # noqa: S608
+            params,
+        )
+        cursor.execute(totals_upsert_sql(_changed("span", pairs_only)), params)
+    # The ranked tables are not rewritten here (ranked_catch_up.py): the uplines' tables are only marked stale, read
+    # no more until a catch-up after the commit has brought them up to date.
+    ranked_tables_mark_stale(cursor, uplines_of=ids, rows_of=whole)
 
 
 def network_ranked_build(cursor, *, ancestor_id: int, first_month, last_month) -> None:
     """Hold the ranked table of this partner in this period from now on (call it under the roll-up lock)."""
+    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CATCH_UP_LOCK_CLASS, ancestor_id])
     cursor.execute(
         f"""
         INSERT INTO {RANKED_BUILT} (ancestor_id, first_month, last_month, row_count) VALUES (%s, %s, %s, 0)
@@ -305,7 +337,7 @@ def network_tables_rebuild(cursor) -> None:
     if not network_tables_held():
         return
     cursor.execute(f"DELETE FROM {RANKED}")  # noqa: S608
-    cursor.execute(f"UPDATE {RANKED_BUILT} SET row_count = 0")  # noqa: S608
+    cursor.execute(f"UPDATE {RANKED_BUILT} SET row_count = 0, caught_up_version = version")  # noqa: S608
     cursor.execute(f"DELETE FROM {TOTALS}")  # noqa: S608
     cursor.execute(totals_upsert_sql("TRUE"))
     cursor.execute(ranked_upsert_sql("TRUE"))

@@ -456,6 +456,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled": {"task": "materials.publish_scheduled", "schedule": 60.0},
     "mail-send-due": {"task": "mail.send_due", "schedule": 60.0},
     "api-tokens-expired": {"task": "accounts.api_tokens_expired_delete", "schedule": 24 * 3600.0},
+    # Ranked sub-partner tables a lost catch-up task left stale (read exactly from the closure rows meanwhile).
+    "performance-ranked-catch-up": {"task": "performance.ranked_tables_catch_up_stale", "schedule": 300.0},
 }
 
 # Partner area

@@ -1,15 +1,18 @@
 """The stored sub-partner tables (network_tables.py) against an independent SQL over the raw turnover rows: every
 sort key, both directions and every page, for a partner read from its ranked table and one read from its closure
-rows, before and after turnover, a new sub-partner, a move, a rename and a deletion."""
+rows, before and after turnover, a new sub-partner, a move, a rename and a deletion: while the writes' catch-ups
+(ranked_catch_up.py, queued on commit) have not run, a stale ranked table is not read, and once they have, the
+ranked table is read again."""
 
+import sys
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
-from partner_area.performance import network
-from partner_area.performance.models import PartnerRankedNetworkBuilt
+from partner_area.performance import network, tasks
+from partner_area.performance.models import PartnerRankedNetwork, PartnerRankedNetworkBuilt
 from partner_area.performance.network import SUB_PARTNER_SORTS, sub_partner_list, sub_partner_page
 from partner_area.performance.periods import Period
 
@@ -158,36 +161,147 @@ def test_every_sort_and_page_matches_the_raw_turnover_from_both_paths(distributo
     assert_every_page_matches(distributor["east"])
 
 
-def test_the_stored_tables_follow_turnover_new_partners_moves_renames_and_deletions(distributor):
+def stored_rows(company) -> list[tuple]:
+    """The partner's ranked table as stored, in the shape of `wanted`."""
+    return sorted(
+        PartnerRankedNetwork.objects.filter(
+            ancestor=company, first_month=PERIOD.first_month, last_month=PERIOD.last_month
+        ).values_list("descendant_id", "legal_name", "depth", "currency", "direct", "indirect", "previous_total"),
+        key=str,
+    )
+
+
+def is_fresh(company) -> bool:
+    held = PartnerRankedNetworkBuilt.objects.get(
+        ancestor=company, first_month=PERIOD.first_month, last_month=PERIOD.last_month
+    )
+    return held.version == held.caught_up_version
+
+
+def assert_stale_tables_are_not_read_until_caught_up(capture, write, ranked=("top", "east")) -> None:
+    """Run `write`; before the catch-ups its commit queues, each of the `ranked` partners' tables is stale and
+    wrong, and every page is right all the same; after them, the table is fresh and equals the raw turnover."""
+    companies = [DISTRIBUTOR[name] for name in ranked]
+    with capture() as callbacks:
+        write()
+    for company in companies:
+        assert not is_fresh(company), company
+        assert stored_rows(company) != sorted(map(wanted, expected_rows(company.pk, PERIOD)), key=str), company
+    for company in (DISTRIBUTOR["top"], DISTRIBUTOR["east"], DISTRIBUTOR["west"]):
+        assert_every_page_matches(company)
+    for callback in callbacks:
+        callback()
+    for company in companies:
+        assert is_fresh(company), company
+        assert stored_rows(company) == sorted(map(wanted, expected_rows(company.pk, PERIOD)), key=str), company
+    for company in (DISTRIBUTOR["top"], DISTRIBUTOR["east"], DISTRIBUTOR["west"]):
+        assert_every_page_matches(company)
+
+
+DISTRIBUTOR: dict = {}
+
+
+def test_the_stored_tables_follow_turnover_new_partners_moves_renames_and_deletions(
+    distributor, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(sys.modules[__name__], "DISTRIBUTOR", distributor)
     top, east, west = distributor["top"], distributor["east"], distributor["west"]
     for company in (top, east, west):
         assert_every_page_matches(company)  # held from here on
+    capture = django_capture_on_commit_callbacks
 
-    client_with_turnover(distributor["deep"], "Late client", {("2024-02", "EUR"): "4.50", ("2024-03", "GBP"): "1"})
-    client_with_turnover(distributor["west_below"][1], "First client", {("2024-01", "USD"): "9.99"})
-    for company in (top, east, west):
-        assert_every_page_matches(company)
+    def turnover():
+        client_with_turnover(distributor["deep"], "Late client", {("2024-02", "EUR"): "4.50", ("2024-03", "GBP"): "1"})
 
-    newcomer = partner("Newcomer SIA", parent=distributor["west_below"][0])
-    client_with_turnover(newcomer, "New client", {("2024-03", "EUR"): "300.00"})
-    partner("Empty SIA", parent=west)
-    for company in (top, east, west):
-        assert_every_page_matches(company)
+    assert_stale_tables_are_not_read_until_caught_up(capture, turnover)
+    assert_stale_tables_are_not_read_until_caught_up(
+        capture,
+        lambda: client_with_turnover(distributor["west_below"][1], "First client", {("2024-01", "USD"): "9.99"}),
+        ranked=("top",),
+    )
 
-    moved = distributor["east_below"][2]  # with Deep SIA below it
-    moved.parent = west
-    moved.save()
-    for company in (top, east, west):
-        assert_every_page_matches(company)
+    def newcomers():
+        newcomer = partner("Newcomer SIA", parent=distributor["west_below"][0])
+        client_with_turnover(newcomer, "New client", {("2024-03", "EUR"): "300.00"})
+        partner("Empty SIA", parent=west)
 
-    distributor["east_below"][0].legal_name = "Zulu SIA"
+    assert_stale_tables_are_not_read_until_caught_up(capture, newcomers, ranked=("top",))
+
+    def move():
+        moved = distributor["east_below"][2]  # with Deep SIA below it
+        moved.parent = west
+        moved.save()
+
+    assert_stale_tables_are_not_read_until_caught_up(capture, move)
+
+    distributor["east_below"][0].legal_name = "Zulu SIA"  # a rename is written to the ranked rows at once
     distributor["east_below"][0].save()
     for company in (top, east, west):
         assert_every_page_matches(company)
 
-    distributor["deep"].delete()
-    for company in (top, east, west):
+    # East's own table loses the deleted partner's row at once (network_tables_forget); its uplines' figures change.
+    assert_stale_tables_are_not_read_until_caught_up(capture, distributor["east_below"][1].delete, ranked=("top",))
+
+
+def test_a_fresh_ranked_table_is_read(distributor):
+    top = distributor["top"]
+    assert_every_page_matches(top)
+    PartnerRankedNetwork.objects.filter(ancestor=top).update(legal_name="Read from the ranked table")
+    assert {row.name for row in sub_partner_page(company=top, period=PERIOD, sort="name").rows} == {
+        "Read from the ranked table"
+    }
+
+
+def test_a_burst_of_writes_queues_one_catch_up_per_partner_on_commit(
+    distributor, django_capture_on_commit_callbacks, monkeypatch
+):
+    top, east = distributor["top"], distributor["east"]
+    for company in (top, east):
         assert_every_page_matches(company)
+    queued, delay = [], tasks.ranked_table_catch_up.delay
+    monkeypatch.setattr(tasks.ranked_table_catch_up, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        for index in range(3):
+            client_with_turnover(distributor["deep"], f"Burst {index}", {("2024-02", "EUR"): f"{index}.25"})
+        assert queued == []  # nothing before the commit
+    assert sorted(queued) == sorted([top.pk, east.pk])
+    monkeypatch.setattr(tasks.ranked_table_catch_up, "delay", delay)
+    for ancestor_id in queued:
+        tasks.ranked_table_catch_up.delay(ancestor_id)  # eager in the tests, as a worker would run it
+    assert is_fresh(top) and is_fresh(east)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client_with_turnover(distributor["deep"], "After the catch-up", {("2024-02", "EUR"): "1.00"})
+    assert len(callbacks) >= 1  # the flag was cleared by the catch-up: the next write queues again
+    assert not is_fresh(top)
+
+
+def test_a_catch_up_that_read_before_a_newer_write_leaves_the_table_stale(
+    distributor, django_capture_on_commit_callbacks, monkeypatch
+):
+    from partner_area.performance import ranked_catch_up
+
+    top = distributor["top"]
+    assert_every_page_matches(top)
+    with django_capture_on_commit_callbacks():
+        client_with_turnover(distributor["deep"], "First", {("2024-02", "EUR"): "10.00"})
+    statement = ranked_catch_up.ranked_catch_up_sql
+    newer = []
+
+    def write_after_the_versions_were_read() -> str:
+        with django_capture_on_commit_callbacks() as callbacks:
+            client_with_turnover(distributor["deep"], "Newer", {("2024-03", "EUR"): "20.00"})
+        newer.extend(callbacks)
+        return statement()
+
+    monkeypatch.setattr(ranked_catch_up, "ranked_catch_up_sql", write_after_the_versions_were_read)
+    assert ranked_catch_up.ranked_table_catch_up(ancestor_id=top.pk) is False
+    assert not is_fresh(top)
+    assert_every_page_matches(top)
+    monkeypatch.setattr(ranked_catch_up, "ranked_catch_up_sql", statement)
+    for callback in newer:  # the newer write's own catch-up
+        callback()
+    assert is_fresh(top)
+    assert_every_page_matches(top)
 
 
 def test_a_page_of_a_ranked_table_is_one_query(distributor, django_assert_num_queries):

@@ -17,8 +17,9 @@ HOME = {
                     "clients, turnover and commissions — and one secure place to work with Brello.",
                     "image": "IMAGE:hero",
                     "buttons": [
+                        # The call to action first: a newcomer on a phone sees it without scrolling.
+                        {"label": "Become a partner", "page": None, "url": "/en/partner/register/"},
                         {"label": "Explore the programme", "page": "PAGE:programme", "url": ""},
-                        {"label": "See the benefits", "page": "PAGE:benefits", "url": ""},
                     ],
                 },
             ),
@@ -109,8 +110,8 @@ HOME = {
                     "priekšstatu par klientiem, apgrozījumu un komisijas maksām — un vienu drošu vietu darbam ar Brello.",
                     "image": "IMAGE:hero",
                     "buttons": [
+                        {"label": "Kļūt par partneri", "page": None, "url": "/lv/partner/register/"},
                         {"label": "Iepazīt programmu", "page": "PAGE:programme", "url": ""},
-                        {"label": "Skatīt priekšrocības", "page": "PAGE:benefits", "url": ""},
                     ],
                 },
             ),

@@ -33,7 +33,9 @@ def _demo_image(name: str):
         for i in range(6):
             r = (i + 2) * height // 9
             draw.ellipse((width - r, height - r, width + r, height + r), outline=foreground, width=2)
-    draw.text((width // 12, height // 2 - 6), label, fill=foreground, font_size=max(14, height // 8))
+        draw.text((width // 12, height // 2 - 6), label, fill=foreground, font_size=max(14, height // 8))
+    else:  # a logo: the name large and centred, legible at the strip's size
+        draw.text((width // 2, height // 2), label, fill=foreground, font_size=height * 2 // 5, anchor="mm")
     buffer = BytesIO()
     picture.save(buffer, format="PNG")
     return Image.objects.create(title=title, file=ImageFile(buffer, name=f"{name}.png"))

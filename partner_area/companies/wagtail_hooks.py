@@ -8,7 +8,9 @@ audit log needs audit.view_auditlogentry."""
 from django import forms
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.templatetags.static import static
 from django.urls import path, re_path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
@@ -23,6 +25,7 @@ from wagtail.permissions import policy_registry
 from partner_area.platform.audit.models import AuditLogEntry
 
 from .admin_filters import ApplicationFilterSet, AuditLogFilterSet, CompanyFilterSet
+from .admin_home import WaitingApplicationsPanel, can_review_applications
 from .admin_views import (
     COMPANY_PERMISSIONS,
     STATUS_ACTIONS,
@@ -235,6 +238,17 @@ class PartnersViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_partners_viewsets():
     return PartnersViewSetGroup()
+
+
+@hooks.register("insert_global_admin_css")
+def partners_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin-partners.css"))
+
+
+@hooks.register("construct_homepage_panels")
+def add_waiting_applications_panel(request, panels):
+    if can_review_applications(request.user):
+        panels.append(WaitingApplicationsPanel())
 
 
 class CompanyStatusBulkAction(PermissionCheckedMixin, BulkAction):

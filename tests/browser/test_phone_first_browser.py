@@ -61,6 +61,13 @@ def demo(transactional_db, live_server, settings, tmp_path):
     return {"url": live_server.url, "pages": pages}
 
 
+# Links and buttons of the content that stick out of the window, even where a box scrolls them into reach.
+CLIPPED_CONTROLS = """() => [...document.querySelectorAll('main a, main button')].filter(element => {
+    const box = element.getBoundingClientRect();
+    return box.width > 0 && (box.right > document.documentElement.clientWidth + 0.5 || box.left < -0.5);
+}).map(element => element.textContent.trim())"""
+
+
 def _page(browser, width, height):
     mobile = width < 600
     context = browser.new_context(
@@ -123,6 +130,7 @@ def test_the_dashboard_first_screen_shows_the_key_figures(demo, browser, size):
 
 
 def test_no_partner_page_scrolls_sideways_from_360_to_1280_px(demo, browser):
+    problems = []
     for width in (360, 390, 768, 1024, 1280):
         page = _page(browser, width, 844)
         _log_in(page, demo["url"])
@@ -130,17 +138,15 @@ def test_no_partner_page_scrolls_sideways_from_360_to_1280_px(demo, browser):
             page.goto(demo["url"] + path)
             expect(page.locator("h1").first).to_be_visible()
             overflow = page.evaluate("document.documentElement.scrollWidth") - width
-            assert overflow <= 0, (width, name, overflow)
+            if overflow > 0:
+                problems.append((width, name, overflow))
             # Nothing is cut off inside a scrolling box either (the members table's Edit and Deactivate).
-            clipped = page.evaluate(
-                """() => [...document.querySelectorAll('main a, main button')].filter(element => {
-                    const box = element.getBoundingClientRect();
-                    return box.width > 0 && (box.right > document.documentElement.clientWidth + 0.5 || box.left < -0.5);
-                }).map(element => element.textContent.trim())"""
-            )
-            assert clipped == [], (width, name, clipped)
-        assert page.console_errors == [], width
+            clipped = page.evaluate(CLIPPED_CONTROLS)
+            if clipped:
+                problems.append((width, name, clipped))
+        problems += [(width, error) for error in page.console_errors]
         page.context.close()
+    assert problems == []
 
 
 @pytest.mark.parametrize("size", SIZES)

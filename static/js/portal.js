@@ -87,6 +87,11 @@
       });
     });
 
+    // Filters that wait behind a toggle on a phone (the invoices' <details>) stand open on a wider screen.
+    if (window.matchMedia("(min-width: 48rem)").matches) {
+      document.querySelectorAll("details.invoice-filters-toggle").forEach(function (details) { details.open = true; });
+    }
+
     // One place for htmx feedback: a progress bar while any request runs, an alert when one fails.
     var progress = document.getElementById("page-progress");
     var errorBox = document.getElementById("request-error");

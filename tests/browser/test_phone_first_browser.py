@@ -183,3 +183,24 @@ def test_the_video_asks_nobody_outside_the_portal_until_it_is_clicked(demo, brow
     expect(
         page.locator('[aria-labelledby="home-video-heading"]').get_by_role("link", name=re.compile("YouTube"))
     ).to_have_attribute("href", re.compile(r"^https://(www\.)?youtube"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_invoices_come_first_and_the_filters_wait_behind_filter_on_a_phone(demo, browser, size):
+    page = _page(browser, *SIZES[size])
+    _log_in(page, demo["url"])
+    page.goto(demo["url"] + "/lv/partner/invoices/")
+    number = page.get_by_label("Rēķina numurs")
+    first_invoice = page.locator(".invoice-table tbody th a").first
+    if size == "phone":
+        expect(number).to_be_hidden()
+        _first_screen(page, f"ux18-{size}-lv-invoices-first-screen")
+        assert _inside_first_screen(page, first_invoice)
+        page.locator("summary", has_text="Filtrēt").click()
+    else:
+        expect(page.locator("summary", has_text="Filtrēt")).to_be_hidden()
+    expect(number).to_be_visible()
+    number.fill("no-such-invoice")
+    expect(page.locator(".invoice-table tbody th a")).to_have_count(0)
+    _first_screen(page, f"ux18-{size}-lv-invoices-filtered")
+    assert page.console_errors == []

@@ -210,7 +210,8 @@ class FeaturedVideo(TranslatableMixin, models.Model):
     @property
     def player_html(self) -> str:
         """The provider's player with the page's own title for screen readers (the snapshot carries the provider's
-        English one) and without `allowfullscreen` where `allow` already grants fullscreen (Chromium warns)."""
+        English one), from youtube-nocookie.com, and without `allowfullscreen` where `allow` already grants fullscreen
+        (Chromium warns)."""
         html = self.video_html
         match = IFRAME_TAG.search(html)
         if match is None:
@@ -218,6 +219,8 @@ class FeaturedVideo(TranslatableMixin, models.Model):
         title = escape(self.title or _("Featured video"))
         tag = re.sub(r'\stitle="[^"]*"', "", match.group(0))
         tag = tag.replace("<iframe", f'<iframe title="{title}"', 1)
+        # YouTube's player without its tracking cookies (the CSP's frame-src allows only this host for YouTube).
+        tag = re.sub(r'src="https://(?:www\.)?youtube\.com/embed/', 'src="https://www.youtube-nocookie.com/embed/', tag)
         if re.search(r'\sallow="[^"]*fullscreen', tag):
             tag = re.sub(r'\sallowfullscreen(?:="[^"]*")?(?=[\s>/])', "", tag)
         return html[: match.start()] + tag + html[match.end() :]

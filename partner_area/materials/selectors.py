@@ -69,24 +69,42 @@ class CategoryGroup:
 
 @dataclass
 class ProductGroup:
-    product: Product | None  # None: materials about no particular product
+    product: Product | None  # None: materials about no particular product, or (several) about more than one
     categories: list[CategoryGroup] = field(default_factory=list)
+    several: bool = False
+
+
+SEVERAL = "several"
 
 
 def materials_grouped(materials: QuerySet[Material], *, only_product: str = "") -> list[ProductGroup]:
-    """Materials by product (in product order, "general" last), then by category. A material about
-    several products shows under each of them."""
-    groups: dict[int | None, dict[int, CategoryGroup]] = {}
-    products: dict[int | None, Product | None] = {None: None}
+    """Materials by product (in product order, then those about several products, "general" last), then by
+    category: a material about several products shows once, or under the one product the list is narrowed to."""
+    groups: dict[int | str | None, dict[int, CategoryGroup]] = {}
+    products: dict[int | str | None, Product | None] = {None: None, SEVERAL: None}
     for material in materials.order_by("category__sort_order", "category__name", "title"):
         material_products = [p for p in material.products.all() if not only_product or p.slug == only_product]
-        for product in material_products or ([None] if not material.products.all() else []):
-            key = product.pk if product else None
-            products[key] = product
-            by_category = groups.setdefault(key, {})
-            by_category.setdefault(material.category_id, CategoryGroup(material.category)).materials.append(material)
-    ordered = sorted(groups, key=lambda key: (key is None, products[key].sort_order if key else 0, str(products[key])))
-    return [ProductGroup(products[key], list(groups[key].values())) for key in ordered]
+        if not material.products.all():
+            key = None
+        elif not material_products:
+            continue
+        elif len(material_products) > 1:
+            key = SEVERAL
+        else:
+            key = material_products[0].pk
+            products[key] = material_products[0]
+        by_category = groups.setdefault(key, {})
+        by_category.setdefault(material.category_id, CategoryGroup(material.category)).materials.append(material)
+
+    def order(key):
+        if key is None or key == SEVERAL:
+            return (2 if key is None else 1, 0, "")
+        return (0, products[key].sort_order, str(products[key]))
+
+    return [
+        ProductGroup(products[key], list(groups[key].values()), several=key == SEVERAL)
+        for key in sorted(groups, key=order)
+    ]
 
 
 # Before someone's first visit, what was added this recently counts as new (not the whole library).

@@ -66,6 +66,32 @@
       });
     });
 
+    // Click-to-load videos (templates/home/video.html): the player waits in an inert <template>, so the provider
+    // is asked for nothing until the partner presses the poster; then it plays, and keyboard focus moves into it.
+    document.querySelectorAll("[data-video-player]").forEach(function (box) {
+      var template = box.querySelector("template");
+      var poster = box.querySelector(".video-poster");
+      if (!template || !poster) return;
+      box.hidden = false;
+      poster.addEventListener("click", function () {
+        var player = template.content.cloneNode(true);
+        var frame = player.querySelector("iframe");
+        if (frame) {
+          var src = new URL(frame.getAttribute("src"), document.baseURI);
+          src.searchParams.set("autoplay", "1");
+          frame.setAttribute("src", src.toString());
+          frame.removeAttribute("loading");
+        }
+        box.replaceChildren(player);
+        if (frame) frame.focus();
+      });
+    });
+
+    // Filters that wait behind a toggle on a phone (the invoices' <details>) stand open on a wider screen.
+    if (window.matchMedia("(min-width: 48rem)").matches) {
+      document.querySelectorAll("details.invoice-filters-toggle").forEach(function (details) { details.open = true; });
+    }
+
     // One place for htmx feedback: a progress bar while any request runs, an alert when one fails.
     var progress = document.getElementById("page-progress");
     var errorBox = document.getElementById("request-error");

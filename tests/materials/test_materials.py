@@ -38,16 +38,24 @@ def test_materials_are_grouped_by_product_then_category(member):
     make_material(title="CRM brochure", category=brochures, products=[crm])
     make_material(title="Suite brochure", category=brochures, products=[crm, hr])
     make_material(title="Company logo", category=brochures)
-    groups = materials_grouped(materials_for(membership=member))
-    outline = [
-        (
-            group.product.name if group.product else None,
-            [(c.category.name, [m.title for m in c.materials]) for c in group.categories],
-        )
-        for group in groups
+
+    def outline(groups):
+        return [
+            (
+                group.product.name if group.product else ("several" if group.several else None),
+                [(c.category.name, [m.title for m in c.materials]) for c in group.categories],
+            )
+            for group in groups
+        ]
+
+    # A material about several products shows once, in its own group, not once per product.
+    assert outline(materials_grouped(materials_for(membership=member))) == [
+        ("CRM", [("Brochures", ["CRM brochure"]), ("Price lists", ["CRM price list"])]),
+        ("several", [("Brochures", ["Suite brochure"])]),
+        (None, [("Brochures", ["Company logo"])]),
     ]
-    assert outline == [
-        ("CRM", [("Brochures", ["CRM brochure", "Suite brochure"]), ("Price lists", ["CRM price list"])]),
+    # Narrowed to one product, it is one of that product's materials.
+    assert outline(materials_grouped(materials_for(membership=member), only_product=hr.slug)) == [
         ("HR", [("Brochures", ["Suite brochure"])]),
         (None, [("Brochures", ["Company logo"])]),
     ]

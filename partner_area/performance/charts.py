@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partner_area.platform.formatting import compact, money
 
@@ -83,8 +83,26 @@ class TrendChart:
         return any(not bar.in_period for bar in self.bars)
 
 
+# Django's Latvian "M" is English-looking (Jan, Mai): the charts use each language's own month abbreviations.
+MONTH_ABBREVIATIONS = [
+    pgettext_lazy("month abbreviation", "Jan"),
+    pgettext_lazy("month abbreviation", "Feb"),
+    pgettext_lazy("month abbreviation", "Mar"),
+    pgettext_lazy("month abbreviation", "Apr"),
+    pgettext_lazy("month abbreviation", "May"),
+    pgettext_lazy("month abbreviation", "Jun"),
+    pgettext_lazy("month abbreviation", "Jul"),
+    pgettext_lazy("month abbreviation", "Aug"),
+    pgettext_lazy("month abbreviation", "Sep"),
+    pgettext_lazy("month abbreviation", "Oct"),
+    pgettext_lazy("month abbreviation", "Nov"),
+    pgettext_lazy("month abbreviation", "Dec"),
+]
+
+
 def month_label(month: date, with_year: bool = True) -> str:
-    return formats.date_format(month, "M Y" if with_year else "M")
+    abbreviation = str(MONTH_ABBREVIATIONS[month.month - 1])
+    return f"{abbreviation} {month.year}" if with_year else abbreviation
 
 
 def trend_chart(*, currency: str, points: list[TrendPoint]) -> TrendChart:

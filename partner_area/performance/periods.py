@@ -38,11 +38,13 @@ def months_between(first: date, last: date) -> int:
 
 @dataclass(frozen=True)
 class Period:
-    """A run of months from `first_month` to `last_month` (first days), both included."""
+    """A run of months from `first_month` to `last_month` (first days), both included; `until` is today when the
+    period runs into the current month, so it never ends in the future."""
 
     key: str
     first_month: date
     last_month: date
+    until: date | None = None
 
     @property
     def start(self) -> date:
@@ -50,8 +52,14 @@ class Period:
 
     @property
     def end(self) -> date:
-        """The last day of the period (29 February in a leap year's February)."""
-        return month_end(self.last_month)
+        """The last day of the period (29 February in a leap year's February), or today in the current month."""
+        last_day = month_end(self.last_month)
+        return min(last_day, self.until) if self.until else last_day
+
+    @property
+    def is_partial(self) -> bool:
+        """The last month is the current one, counted so far."""
+        return self.end != month_end(self.last_month)
 
     @property
     def month_count(self) -> int:
@@ -66,6 +74,7 @@ class Period:
         return PeriodChoice(self.key).label
 
     def shifted(self, months: int) -> "Period":
+        """The same months earlier or later; turnover is monthly, so a shifted period has whole months."""
         return Period(self.key, add_months(self.first_month, months), add_months(self.last_month, months))
 
     @property
@@ -88,16 +97,18 @@ def period_resolve(*, key: str | None, today: date, start: date | None = None, e
     this_month = today.replace(day=1)
     if key == PeriodChoice.CUSTOM and start and end:
         first, last = sorted((start.replace(day=1), end.replace(day=1)))
+        last = min(last, this_month)  # the future has no figures yet
+        first = min(first, last)
         if months_between(first, last) > MAX_MONTHS:
             first = add_months(last, -(MAX_MONTHS - 1))
-        return Period(PeriodChoice.CUSTOM, first, last)
+        return Period(PeriodChoice.CUSTOM, first, last, until=today)
     if key == PeriodChoice.THIS_MONTH:
-        return Period(key, this_month, this_month)
+        return Period(key, this_month, this_month, until=today)
     if key == PeriodChoice.LAST_MONTH:
         last_month = add_months(this_month, -1)
         return Period(key, last_month, last_month)
     if key == PeriodChoice.QUARTER:
-        return Period(key, this_month.replace(month=(today.month - 1) // 3 * 3 + 1), this_month)
+        return Period(key, this_month.replace(month=(today.month - 1) // 3 * 3 + 1), this_month, until=today)
     if key == PeriodChoice.YEAR_TO_DATE:
-        return Period(key, this_month.replace(month=1), this_month)
-    return Period(PeriodChoice.LAST_12_MONTHS, add_months(this_month, -11), this_month)
+        return Period(key, this_month.replace(month=1), this_month, until=today)
+    return Period(PeriodChoice.LAST_12_MONTHS, add_months(this_month, -11), this_month, until=today)

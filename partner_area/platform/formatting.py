@@ -6,7 +6,7 @@ USE_THOUSAND_SEPARATOR setting can stay off for every other number."""
 from decimal import Decimal
 
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 NBSP = "\xa0"
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
@@ -49,12 +49,16 @@ def percent(value, decimals: int = 1, *, signed: bool = True) -> str:
 
 
 def compact(value) -> str:
-    """A short axis label: 950, 12k, 1.2M (locale decimal separator)."""
+    """A short axis label in the reader's language: 950, 12k, 1.2M in English; 950, 12 tūkst., 1,2 milj. in Latvian."""
     value = Decimal(value)
-    for limit, suffix in ((Decimal(1_000_000), "M"), (Decimal(1_000), "k")):
+    for limit, unit in (
+        (Decimal(1_000_000), pgettext("compact number, millions", "%(number)sM")),
+        (Decimal(1_000), pgettext("compact number, thousands", "%(number)sk")),
+    ):
         if abs(value) >= limit:
             scaled = value / limit
-            return number(scaled, 0 if scaled == scaled.to_integral_value() or abs(scaled) >= 10 else 1) + suffix
+            shown = number(scaled, 0 if scaled == scaled.to_integral_value() or abs(scaled) >= 10 else 1)
+            return unit % {"number": shown}
     return number(value, 0)
 
 

@@ -119,5 +119,61 @@
     document.body.addEventListener("htmx:responseError", function () { showError("failed"); });
     document.body.addEventListener("htmx:sendError", function () { showError("offline"); });
     document.body.addEventListener("htmx:timeout", function () { showError("offline"); });
+
+    // Every full-page form (htmx forms have hx-disabled-elt and indicators of their own): the submit button shows it
+    // is working and a second click or Enter is ignored while the request runs. aria-disabled, not disabled: a
+    // disabled submitter would drop its name=value from the request. A page restored from the back/forward cache,
+    // or a response that does not navigate (a download), gets its buttons back.
+    function isHtmx(form) {
+      return ["hx-post", "hx-get", "hx-put", "hx-patch", "data-hx-post", "data-hx-get"].some(function (name) {
+        return form.hasAttribute(name);
+      }) || !!form.closest("[hx-boost='true']");
+    }
+    function setSubmitting(form, submitter, on) {
+      if (on) form.setAttribute("data-submitting", "");
+      else form.removeAttribute("data-submitting");
+      var buttons = form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]");
+      buttons.forEach(function (button) {
+        if (on) button.setAttribute("aria-disabled", "true");
+        else button.removeAttribute("aria-disabled");
+        button.classList.toggle("is-busy", on && button === submitter);
+      });
+      setBusy(on ? 1 : -1);
+    }
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (event.defaultPrevented || isHtmx(form)) return;
+      if (form.hasAttribute("data-submitting")) {
+        event.preventDefault();
+        return;
+      }
+      var submitter = event.submitter || form.querySelector("button[type=submit], button:not([type])");
+      setSubmitting(form, submitter, true);
+      window.setTimeout(function () {
+        if (form.hasAttribute("data-submitting")) setSubmitting(form, submitter, false);
+      }, 20000);
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      document.querySelectorAll("form[data-submitting]").forEach(function (form) { setSubmitting(form, null, false); });
+    });
+
+    // An error summary takes focus (announced, and the next Tab is the form); its links move focus to the field.
+    function focusSummary(root) {
+      var summary = root.matches && root.matches("[data-error-summary]") ? root : root.querySelector("[data-error-summary]");
+      if (summary) summary.focus();
+    }
+    focusSummary(document);
+    document.body.addEventListener("htmx:afterSettle", function (event) { if (event.target.querySelector) focusSummary(event.target); });
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("[data-error-summary] a[data-field]");
+      if (!link) return;
+      var field = document.getElementById(link.getAttribute("data-field"));
+      if (!field) return;
+      event.preventDefault();
+      field.focus();
+      var label = document.querySelector("label[for='" + field.id + "']");
+      (label || field).scrollIntoView({ block: "center" });
+    });
   });
 })();

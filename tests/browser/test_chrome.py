@@ -75,7 +75,7 @@ def small_phone(browser):
     context.close()
 
 
-@pytest.mark.parametrize(("lang", "log_in"), [("en", "Log in"), ("lv", "Pieteikties")])
+@pytest.mark.parametrize(("lang", "log_in"), [("en", "Log in"), ("lv", "Pieslēgties")])
 def test_public_header_is_one_row_at_desktop_width(site, desktop, lang, log_in):
     desktop.goto(f"{site}/{lang}/")
     expect(desktop.get_by_role("link", name=log_in, exact=True)).to_be_visible()
@@ -135,7 +135,7 @@ def test_latvian_header_fits_the_smallest_phone(site, small_phone, org_admin):
     menu.focus()
     page.keyboard.press("Enter")
     expect(menu).to_have_attribute("aria-expanded", "true")
-    expect(page.get_by_role("link", name="Pieteikties", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Pieslēgties", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="English")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.keyboard.press("Escape")

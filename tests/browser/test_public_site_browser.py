@@ -31,7 +31,7 @@ def test_visitor_on_a_phone_reads_the_benefits_and_switches_to_latvian(site, pho
     # Nothing overflows sideways at phone width, with the menu closed or open (Latvian labels are longer).
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.get_by_role("button", name="Izvēlne").click()
-    expect(phone.get_by_role("link", name="Pieteikties")).to_be_visible()
+    expect(phone.get_by_role("link", name="Pieslēgties")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert phone.console_errors == []
     assert screenshot(phone, "benefits-lv-390").stat().st_size > 10_000

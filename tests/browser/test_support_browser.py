@@ -57,7 +57,7 @@ def test_partner_opens_a_request_with_a_file_and_replies(support_site, phone):
     # Forgetting the description: the form comes back with the error, the typed text and the chosen file kept.
     phone.get_by_role("button", name="Send request").click()
     expect(phone.locator("#id_description_error")).to_contain_text("This field is required")
-    expect(phone.locator(".form-error-summary")).to_be_focused()  # announced, and the next Tab is the form
+    expect(phone.locator(".error-summary")).to_be_focused()  # announced, and the next Tab is the form
     expect(phone.get_by_label("Subject")).to_have_value("Export to Excel fails")
     assert phone.evaluate("document.getElementById('id_attachments').files.length") == 1
     _no_sideways_scroll(phone, 390)

@@ -40,7 +40,7 @@ def test_org_admin_reports_a_payment_on_a_phone_and_sees_payment_reported(site, 
     phone.get_by_label("Amount paid").fill("300.00")
     phone.get_by_label("Bank reference").fill("RF18 5390 0754 7034")
     phone.get_by_label("Bank reference").press("Enter")  # submits with the keyboard
-    expect(phone.get_by_text("This is more than the balance to pay (€242.00).")).to_be_visible()
+    expect(phone.get_by_text("This is more than the balance to pay (€242.00).", exact=True)).to_be_visible()
     screenshot(phone, "payment-report-390")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the form overflows the phone screen ({width}px)"

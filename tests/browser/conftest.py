@@ -70,3 +70,31 @@ def log_in(page, site: str, email: str) -> None:
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")
     page.wait_for_url(re.compile(r"/en/partner/"))
+
+
+ADMIN_EMAIL = "admin@nordlink.example.lv"
+
+
+def seed_demo(settings, tmp_path):
+    """The demo data `make run` loads (partners, materials, announcements, turnover, invoices), private media in the
+    test's own folder, and an open support request of Nordlink's org admin: (that admin's membership, the request)."""
+    from partner_area.accounts.seed import DEMO_PASSWORD
+    from partner_area.announcements.seed import announcements_seed
+    from partner_area.billing.seed import billing_seed
+    from partner_area.companies.models import Membership
+    from partner_area.companies.seed import partners_seed
+    from partner_area.materials.seed import materials_seed
+    from partner_area.performance.seed import performance_seed
+    from partner_area.support.services import support_request_create
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
+    partners_seed(password=DEMO_PASSWORD)
+    materials_seed()
+    announcements_seed()
+    performance_seed()
+    billing_seed()
+    membership = Membership.unscoped.select_related("company").get(user__email=ADMIN_EMAIL)
+    support_request = support_request_create(
+        membership=membership, subject="Invoice PDF is empty", description="The PDF of invoice 2026-114 is blank."
+    )
+    return membership, support_request

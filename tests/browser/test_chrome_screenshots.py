@@ -8,36 +8,19 @@ import pytest
 from playwright.sync_api import expect
 
 from partner_area.accounts.seed import DEMO_PASSWORD
-from partner_area.announcements.seed import announcements_seed
 from partner_area.billing.models import Invoice
-from partner_area.billing.seed import billing_seed
-from partner_area.companies.models import Membership
-from partner_area.companies.seed import partners_seed
-from partner_area.materials.seed import materials_seed
-from partner_area.performance.seed import performance_seed
 from partner_area.support.models import SupportComment
-from partner_area.support.services import support_request_create
 
-from .conftest import ARTIFACTS, screenshot
+from .conftest import ADMIN_EMAIL, ARTIFACTS, screenshot, seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-ADMIN_EMAIL = "admin@nordlink.example.lv"
 PUBLIC_PAGES = [("home", "/{lang}/"), ("contact", "/{lang}/contact/"), ("login", "/{lang}/partner/account/login/")]
 
 
 @pytest.fixture
 def demo(transactional_db, live_server, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
-    partners_seed(password=DEMO_PASSWORD)
-    materials_seed()
-    announcements_seed()
-    performance_seed()
-    billing_seed()
-    membership = Membership.unscoped.select_related("company").get(user__email=ADMIN_EMAIL)
-    support_request = support_request_create(
-        membership=membership, subject="Invoice PDF is empty", description="The PDF of invoice 2026-114 is blank."
-    )
+    membership, support_request = seed_demo(settings, tmp_path)
     SupportComment.unscoped.create(
         support_request=support_request,
         author_name="Anna from Brello",
